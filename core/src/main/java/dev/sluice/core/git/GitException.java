@@ -1,0 +1,42 @@
+package dev.sluice.core.git;
+
+/**
+ * A git operation that failed, with a message that names the remote or ref involved and a {@link
+ * Kind} that callers turn into an outcome (offline, bad configuration, rejected push, ...).
+ */
+public class GitException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  /** What went wrong, as far as a caller needs to decide what to do about it. */
+  public enum Kind {
+    /** The remote could not be reached or read (network, missing repository, authentication). */
+    UNREACHABLE,
+    /** The remote URL is not a valid remote. */
+    INVALID_REMOTE,
+    /** A branch, tag or commit that was asked for does not exist. */
+    MISSING_REF,
+    /** The remote refused a push (someone else moved the ref first). */
+    REJECTED,
+    /** The local repository is damaged. */
+    CORRUPT,
+    /** Anything else. */
+    OTHER
+  }
+
+  private final Kind kind;
+
+  public GitException(Kind kind, String message) {
+    super(message);
+    this.kind = kind;
+  }
+
+  public GitException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.sluice.core.report;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The outcome of one {@code node-updater run}: what {@code run --json} prints and what a node
+ * reports to the fleet dashboard.
+ *
+ * @param node the node's stable id (a UUID made on first run)
+ * @param channel {@code stable} or {@code preprod}
+ * @param preprod whether the node rides preprod
+ * @param groups the node's groups as given with {@code --group}
+ * @param lottery the ticket and how it decided the channel
+ * @param target the ref and commit the channel points at (null when it could not be read)
+ * @param previousCommit the commit checked out before the run (null on a first install)
+ * @param currentCommit the commit checked out after the run (null if nothing is installed)
+ * @param version the release tag on the current commit, if any
+ * @param action what the run did
+ * @param message one line saying what happened
+ * @param reason why the node was held or failed, in machine-readable form (null otherwise)
+ * @param savedLocalChanges where local changes were saved before a checkout (null if none)
+ * @param warnings anything the operator should know that did not stop the run
+ * @param startedAt when the run started (on the run's clock)
+ * @param finishedAt when the run finished (on the run's clock)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record NodeReport(
+    String node,
+    String channel,
+    boolean preprod,
+    List<String> groups,
+    Lottery lottery,
+    Target target,
+    String previousCommit,
+    String currentCommit,
+    String version,
+    Action action,
+    String message,
+    Reason reason,
+    String savedLocalChanges,
+    List<String> warnings,
+    Instant startedAt,
+    Instant finishedAt) {
+
+  public NodeReport {
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(action, "action");
+    Objects.requireNonNull(message, "message");
+    groups = groups == null ? List.of() : List.copyOf(groups);
+    warnings = warnings == null ? List.of() : List.copyOf(warnings);
+  }
+
+  /** The lottery ticket and how it decided the channel. */
+  public record Lottery(
+      Double ticket, double weight, Instant drawnAt, Instant nextDrawAt, String reason) {}
+
+  /** The ref a channel points at and the commit it names. */
+  public record Target(String ref, String commit, String version) {}
+
+  /** Why a node was held or failed: a stable code for scripts and a text for people. */
+  public record Reason(String code, String text) {
+    public Reason {
+      Objects.requireNonNull(code, "code");
+      Objects.requireNonNull(text, "text");
+    }
+  }
+}
