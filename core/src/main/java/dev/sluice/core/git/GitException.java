@@ -39,4 +39,17 @@ public class GitException extends RuntimeException {
   public Kind kind() {
     return kind;
   }
+
+  /** The innermost cause's message on one line: what to show after "cannot fetch X: ". */
+  public static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    if (message == null || message.isBlank()) {
+      message = root.getClass().getSimpleName();
+    }
+    return message.strip().replaceAll("\\s+", " ");
+  }
 }

@@ -1,6 +1,8 @@
 package dev.sluice.core.git;
 
 import java.io.File;
+import java.nio.file.FileStore;
+import java.nio.file.FileSystems;
 import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.storage.file.FileBasedConfig;
 import org.eclipse.jgit.util.FS;
@@ -44,11 +46,33 @@ public final class GitIsolation {
 
     @Override
     public FileBasedConfig openJGitConfig(Config parent, FS fs) {
-      return new EmptyConfig(parent, fs);
+      return new FileStoreDefaults(parent, fs);
     }
   }
 
-  private static final class EmptyConfig extends FileBasedConfig {
+  /**
+   * JGit's own config, in memory. JGit would measure each file store's timestamp resolution (for
+   * seconds, writing probe files) and keep the result in {@code ~/.config/jgit/config}; with that
+   * file ignored it would measure on every start. Instead every file store is given JGit's own
+   * conservative fallback resolution, which makes JGit compare file contents whenever a timestamp
+   * is ambiguous: always correct, and never slow on a node's few recently changed files.
+   */
+  private static final class FileStoreDefaults extends EmptyConfig {
+    FileStoreDefaults(Config parent, FS fs) {
+      super(parent, fs);
+      // Set here, not in load(): JGit only calls load() on configs that report being outdated.
+      String prefix =
+          System.getProperty("java.vendor") + '|' + System.getProperty("java.version") + '|';
+      long resolution = FS.FileStoreAttributes.FALLBACK_TIMESTAMP_RESOLUTION.toNanos();
+      for (FileStore store : FileSystems.getDefault().getFileStores()) {
+        String key = prefix + store.name();
+        setString("filesystem", key, "timestampResolution", resolution + " nanoseconds");
+        setString("filesystem", key, "minRacyThreshold", "0 nanoseconds");
+      }
+    }
+  }
+
+  private static class EmptyConfig extends FileBasedConfig {
     EmptyConfig(Config parent, FS fs) {
       super(parent, (File) null, fs);
     }

@@ -60,7 +60,7 @@ public final class RemoteRefs {
     } catch (GitAPIException | RuntimeException e) {
       throw new GitException(
           GitException.Kind.UNREACHABLE,
-          "remote " + remote + " is unreachable: " + rootMessage(e),
+          "remote " + remote + " is unreachable: " + GitException.rootMessage(e),
           e);
     }
   }
@@ -125,17 +125,5 @@ public final class RemoteRefs {
       }
     }
     return Optional.empty();
-  }
-
-  static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage();
-    if (message == null || message.isBlank()) {
-      message = root.getClass().getSimpleName();
-    }
-    return message.strip().replaceAll("\\s+", " ");
   }
 }

@@ -1,0 +1,86 @@
+package dev.sluice.updater.cli;
+
+import dev.sluice.core.git.GitException;
+import dev.sluice.core.git.GitIsolation;
+import dev.sluice.updater.run.ExitCodes;
+import dev.sluice.updater.state.StateException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code node-updater}: keeps one node on its release channel. */
+@Command(
+    name = "node-updater",
+    mixinStandardHelpOptions = true,
+    versionProvider = ManifestVersion.class,
+    description = "Keeps this node on its release channel: lottery, fetch, checkout, verify.",
+    subcommands = {
+      RunCommand.class,
+      StatusCommand.class,
+      AutoComplete.GenerateCompletion.class,
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:the node runs its target, or was held by policy",
+      "2:bad usage or configuration (also: state file in use by another run)",
+      "10:remote unreachable, nothing changed",
+      "11:update failed and the previous commit was restored",
+      "12:update failed and could not be restored (needs a person)",
+    })
+public final class NodeUpdaterMain {
+
+  private NodeUpdaterMain() {}
+
+  public static void main(String[] args) {
+    Logging.configure(Arrays.asList(args).contains("--verbose"));
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    System.exit(run(out, err, args));
+  }
+
+  /** Runs the command line against the given streams and returns the exit code. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    GitIsolation.install();
+    CommandLine cli = new CommandLine(new NodeUpdaterMain());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExitCodeExceptionMapper(NodeUpdaterMain::exitCodeFor);
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          boolean verbose =
+              Arrays.asList(parseResult.originalArgs().toArray(new String[0]))
+                  .contains("--verbose");
+          commandLine.getErr().println("node-updater: " + oneLine(e));
+          if (verbose) {
+            e.printStackTrace(commandLine.getErr());
+          }
+          commandLine.getErr().flush();
+          return exitCodeFor(e);
+        });
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  static int exitCodeFor(Throwable e) {
+    if (e instanceof StateException
+        || e instanceof GitException
+        || e instanceof IllegalArgumentException
+        || e instanceof CommandLine.ParameterException) {
+      return ExitCodes.USAGE;
+    }
+    return ExitCodes.BROKEN;
+  }
+
+  private static String oneLine(Throwable e) {
+    String message = e.getMessage();
+    if (message == null || message.isBlank()) {
+      message = e.getClass().getSimpleName();
+    }
+    return message.strip().replaceAll("\\s+", " ");
+  }
+}

@@ -1,0 +1,440 @@
+package dev.sluice.updater.git;
+
+import dev.sluice.core.git.GitException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.Status;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.InvalidRefNameException;
+import org.eclipse.jgit.api.errors.JGitInternalException;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.ProgressMonitor;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.submodule.SubmoduleWalk;
+import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.TagOpt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's working tree: a git repository whose HEAD is detached at the commit the node runs.
+ *
+ * <p>Only the ref a run needs is fetched, shallow (depth 1), so a first install transfers one
+ * commit's tree and a later update transfers what changed. Before a checkout would destroy local
+ * work (modified tracked files, untracked files that are not ignored), it is saved as a commit
+ * under {@code refs/sluice/saved/<time>}. Ignored files are never touched.
+ */
+public final class Workdir implements AutoCloseable {
+
+  public static final String SAVED_PREFIX = "refs/sluice/saved/";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Workdir.class);
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private final Path dir;
+  private final String remote;
+  private final Repository repo;
+  private final Git git;
+
+  private Workdir(Path dir, String remote, Repository repo) {
+    this.dir = dir;
+    this.remote = remote;
+    this.repo = repo;
+    this.git = new Git(repo);
+  }
+
+  /**
+   * Opens the working tree, creating an empty repository in a missing or empty folder.
+   *
+   * @throws GitException {@code OTHER} when the folder holds files but no repository (nothing is
+   *     touched), {@code CORRUPT} when the repository cannot be read
+   */
+  public static Workdir open(Path dir, String remote) {
+    try {
+      Path gitDir = dir.resolve(Constants.DOT_GIT);
+      if (!Files.isDirectory(gitDir)) {
+        if (Files.exists(dir) && !isEmptyDirectory(dir)) {
+          throw new GitException(
+              GitException.Kind.OTHER,
+              "workdir "
+                  + dir
+                  + " holds files but no git repository; refusing to touch it (empty it or point"
+                  + " --workdir at a new folder)");
+        }
+        Files.createDirectories(dir);
+        Repository created =
+            new FileRepositoryBuilder().setWorkTree(dir.toFile()).setInitialBranch("main").build();
+        created.create(false);
+        LOG.info("workdir {}: created a new repository", dir);
+        Workdir workdir = new Workdir(dir, remote, created);
+        workdir.rememberRemote();
+        return workdir;
+      }
+      Repository repo =
+          new FileRepositoryBuilder()
+              .setWorkTree(dir.toFile())
+              .setGitDir(gitDir.toFile())
+              .setMustExist(true)
+              .build();
+      Workdir workdir = new Workdir(dir, remote, repo);
+      workdir.head(); // fail now, not halfway, when the repository is unreadable
+      workdir.rememberRemote();
+      return workdir;
+    } catch (IOException | InvalidRefNameException e) {
+      throw new GitException(
+          GitException.Kind.CORRUPT,
+          "workdir " + dir + ": cannot open git repository: " + e.getMessage(),
+          e);
+    }
+  }
+
+  private static boolean isEmptyDirectory(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
+    }
+  }
+
+  private void rememberRemote() throws IOException {
+    StoredConfig config = repo.getConfig();
+    if (!remote.equals(config.getString("remote", "origin", "url"))) {
+      config.setString("remote", "origin", "url", remote);
+      config.save();
+    }
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Repository repository() {
+    return repo;
+  }
+
+  /**
+   * The commit checked out now, or empty when nothing is installed yet.
+   *
+   * @throws GitException {@code CORRUPT} when HEAD cannot be read
+   */
+  public Optional<ObjectId> head() {
+    try {
+      Ref head = repo.exactRef(Constants.HEAD);
+      if (head == null) {
+        throw new GitException(
+            GitException.Kind.CORRUPT, "workdir " + dir + ": HEAD is unreadable");
+      }
+      ObjectId id = head.getObjectId();
+      if (id == null) {
+        return Optional.empty();
+      }
+      try (RevWalk walk = new RevWalk(repo)) {
+        walk.parseCommit(id);
+      }
+      return Optional.of(id);
+    } catch (MissingObjectException e) {
+      throw new GitException(
+          GitException.Kind.CORRUPT,
+          "workdir " + dir + ": HEAD names commit " + e.getObjectId().name() + " which is missing",
+          e);
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof GitException g) {
+        throw g;
+      }
+      throw new GitException(
+          GitException.Kind.CORRUPT, "workdir " + dir + ": cannot read HEAD: " + e.getMessage(), e);
+    }
+  }
+
+  /** True when the commit's objects are present locally. */
+  public boolean hasCommit(ObjectId commit) {
+    try (RevWalk walk = new RevWalk(repo)) {
+      walk.parseCommit(commit);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Fetches one remote ref (shallow) and returns the commit it names now; the remote may have moved
+   * since it was listed, in which case the newer commit is returned.
+   */
+  public ObjectId fetch(String ref, ProgressMonitor progress) {
+    String local = localRefFor(ref);
+    try {
+      FetchResult result =
+          git.fetch()
+              .setRemote(remote)
+              .setRefSpecs(new RefSpec("+" + ref + ":" + local))
+              .setTagOpt(TagOpt.NO_TAGS)
+              .setDepth(1)
+              .setProgressMonitor(progress)
+              .setTimeout(120)
+              .call();
+      if (result.getAdvertisedRef(ref) == null) {
+        throw new GitException(
+            GitException.Kind.MISSING_REF, "remote " + remote + " no longer has " + ref);
+      }
+      try (RevWalk walk = new RevWalk(repo)) {
+        ObjectId id = repo.resolve(local);
+        RevCommit commit = walk.parseCommit(id);
+        LOG.info("fetched {} from {}: {}", ref, remote, commit.name());
+        return commit.getId();
+      }
+    } catch (GitAPIException | JGitInternalException e) {
+      throw new GitException(
+          GitException.Kind.UNREACHABLE,
+          "cannot fetch " + ref + " from " + remote + ": " + GitException.rootMessage(e),
+          e);
+    } catch (IOException e) {
+      throw new GitException(
+          GitException.Kind.CORRUPT,
+          "workdir "
+              + dir
+              + ": cannot store "
+              + ref
+              + " fetched from "
+              + remote
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  static String localRefFor(String remoteRef) {
+    if (remoteRef.startsWith(Constants.R_HEADS)) {
+      return Constants.R_REMOTES + "origin/" + remoteRef.substring(Constants.R_HEADS.length());
+    }
+    return remoteRef;
+  }
+
+  /**
+   * The tracked files that differ from HEAD and the untracked files that are not ignored: what a
+   * checkout would destroy. A damaged index is rebuilt from HEAD first (the old one is kept beside
+   * it), which loses nothing: the files themselves are compared by content afterwards.
+   */
+  public Collection<String> localChanges(Instant now) {
+    Status status = status(now);
+    TreeSet<String> paths = new TreeSet<>();
+    paths.addAll(status.getModified());
+    paths.addAll(status.getChanged());
+    paths.addAll(status.getAdded());
+    paths.addAll(status.getUntracked());
+    paths.addAll(status.getConflicting());
+    return paths;
+  }
+
+  private Status status(Instant now) {
+    ensureIndexReadable(now);
+    try {
+      return git.status().setIgnoreSubmodules(SubmoduleWalk.IgnoreSubmoduleMode.ALL).call();
+    } catch (GitAPIException | JGitInternalException e) {
+      throw new GitException(
+          GitException.Kind.CORRUPT,
+          "workdir " + dir + ": cannot compare files with HEAD: " + GitException.rootMessage(e),
+          e);
+    }
+  }
+
+  /** Reads the index once; a damaged one is rebuilt from HEAD (the old one kept beside it). */
+  private void ensureIndexReadable(Instant now) {
+    try {
+      repo.readDirCache();
+    } catch (IOException damage) {
+      rebuildIndex(now, damage);
+    }
+  }
+
+  private void rebuildIndex(Instant now, Exception damage) {
+    Path index = repo.getIndexFile().toPath();
+    Path aside = index.resolveSibling("index.corrupt-" + STAMP.format(now));
+    try {
+      Files.move(index, aside, StandardCopyOption.REPLACE_EXISTING);
+      DirCache fresh = repo.lockDirCache();
+      try {
+        DirCacheBuilder builder = fresh.builder();
+        Optional<ObjectId> head = head();
+        if (head.isPresent()) {
+          try (RevWalk walk = new RevWalk(repo)) {
+            builder.addTree(
+                new byte[0], 0, repo.newObjectReader(), walk.parseCommit(head.get()).getTree());
+          }
+        }
+        builder.finish();
+        fresh.write();
+        fresh.commit();
+      } finally {
+        fresh.unlock();
+      }
+      LOG.warn(
+          "workdir {}: git index was damaged ({}); moved it to {} and rebuilt it from HEAD",
+          dir,
+          GitException.rootMessage(damage),
+          aside);
+    } catch (IOException e) {
+      throw new GitException(
+          GitException.Kind.CORRUPT,
+          "workdir " + dir + ": cannot rebuild damaged index: " + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * Saves modified tracked files and untracked, non-ignored files as a commit under {@code
+   * refs/sluice/saved/<time>} and resets them, so the coming checkout destroys nothing.
+   */
+  public Optional<SavedChanges> saveLocalChanges(Instant now, String why) {
+    Collection<String> paths = localChanges(now);
+    if (paths.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      PersonIdent who =
+          new PersonIdent(
+              "sluice node-updater", "node-updater@sluice.invalid", now, ZoneOffset.UTC);
+      RevCommit saved =
+          git.stashCreate()
+              .setIncludeUntracked(true)
+              .setPerson(who)
+              .setIndexMessage("sluice: index before " + why)
+              .setWorkingDirectoryMessage("sluice: local changes saved before " + why)
+              .call();
+      if (saved == null) {
+        return Optional.empty();
+      }
+      String ref = uniqueSavedRef(now);
+      RefUpdate update = repo.updateRef(ref);
+      update.setNewObjectId(saved);
+      update.setExpectedOldObjectId(ObjectId.zeroId());
+      RefUpdate.Result result = update.update();
+      if (result != RefUpdate.Result.NEW) {
+        throw new GitException(
+            GitException.Kind.OTHER, "workdir " + dir + ": cannot create " + ref + ": " + result);
+      }
+      SavedChanges changes = new SavedChanges(ref, saved, List.copyOf(paths));
+      LOG.warn("workdir {}: {}", dir, changes.describe());
+      return Optional.of(changes);
+    } catch (GitAPIException | JGitInternalException | IOException e) {
+      throw new GitException(
+          GitException.Kind.OTHER,
+          "workdir "
+              + dir
+              + ": cannot save local changes ("
+              + paths.size()
+              + " files); nothing was changed: "
+              + GitException.rootMessage(e),
+          e);
+    }
+  }
+
+  private String uniqueSavedRef(Instant now) throws IOException {
+    String base = SAVED_PREFIX + STAMP.format(now);
+    String ref = base;
+    for (int n = 2; repo.exactRef(ref) != null; n++) {
+      ref = base + "-" + n;
+    }
+    return ref;
+  }
+
+  /** Every saved set of local changes, oldest first. */
+  public List<Ref> savedChanges() {
+    try {
+      return repo.getRefDatabase().getRefsByPrefix(SAVED_PREFIX);
+    } catch (IOException e) {
+      throw new GitException(
+          GitException.Kind.CORRUPT, "workdir " + dir + ": cannot list saved changes", e);
+    }
+  }
+
+  /**
+   * Moves HEAD (detached) and the tracked files to a commit. Files that the commit does not track
+   * and ignored files are left alone.
+   */
+  public void checkout(ObjectId commit) {
+    try {
+      git.checkout().setName(commit.name()).setForced(true).call();
+      LOG.info("workdir {}: checked out {}", dir, commit.name());
+    } catch (GitAPIException | JGitInternalException e) {
+      throw new GitException(
+          GitException.Kind.OTHER,
+          "workdir "
+              + dir
+              + ": checkout of "
+              + commit.name()
+              + " failed: "
+              + GitException.rootMessage(e),
+          e);
+    }
+  }
+
+  /**
+   * Checks that HEAD is the commit and every tracked file equals the commit's tree.
+   *
+   * @throws GitException naming the first differing paths
+   */
+  public void verify(ObjectId commit, Instant now) {
+    Optional<ObjectId> head = head();
+    if (head.isEmpty() || !head.get().equals(commit)) {
+      throw new GitException(
+          GitException.Kind.OTHER,
+          "workdir "
+              + dir
+              + ": HEAD is "
+              + head.map(ObjectId::name).orElse("unborn")
+              + ", expected "
+              + commit.name());
+    }
+    Status status = status(now);
+    TreeSet<String> wrong = new TreeSet<>();
+    wrong.addAll(status.getModified());
+    wrong.addAll(status.getMissing());
+    wrong.addAll(status.getChanged());
+    wrong.addAll(status.getAdded());
+    wrong.addAll(status.getRemoved());
+    wrong.addAll(status.getConflicting());
+    if (!wrong.isEmpty()) {
+      throw new GitException(
+          GitException.Kind.OTHER,
+          "workdir "
+              + dir
+              + ": after checkout of "
+              + commit.name()
+              + ", "
+              + wrong.size()
+              + " tracked file(s) differ from the commit, e.g. "
+              + wrong.first());
+    }
+  }
+
+  @Override
+  public void close() {
+    git.close();
+    repo.close();
+  }
+}

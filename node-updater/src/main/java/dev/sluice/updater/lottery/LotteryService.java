@@ -1,0 +1,123 @@
+package dev.sluice.updater.lottery;
+
+import dev.sluice.core.channel.Channel;
+import dev.sluice.core.lottery.LotteryRules;
+import dev.sluice.updater.state.KeyValueStore;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Instant;
+import java.time.Period;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the node's monthly lottery ticket in the state database and turns it into a channel.
+ *
+ * <p>The ticket and its draw time are stored together and rewritten together, only when the ticket
+ * is at least one period old: a node restarted any number of times within the period keeps its
+ * ticket (FluxOS kept the draw time in a field it never updated, so its nodes redrew at every
+ * restart after the first month).
+ */
+public final class LotteryService {
+
+  static final String TICKET = "lottery.ticket";
+  static final String DRAWN_AT = "lottery.drawn_at";
+
+  private static final Logger LOG = LoggerFactory.getLogger(LotteryService.class);
+
+  private final KeyValueStore store;
+  private final RandomGenerator random;
+
+  /**
+   * @param random the source of tickets: {@code new SecureRandom()} in production
+   */
+  public LotteryService(KeyValueStore store, RandomGenerator random) {
+    this.store = store;
+    this.random = random;
+  }
+
+  /** Draws a ticket if there is none or it has expired, then decides the channel. */
+  public LotteryResult draw(
+      ChannelChoice choice, LotteryRules.Weight weight, Period period, Instant now) {
+    Optional<StoredTicket> stored = readTicket();
+    boolean fresh = stored.isEmpty() || LotteryRules.expired(stored.get().drawnAt(), period, now);
+    StoredTicket ticket;
+    if (fresh) {
+      ticket = new StoredTicket(random.nextDouble(), now);
+      store.putAll(
+          Map.of(TICKET, Double.toString(ticket.value()), DRAWN_AT, ticket.drawnAt().toString()),
+          now);
+      LOG.info(
+          "lottery: drew ticket {} ({})",
+          format(ticket.value()),
+          stored.isEmpty() ? "no ticket yet" : "previous ticket from " + stored.get().drawnAt());
+    } else {
+      ticket = stored.get();
+    }
+    Instant next = LotteryRules.nextDrawAt(ticket.drawnAt(), period);
+    boolean wins = LotteryRules.wins(ticket.value(), weight.value());
+
+    Channel channel;
+    String reason;
+    if (choice.pinned().isPresent()) {
+      channel = choice.pinned().get();
+      reason = "pinned to " + channel + " (--channel " + channel + ")";
+    } else if (choice.preprodDisabled()) {
+      channel = Channel.STABLE;
+      reason = "preprod disabled on this node (--disable-preprod)";
+    } else {
+      channel = wins ? Channel.PREPROD : Channel.STABLE;
+      reason =
+          "ticket "
+              + format(ticket.value())
+              + (wins ? " < " : " >= ")
+              + weight.source()
+              + " "
+              + format(weight.value());
+    }
+    return new LotteryResult(
+        ticket.value(),
+        ticket.drawnAt(),
+        next,
+        fresh,
+        weight.value(),
+        weight.source(),
+        channel,
+        reason);
+  }
+
+  /** The stored ticket without drawing, for {@code status}. */
+  public Optional<StoredTicket> readTicket() {
+    Optional<String> value = store.get(TICKET);
+    Optional<String> drawnAt = store.get(DRAWN_AT);
+    if (value.isEmpty() || drawnAt.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      double ticket = Double.parseDouble(value.get());
+      LotteryRules.requireTicket(ticket);
+      return Optional.of(new StoredTicket(ticket, Instant.parse(drawnAt.get())));
+    } catch (NumberFormatException | DateTimeParseException e) {
+      LOG.warn(
+          "lottery: stored ticket '{}' drawn at '{}' is unreadable; drawing a new one",
+          value.get(),
+          drawnAt.get());
+      return Optional.empty();
+    } catch (IllegalArgumentException e) {
+      LOG.warn("lottery: stored ticket {} is out of range; drawing a new one", value.get());
+      return Optional.empty();
+    }
+  }
+
+  /** A ticket or weight for people: six significant digits, no trailing zeros. */
+  static String format(double value) {
+    return new BigDecimal(value).round(new MathContext(6)).stripTrailingZeros().toPlainString();
+  }
+
+  /** A ticket as stored. */
+  public record StoredTicket(double value, Instant drawnAt) {}
+}

@@ -1,0 +1,72 @@
+package dev.sluice.updater.run;
+
+import dev.sluice.core.channel.ChannelLayout;
+import dev.sluice.core.lottery.LotteryRules;
+import dev.sluice.updater.lottery.ChannelChoice;
+import java.nio.file.Path;
+import java.time.Period;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one {@code node-updater run} is asked to do.
+ *
+ * @param workdir the node's working tree
+ * @param remote the git remote the node follows
+ * @param state the state database file
+ * @param groups the node's groups (for group weights and frozen lists)
+ * @param choice lottery, pinned channel or preprod refused
+ * @param probability the preprod probability when no group weight applies
+ * @param period how long a lottery ticket lasts
+ * @param layout the channels' branches, tag patterns and tracking mode
+ */
+public record RunRequest(
+    Path workdir,
+    String remote,
+    Path state,
+    List<String> groups,
+    ChannelChoice choice,
+    double probability,
+    Period period,
+    ChannelLayout layout) {
+
+  public RunRequest {
+    Objects.requireNonNull(workdir, "workdir");
+    Objects.requireNonNull(remote, "remote");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(choice, "choice");
+    Objects.requireNonNull(period, "period");
+    Objects.requireNonNull(layout, "layout");
+    groups = List.copyOf(groups);
+    LotteryRules.requireWeight(probability, "--preprod-probability");
+  }
+
+  /** A request with the built-in defaults for everything but the three paths. */
+  public static RunRequest defaults(Path workdir, String remote, Path state) {
+    return new RunRequest(
+        workdir,
+        remote,
+        state,
+        List.of(),
+        ChannelChoice.AUTO,
+        LotteryRules.DEFAULT_PROBABILITY,
+        LotteryRules.DEFAULT_PERIOD,
+        ChannelLayout.DEFAULT);
+  }
+
+  public RunRequest withChoice(ChannelChoice newChoice) {
+    return new RunRequest(workdir, remote, state, groups, newChoice, probability, period, layout);
+  }
+
+  public RunRequest withGroups(List<String> newGroups) {
+    return new RunRequest(workdir, remote, state, newGroups, choice, probability, period, layout);
+  }
+
+  public RunRequest withProbability(double newProbability) {
+    return new RunRequest(workdir, remote, state, groups, choice, newProbability, period, layout);
+  }
+
+  public RunRequest withLayout(ChannelLayout newLayout) {
+    return new RunRequest(workdir, remote, state, groups, choice, probability, period, newLayout);
+  }
+}

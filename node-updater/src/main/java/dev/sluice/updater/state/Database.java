@@ -1,0 +1,257 @@
+package dev.sluice.updater.state;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The node's state database: one SQLite file holding the key-value table, the run history and the
+ * apply journal. Owns the connection settings (WAL, busy timeout, foreign keys) and the schema
+ * migrations keyed on {@code PRAGMA user_version}.
+ *
+ * <p>A file that SQLite cannot read is moved aside (never silently ignored) and a new one is made;
+ * a file written by a newer schema is refused.
+ */
+public final class Database implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  /** Migrations in order; index i takes the schema from version i to i + 1. */
+  private static final List<String> MIGRATIONS =
+      List.of(
+          """
+          CREATE TABLE kv (
+            key        TEXT PRIMARY KEY,
+            value      TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+          ) STRICT;
+          CREATE TABLE runs (
+            id              INTEGER PRIMARY KEY,
+            started_at      TEXT NOT NULL,
+            finished_at     TEXT NOT NULL,
+            channel         TEXT NOT NULL,
+            action          TEXT NOT NULL,
+            previous_commit TEXT,
+            current_commit  TEXT,
+            target_ref      TEXT,
+            target_commit   TEXT,
+            message         TEXT NOT NULL,
+            report          TEXT NOT NULL
+          ) STRICT;
+          CREATE INDEX runs_by_time ON runs (finished_at);
+          """);
+
+  public static final int SCHEMA_VERSION = MIGRATIONS.size();
+
+  private static final DateTimeFormatter ASIDE_STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private final Path file;
+  private final Connection connection;
+  private final Optional<Path> movedAside;
+
+  private Database(Path file, Connection connection, Optional<Path> movedAside) {
+    this.file = file;
+    this.connection = connection;
+    this.movedAside = movedAside;
+  }
+
+  /**
+   * Opens (creating if needed) and migrates the state database. A damaged file is moved to {@code
+   * <file>.corrupt-<time>} and replaced by a new one; {@link #movedAside()} says where it went.
+   *
+   * @throws StateException if the file was written by a newer schema, or cannot be created
+   */
+  public static Database open(Path file, Instant now) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+    } catch (IOException e) {
+      throw new StateException("cannot create folder for state file " + file + ": " + e, e);
+    }
+    try {
+      return new Database(file, connectAndMigrate(file), Optional.empty());
+    } catch (CorruptStateException corrupt) {
+      Path aside = moveAside(file, now);
+      LOG.warn(
+          "state file {} is damaged ({}); moved it to {} and started a new one",
+          file,
+          corrupt.getMessage(),
+          aside);
+      try {
+        return new Database(file, connectAndMigrate(file), Optional.of(aside));
+      } catch (CorruptStateException again) {
+        throw new StateException("cannot create a new state file " + file + ": " + again, again);
+      }
+    }
+  }
+
+  private static Connection connectAndMigrate(Path file) throws CorruptStateException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    config.setBusyTimeout(5_000);
+    config.enforceForeignKeys(true);
+    Connection connection = null;
+    try {
+      connection = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+      checkReadable(connection);
+      migrate(connection, file);
+      return connection;
+    } catch (SQLException e) {
+      closeQuietly(connection);
+      if (isCorruption(e)) {
+        throw new CorruptStateException(e.getMessage(), e);
+      }
+      throw new StateException("cannot open state file " + file + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(connection);
+      throw e;
+    }
+  }
+
+  private static void checkReadable(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("PRAGMA quick_check")) {
+      List<String> problems = new ArrayList<>();
+      while (result.next()) {
+        String line = result.getString(1);
+        if (!"ok".equalsIgnoreCase(line)) {
+          problems.add(line);
+        }
+      }
+      if (!problems.isEmpty()) {
+        throw new SQLException("integrity check failed: " + String.join("; ", problems), "", 11);
+      }
+    }
+  }
+
+  private static void migrate(Connection connection, Path file) throws SQLException {
+    int version;
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("PRAGMA user_version")) {
+      version = result.next() ? result.getInt(1) : 0;
+    }
+    if (version > SCHEMA_VERSION) {
+      throw new StateException(
+          "state file "
+              + file
+              + " was written by a newer node-updater (schema "
+              + version
+              + ", this one knows up to "
+              + SCHEMA_VERSION
+              + "); refusing to touch it");
+    }
+    if (version == SCHEMA_VERSION) {
+      return;
+    }
+    connection.setAutoCommit(false);
+    try (Statement statement = connection.createStatement()) {
+      for (int step = version; step < SCHEMA_VERSION; step++) {
+        for (String sql : MIGRATIONS.get(step).split(";")) {
+          if (!sql.isBlank()) {
+            statement.execute(sql);
+          }
+        }
+      }
+      statement.execute("PRAGMA user_version = " + SCHEMA_VERSION);
+      connection.commit();
+      LOG.info("state file {} migrated from schema {} to {}", file, version, SCHEMA_VERSION);
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(true);
+    }
+  }
+
+  private static boolean isCorruption(SQLException e) {
+    int code = e.getErrorCode();
+    String message = String.valueOf(e.getMessage());
+    // SQLITE_CORRUPT (11) and SQLITE_NOTADB (26), as codes or in the driver's message.
+    return code == 11
+        || code == 26
+        || message.contains("SQLITE_CORRUPT")
+        || message.contains("SQLITE_NOTADB")
+        || message.contains("file is not a database")
+        || message.contains("malformed");
+  }
+
+  private static Path moveAside(Path file, Instant now) {
+    Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + ASIDE_STAMP.format(now));
+    try {
+      Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+      for (String suffix : List.of("-wal", "-shm")) {
+        Path side = file.resolveSibling(file.getFileName() + suffix);
+        if (Files.exists(side)) {
+          Files.move(
+              side,
+              aside.resolveSibling(aside.getFileName() + suffix),
+              StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      return aside;
+    } catch (IOException e) {
+      throw new StateException(
+          "state file " + file + " is damaged and cannot be moved aside: " + e.getMessage(), e);
+    }
+  }
+
+  private static void closeQuietly(Connection connection) {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // The original failure is what gets reported.
+      }
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public Connection connection() {
+    return connection;
+  }
+
+  /** Where a damaged state file was moved when this database was opened, if it was. */
+  public Optional<Path> movedAside() {
+    return movedAside;
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      throw new StateException("cannot close state file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Signals a file SQLite cannot read as a database. */
+  private static final class CorruptStateException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    CorruptStateException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.sluice.updater.state;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.sluice.core.json.Json;
+import dev.sluice.core.report.NodeReport;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The history of runs: one row per finished run, with its full report. */
+public final class RunStore {
+
+  /** How many runs are kept; older ones are pruned as new ones are recorded. */
+  public static final int KEEP = 200;
+
+  private final Connection connection;
+
+  public RunStore(Database database) {
+    this.connection = database.connection();
+  }
+
+  public void record(NodeReport report) {
+    try (PreparedStatement insert =
+            connection.prepareStatement(
+                """
+                INSERT INTO runs (started_at, finished_at, channel, action, previous_commit,
+                                  current_commit, target_ref, target_commit, message, report)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """);
+        PreparedStatement prune =
+            connection.prepareStatement(
+                "DELETE FROM runs WHERE id <= (SELECT max(id) FROM runs) - ?")) {
+      insert.setString(1, report.startedAt().toString());
+      insert.setString(2, report.finishedAt().toString());
+      insert.setString(3, report.channel());
+      insert.setString(4, report.action().id());
+      insert.setString(5, report.previousCommit());
+      insert.setString(6, report.currentCommit());
+      insert.setString(7, report.target() == null ? null : report.target().ref());
+      insert.setString(8, report.target() == null ? null : report.target().commit());
+      insert.setString(9, report.message());
+      insert.setString(10, Json.write(report));
+      insert.executeUpdate();
+      prune.setInt(1, KEEP);
+      prune.executeUpdate();
+    } catch (SQLException e) {
+      throw new StateException("cannot record the run in the state file: " + e, e);
+    }
+  }
+
+  /** The newest runs first. */
+  public List<NodeReport> latest(int limit) {
+    List<NodeReport> runs = new ArrayList<>();
+    try (PreparedStatement statement =
+        connection.prepareStatement("SELECT report FROM runs ORDER BY id DESC LIMIT ?")) {
+      statement.setInt(1, limit);
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          runs.add(Json.mapper().readValue(result.getString(1), NodeReport.class));
+        }
+      }
+      return runs;
+    } catch (SQLException | JsonProcessingException e) {
+      throw new StateException("cannot read the run history from the state file: " + e, e);
+    }
+  }
+
+  public Optional<NodeReport> last() {
+    List<NodeReport> runs = latest(1);
+    return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
+  }
+}

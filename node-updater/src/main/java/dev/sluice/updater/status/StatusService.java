@@ -1,0 +1,50 @@
+package dev.sluice.updater.status;
+
+import dev.sluice.core.report.NodeReport;
+import dev.sluice.updater.lottery.LotteryService;
+import dev.sluice.updater.state.Database;
+import dev.sluice.updater.state.KeyValueStore;
+import dev.sluice.updater.state.RunStore;
+import dev.sluice.updater.state.StateException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/** Reads the node's state without the network and without taking the run lock. */
+public final class StatusService {
+
+  private final Clock clock;
+
+  public StatusService(Clock clock) {
+    this.clock = clock;
+  }
+
+  /**
+   * @throws StateException when there is no state file yet, or it cannot be read
+   */
+  public NodeStatus read(Path state, int runs) {
+    if (!Files.exists(state)) {
+      throw new StateException("no state file at " + state + ": node-updater has not run here yet");
+    }
+    try (Database database = Database.open(state, clock.instant())) {
+      KeyValueStore kv = new KeyValueStore(database);
+      Optional<String> node = kv.get("node.id");
+      NodeStatus.Ticket ticket =
+          new LotteryService(kv, NO_DRAWS)
+              .readTicket()
+              .map(t -> new NodeStatus.Ticket(t.value(), t.drawnAt()))
+              .orElse(null);
+      List<NodeReport> history = new RunStore(database).latest(runs);
+      return new NodeStatus(node.orElse(null), state.toString(), ticket, history);
+    }
+  }
+
+  /** Status never draws; a draw here would be a bug. */
+  private static final RandomGenerator NO_DRAWS =
+      () -> {
+        throw new IllegalStateException("status must not draw a lottery ticket");
+      };
+}
