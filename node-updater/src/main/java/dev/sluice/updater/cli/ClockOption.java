@@ -3,6 +3,8 @@ package dev.sluice.updater.cli;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -16,7 +18,14 @@ public final class ClockOption {
       description = "Pretend it is this ISO-8601 instant (e.g. 2026-11-21T07:00:00Z).")
   Instant now;
 
-  Clock clock() {
-    return now == null ? Clock.systemUTC() : Clock.fixed(now, ZoneOffset.UTC);
+  /** The clock {@code --now} asks for, wherever on the command line it was given. */
+  static Clock clock(CommandSpec spec) {
+    for (CommandSpec command = spec; command != null; command = command.parent()) {
+      OptionSpec option = command.findOption("--now");
+      if (option != null && option.getValue() != null) {
+        return Clock.fixed((Instant) option.getValue(), ZoneOffset.UTC);
+      }
+    }
+    return Clock.systemUTC();
   }
 }

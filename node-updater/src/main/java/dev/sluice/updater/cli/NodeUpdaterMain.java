@@ -10,6 +10,7 @@ import java.util.Arrays;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** {@code node-updater}: keeps one node on its release channel. */
 @Command(
@@ -31,6 +32,10 @@ import picocli.CommandLine.Command;
       "12:update failed and could not be restored (needs a person)",
     })
 public final class NodeUpdaterMain {
+
+  @Mixin OutputOptions output;
+
+  @Mixin ClockOption clock;
 
   private NodeUpdaterMain() {}
 

@@ -1,5 +1,7 @@
 package dev.sluice.updater.cli;
 
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -17,4 +19,26 @@ public final class OutputOptions {
       scope = ScopeType.INHERIT,
       description = "Log every step and print stack traces of errors.")
   boolean verbose;
+
+  /**
+   * Whether {@code --json} was given anywhere on the command line. Inherited options are set on the
+   * command where they were written, so look at the command and all its parents.
+   */
+  static boolean json(CommandSpec spec) {
+    return flag(spec, "--json");
+  }
+
+  static boolean verbose(CommandSpec spec) {
+    return flag(spec, "--verbose");
+  }
+
+  private static boolean flag(CommandSpec spec, String name) {
+    for (CommandSpec command = spec; command != null; command = command.parent()) {
+      OptionSpec option = command.findOption(name);
+      if (option != null && Boolean.TRUE.equals(option.getValue())) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

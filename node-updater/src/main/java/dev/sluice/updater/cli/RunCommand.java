@@ -23,7 +23,6 @@ import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.TextProgressMonitor;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,10 +35,6 @@ import picocli.CommandLine.Spec;
 public final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
-
-  @Mixin OutputOptions output;
-
-  @Mixin ClockOption clock;
 
   @Option(
       names = "--workdir",
@@ -145,9 +140,10 @@ public final class RunCommand implements Callable<Integer> {
             probability == null ? LotteryRules.DEFAULT_PROBABILITY : probability,
             period == null ? LotteryRules.DEFAULT_PERIOD : period,
             layout);
-    RunResult result = new RunService(clock.clock(), new SecureRandom(), progress()).run(request);
+    RunResult result =
+        new RunService(ClockOption.clock(spec), new SecureRandom(), progress()).run(request);
     PrintWriter out = spec.commandLine().getOut();
-    if (output.json) {
+    if (OutputOptions.json(spec)) {
       out.println(Json.writePretty(result.report()));
     } else {
       printSummary(out, result.report());
@@ -157,7 +153,7 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private ProgressMonitor progress() {
-    if (System.console() == null || output.json) {
+    if (System.console() == null || OutputOptions.json(spec)) {
       return NullProgressMonitor.INSTANCE;
     }
     return new TextProgressMonitor(new PrintWriter(System.err, true, StandardCharsets.UTF_8));

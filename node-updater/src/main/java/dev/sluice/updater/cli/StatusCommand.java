@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,8 +21,6 @@ import picocli.CommandLine.Spec;
 public final class StatusCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
-
-  @Mixin OutputOptions output;
 
   @Option(
       names = "--state",
@@ -46,7 +43,7 @@ public final class StatusCommand implements Callable<Integer> {
     }
     NodeStatus status = new StatusService(Clock.systemUTC()).read(state, runs);
     PrintWriter out = spec.commandLine().getOut();
-    if (output.json) {
+    if (OutputOptions.json(spec)) {
       out.println(Json.writePretty(status));
       return 0;
     }

@@ -1,0 +1,50 @@
+package dev.sluice.updater;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+class ArchitectureTest {
+
+  private final JavaClasses updater =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.sluice.updater");
+
+  @Test
+  void onlyTheCommandLineUsesPicocli() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("..cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("picocli..")
+        .check(updater);
+  }
+
+  @Test
+  void servicesNeverPrint() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("..cli..")
+        .should()
+        .accessField(System.class, "out")
+        .orShould()
+        .accessField(System.class, "err")
+        .check(updater);
+  }
+
+  @Test
+  void onlyTheServerUsesJavalin() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("..serve..", "..cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.javalin..")
+        .check(updater);
+  }
+}
