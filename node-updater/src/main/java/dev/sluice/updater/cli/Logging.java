@@ -8,10 +8,12 @@ final class Logging {
 
   private Logging() {}
 
-  static void configure(boolean verbose) {
+  static void configure(boolean verbose, boolean stateChanges) {
     setDefault("org.slf4j.simpleLogger.logFile", "System.err");
     setDefault("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
-    setDefault("org.slf4j.simpleLogger.log.dev.sluice", verbose ? "debug" : "info");
+    setDefault(
+        "org.slf4j.simpleLogger.log.dev.sluice",
+        verbose ? "debug" : stateChanges ? "info" : "warn");
     setDefault("org.slf4j.simpleLogger.showDateTime", "true");
     setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
     setDefault("org.slf4j.simpleLogger.showThreadName", "false");

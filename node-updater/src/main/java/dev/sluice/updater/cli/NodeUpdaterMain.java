@@ -7,6 +7,7 @@ import dev.sluice.updater.state.StateException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Mixin;
     subcommands = {
       RunCommand.class,
       StatusCommand.class,
+      SimulateCommand.class,
       AutoComplete.GenerateCompletion.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -40,7 +42,9 @@ public final class NodeUpdaterMain {
   private NodeUpdaterMain() {}
 
   public static void main(String[] args) {
-    Logging.configure(Arrays.asList(args).contains("--verbose"));
+    List<String> words = Arrays.asList(args);
+    // A simulated fleet would log every node's every step; keep it to warnings unless asked.
+    Logging.configure(words.contains("--verbose"), !words.contains("simulate"));
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     System.exit(run(out, err, args));

@@ -1,0 +1,129 @@
+package dev.sluice.updater.cli;
+
+import dev.sluice.core.json.Json;
+import dev.sluice.core.report.NodeReport;
+import dev.sluice.updater.run.RunRequest;
+import dev.sluice.updater.run.RunService;
+import dev.sluice.updater.simulate.FleetSimulator;
+import dev.sluice.updater.simulate.FleetSimulator.SimulatedRun;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code node-updater simulate}: run a whole simulated fleet through the real run code path. */
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run N simulated nodes once each, every node with its own workdir and state file under"
+          + " --fleet DIR/node-NNN, through the same code as 'run'; print the channel split."
+    })
+public final class SimulateCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--fleet",
+      required = true,
+      paramLabel = "DIR",
+      description = "Folder holding the nodes.")
+  Path fleet;
+
+  @Option(names = "--remote", required = true, paramLabel = "URL", description = "The git remote.")
+  String remote;
+
+  @Option(
+      names = "--nodes",
+      defaultValue = "50",
+      paramLabel = "N",
+      description = "How many nodes (default: ${DEFAULT-VALUE}).")
+  int nodes;
+
+  @Option(
+      names = "--group",
+      paramLabel = "NAME=COUNT",
+      description = "Put the first COUNT nodes in group NAME (repeatable), e.g. farm-1=10.")
+  Map<String, Integer> groups = new TreeMap<>();
+
+  @Option(
+      names = "--threads",
+      defaultValue = "2",
+      paramLabel = "N",
+      description = "Nodes run at once (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--list", description = "Print one line per node.")
+  boolean list;
+
+  @Override
+  public Integer call() {
+    if (nodes < 1) {
+      throw new IllegalArgumentException("--nodes must be at least 1");
+    }
+    RunService service =
+        new RunService(ClockOption.clock(spec), new SecureRandom(), NullProgressMonitor.INSTANCE);
+    List<SimulatedRun> runs = new FleetSimulator(service, threads).runAll(nodes, this::requestFor);
+    PrintWriter out = spec.commandLine().getOut();
+    if (OutputOptions.json(spec)) {
+      out.println(Json.writePretty(runs.stream().map(SimulatedRun::report).toList()));
+    } else {
+      printSummary(out, runs);
+    }
+    return runs.stream().allMatch(r -> r.result().exitCode() == 0) ? 0 : 1;
+  }
+
+  private RunRequest requestFor(int index) {
+    RunRequest request = FleetSimulator.defaultRequest(fleet, index, remote);
+    List<String> memberOf = new ArrayList<>();
+    groups.forEach(
+        (group, count) -> {
+          if (index <= count) {
+            memberOf.add(group);
+          }
+        });
+    return request.withGroups(memberOf);
+  }
+
+  private void printSummary(PrintWriter out, List<SimulatedRun> runs) {
+    Map<String, Integer> byChannel = new TreeMap<>();
+    Map<String, Integer> byVersion = new TreeMap<>();
+    Map<String, Integer> byAction = new TreeMap<>();
+    for (SimulatedRun run : runs) {
+      NodeReport report = run.report();
+      byChannel.merge(report.channel(), 1, Integer::sum);
+      byAction.merge(report.action().id(), 1, Integer::sum);
+      String version =
+          report.version() != null ? report.version() : shortCommit(report.currentCommit());
+      byVersion.merge(report.channel() + " " + version, 1, Integer::sum);
+      if (list) {
+        out.printf(
+            "  node-%03d  %-7s  %-11s  %-10s  %s%n",
+            run.index(),
+            report.channel(),
+            report.action(),
+            shortCommit(report.currentCommit()),
+            report.version() == null ? "" : report.version());
+      }
+    }
+    int preprod = byChannel.getOrDefault("preprod", 0);
+    out.printf(
+        "%d nodes: %d stable, %d preprod (%.1f %%)%n",
+        runs.size(), byChannel.getOrDefault("stable", 0), preprod, 100.0 * preprod / runs.size());
+    out.println("running: " + byVersion);
+    out.println("actions: " + byAction);
+  }
+
+  private static String shortCommit(String commit) {
+    return commit == null ? "(none)" : commit.substring(0, Math.min(10, commit.length()));
+  }
+}
