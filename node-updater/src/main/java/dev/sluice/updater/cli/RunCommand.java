@@ -7,6 +7,9 @@ import dev.sluice.core.json.Json;
 import dev.sluice.core.lottery.LotteryRules;
 import dev.sluice.core.report.NodeReport;
 import dev.sluice.core.version.TagPattern;
+import dev.sluice.updater.apply.ApplySettings;
+import dev.sluice.updater.apply.HookCommand;
+import dev.sluice.updater.config.NodeConfig;
 import dev.sluice.updater.lottery.ChannelChoice;
 import dev.sluice.updater.run.RunRequest;
 import dev.sluice.updater.run.RunResult;
@@ -15,9 +18,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Period;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ProgressMonitor;
@@ -27,53 +31,56 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code node-updater run}: bring the node to its channel's commit. */
+/**
+ * {@code node-updater run}: bring the node to its channel's commit. Every option can also come from
+ * {@code --config FILE}; a flag on the command line wins.
+ */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Draw the lottery if due, fetch the channel and move the working tree to it.")
+    description =
+        "Draw the lottery if due, fetch the channel, move the working tree to it, run the"
+            + " post-update hook and health check, and roll back when they fail.")
 public final class RunCommand implements Callable<Integer> {
+
+  static final String DEFAULT_STATE = "/var/lib/sluice/state.db";
 
   @Spec CommandSpec spec;
 
   @Option(
-      names = "--workdir",
-      required = true,
-      paramLabel = "DIR",
-      description = "The node's working tree.")
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Node configuration, JSON or YAML (keys as the long options, camelCase).")
+  Path config;
+
+  @Option(names = "--workdir", paramLabel = "DIR", description = "The node's working tree.")
   Path workdir;
 
-  @Option(
-      names = "--remote",
-      required = true,
-      paramLabel = "URL",
-      description = "The git remote to follow.")
+  @Option(names = "--remote", paramLabel = "URL", description = "The git remote to follow.")
   String remote;
 
   @Option(
       names = "--state",
       paramLabel = "FILE",
-      defaultValue = "/var/lib/sluice/state.db",
-      description = "The node's state database (default: ${DEFAULT-VALUE}).")
+      description = "The node's state database (default: " + DEFAULT_STATE + ").")
   Path state;
 
   @Option(
       names = "--group",
       paramLabel = "NAME",
       description = "A group this node belongs to (repeatable).")
-  List<String> groups = new ArrayList<>();
+  List<String> groups;
 
   @Option(
       names = "--channel",
       paramLabel = "auto|stable|preprod",
-      defaultValue = "auto",
-      description = "Pin the node to a channel instead of the lottery (default: ${DEFAULT-VALUE}).")
+      description = "Pin the node to a channel instead of the lottery (default: auto).")
   String channel;
 
   @Option(
       names = "--disable-preprod",
       description = "Never ride preprod, whatever the ticket says.")
-  boolean disablePreprod;
+  Boolean disablePreprod;
 
   @Option(
       names = "--preprod-probability",
@@ -90,56 +97,94 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--track",
       paramLabel = "branch|tag",
-      defaultValue = "branch",
-      description =
-          "Follow the channel's branch tip or its newest release tag (default: ${DEFAULT-VALUE}).")
+      description = "Follow the channel's branch tip or its newest release tag (default: branch).")
   String track;
 
-  @Option(
-      names = "--stable-branch",
-      defaultValue = "master",
-      paramLabel = "NAME",
-      description = "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--stable-branch", paramLabel = "NAME", description = "Default: master.")
   String stableBranch;
 
-  @Option(
-      names = "--preprod-branch",
-      defaultValue = "preprod",
-      paramLabel = "NAME",
-      description = "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--preprod-branch", paramLabel = "NAME", description = "Default: preprod.")
   String preprodBranch;
 
-  @Option(
-      names = "--stable-tags",
-      defaultValue = "v*",
-      paramLabel = "PATTERN",
-      description = "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--stable-tags", paramLabel = "PATTERN", description = "Default: v*.")
   String stableTags;
 
-  @Option(
-      names = "--preprod-tags",
-      defaultValue = "v*_pre",
-      paramLabel = "PATTERN",
-      description = "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--preprod-tags", paramLabel = "PATTERN", description = "Default: v*_pre.")
   String preprodTags;
+
+  @Option(
+      names = "--post-update",
+      paramLabel = "CMD",
+      description = "Run in the workdir after every checkout, e.g. 'npm ci --omit=dev'.")
+  String postUpdate;
+
+  @Option(names = "--post-update-timeout", paramLabel = "DURATION", description = "Default: PT10M.")
+  Duration postUpdateTimeout;
+
+  @Option(
+      names = "--health-check",
+      paramLabel = "CMD|URL",
+      description = "A command that must exit 0, or an http(s) URL that must answer 2xx.")
+  String healthCheck;
+
+  @Option(
+      names = "--health-timeout",
+      paramLabel = "DURATION",
+      description = "Per attempt (default: PT30S).")
+  Duration healthTimeout;
+
+  @Option(
+      names = "--health-retries",
+      paramLabel = "N",
+      description = "Attempts before the check fails (default: 3).")
+  Integer healthRetries;
+
+  @Option(
+      names = "--health-interval",
+      paramLabel = "DURATION",
+      description = "Pause between attempts (default: PT5S).")
+  Duration healthInterval;
+
+  @Option(
+      names = "--restart",
+      paramLabel = "CMD",
+      description =
+          "Run after a successful change when the software is already running (not with --boot).")
+  String restart;
+
+  @Option(
+      names = "--boot",
+      description = "The node's software is not running yet: do not run --restart.")
+  Boolean boot;
+
+  @Option(
+      names = "--shell",
+      description = "Run the commands with /bin/sh -c instead of splitting them into words.")
+  Boolean shell;
+
+  @Option(
+      names = "--max-attempts",
+      paramLabel = "N",
+      description = "Skip a commit that failed this often until a newer one appears (default: 3).")
+  Integer maxAttempts;
 
   @Override
   public Integer call() {
-    Track tracking = Track.parse(track);
-    ChannelLayout layout =
-        new ChannelLayout(
-            new ChannelSpec(stableBranch, TagPattern.parse(stableTags), tracking),
-            new ChannelSpec(preprodBranch, TagPattern.parse(preprodTags), tracking));
+    NodeConfig file = config == null ? NodeConfig.EMPTY : NodeConfig.read(config);
+    Path stateFile = pick(state, path(file.state()), Path.of(DEFAULT_STATE));
     RunRequest request =
         new RunRequest(
-            workdir,
-            remote,
-            state,
-            groups,
-            ChannelChoice.of(channel, disablePreprod),
-            probability == null ? LotteryRules.DEFAULT_PROBABILITY : probability,
-            period == null ? LotteryRules.DEFAULT_PERIOD : period,
-            layout);
+            require(pick(workdir, path(file.workdir()), null), "--workdir"),
+            require(pick(remote, file.remote(), null), "--remote"),
+            stateFile,
+            pick(groups, file.groups(), List.of()),
+            ChannelChoice.of(
+                pick(channel, file.channel(), "auto"),
+                pick(disablePreprod, file.disablePreprod(), false)),
+            pick(probability, file.preprodProbability(), LotteryRules.DEFAULT_PROBABILITY),
+            pick(period, file.lotteryPeriod(), LotteryRules.DEFAULT_PERIOD),
+            layout(file),
+            applySettings(file, stateFile));
     RunResult result =
         new RunService(ClockOption.clock(spec), new SecureRandom(), progress()).run(request);
     PrintWriter out = spec.commandLine().getOut();
@@ -150,6 +195,54 @@ public final class RunCommand implements Callable<Integer> {
     }
     out.flush();
     return result.exitCode();
+  }
+
+  private ChannelLayout layout(NodeConfig file) {
+    Track tracking = Track.parse(pick(track, file.track(), "branch"));
+    return new ChannelLayout(
+        new ChannelSpec(
+            pick(stableBranch, file.stableBranch(), "master"),
+            TagPattern.parse(pick(stableTags, file.stableTags(), "v*")),
+            tracking),
+        new ChannelSpec(
+            pick(preprodBranch, file.preprodBranch(), "preprod"),
+            TagPattern.parse(pick(preprodTags, file.preprodTags(), "v*_pre")),
+            tracking));
+  }
+
+  private ApplySettings applySettings(NodeConfig file, Path stateFile) {
+    boolean useShell = pick(shell, file.shell(), false);
+    return new ApplySettings(
+        Optional.ofNullable(pick(postUpdate, file.postUpdate(), null))
+            .map(c -> new HookCommand(c, useShell)),
+        pick(postUpdateTimeout, file.postUpdateTimeout(), ApplySettings.DEFAULT_HOOK_TIMEOUT),
+        Optional.ofNullable(pick(restart, file.restart(), null))
+            .map(c -> new HookCommand(c, useShell)),
+        pick(boot, file.boot(), false),
+        Optional.ofNullable(pick(healthCheck, file.healthCheck(), null))
+            .map(c -> ApplySettings.HealthCheck.parse(c, useShell)),
+        pick(healthTimeout, file.healthTimeout(), ApplySettings.DEFAULT_HEALTH_TIMEOUT),
+        pick(healthRetries, file.healthRetries(), ApplySettings.DEFAULT_HEALTH_RETRIES),
+        pick(healthInterval, file.healthInterval(), ApplySettings.DEFAULT_HEALTH_INTERVAL),
+        pick(maxAttempts, file.maxAttempts(), ApplySettings.DEFAULT_MAX_ATTEMPTS),
+        RunRequest.defaultLogDir(stateFile));
+  }
+
+  /** The flag if given, else the config file's value, else the default. */
+  private static <T> T pick(T flag, T fromFile, T fallback) {
+    return flag != null ? flag : fromFile != null ? fromFile : fallback;
+  }
+
+  private static Path path(String text) {
+    return text == null ? null : Path.of(text);
+  }
+
+  private static <T> T require(T value, String option) {
+    if (value == null) {
+      throw new IllegalArgumentException(
+          "missing " + option + " (give the flag or set it in --config)");
+    }
+    return value;
   }
 
   private ProgressMonitor progress() {

@@ -3,23 +3,28 @@ package dev.sluice.updater.git;
 import dev.sluice.core.git.GitException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRefNameException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheIterator;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -36,6 +41,7 @@ import org.eclipse.jgit.submodule.SubmoduleWalk;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.treewalk.TreeWalk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -373,12 +379,18 @@ public final class Workdir implements AutoCloseable {
   }
 
   /**
-   * Moves HEAD (detached) and the tracked files to a commit. Files that the commit does not track
-   * and ignored files are left alone.
+   * Moves HEAD (detached) and the tracked files to a commit: every tracked file is rewritten to the
+   * commit's content, including files something else deleted or changed. Files that the commit does
+   * not track and ignored files are left alone.
    */
-  public void checkout(ObjectId commit) {
+  public void checkout(ObjectId commit, ProgressMonitor progress) {
     try {
-      git.checkout().setName(commit.name()).setForced(true).call();
+      git.checkout().setName(commit.name()).setForced(true).setProgressMonitor(progress).call();
+      git.reset()
+          .setMode(ResetCommand.ResetType.HARD)
+          .setRef(commit.name())
+          .setProgressMonitor(progress)
+          .call();
       LOG.info("workdir {}: checked out {}", dir, commit.name());
     } catch (GitAPIException | JGitInternalException e) {
       throw new GitException(
@@ -391,6 +403,66 @@ public final class Workdir implements AutoCloseable {
               + GitException.rootMessage(e),
           e);
     }
+  }
+
+  /**
+   * Removes the lock files a killed git operation leaves behind ({@code index.lock}, {@code
+   * HEAD.lock}). Only called while the state lock is held, so no other run of ours is using them.
+   */
+  public void clearStaleLocks() {
+    for (String name : new String[] {"index.lock", "HEAD.lock"}) {
+      Path lock = repo.getDirectory().toPath().resolve(name);
+      try {
+        if (Files.deleteIfExists(lock)) {
+          LOG.warn("workdir {}: removed stale {} left by an interrupted run", dir, name);
+        }
+      } catch (IOException e) {
+        throw new GitException(
+            GitException.Kind.CORRUPT,
+            "workdir " + dir + ": cannot remove stale " + lock + ": " + e.getMessage(),
+            e);
+      }
+    }
+  }
+
+  /**
+   * After an interrupted checkout of {@code to} was undone back to {@code from}: deletes the files
+   * that the interrupted checkout had already written and that {@code from} does not track, but
+   * only where the file is untracked and holds exactly {@code to}'s content, so nothing anyone else
+   * wrote is ever removed.
+   */
+  public List<String> removeLeftovers(ObjectId from, ObjectId to) {
+    List<String> removed = new ArrayList<>();
+    try (RevWalk walk = new RevWalk(repo);
+        TreeWalk tree = new TreeWalk(repo)) {
+      tree.addTree(walk.parseCommit(to).getTree());
+      tree.addTree(walk.parseCommit(from).getTree());
+      tree.addTree(new DirCacheIterator(repo.readDirCache()));
+      tree.setRecursive(true);
+      while (tree.next()) {
+        if (tree.getRawMode(0) == 0 || tree.getRawMode(1) != 0 || tree.getRawMode(2) != 0) {
+          continue; // not only in 'to', or tracked now
+        }
+        Path file = dir.resolve(tree.getPathString());
+        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+            && Arrays.equals(Files.readAllBytes(file), repo.open(tree.getObjectId(0)).getBytes())) {
+          Files.delete(file);
+          removed.add(tree.getPathString());
+        }
+      }
+    } catch (IOException e) {
+      throw new GitException(
+          GitException.Kind.OTHER,
+          "workdir " + dir + ": cannot clean up after interrupted checkout: " + e.getMessage(),
+          e);
+    }
+    if (!removed.isEmpty()) {
+      LOG.warn(
+          "workdir {}: removed {} file(s) an interrupted checkout had written",
+          dir,
+          removed.size());
+    }
+    return removed;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.sluice.updater.run;
 
 import dev.sluice.core.channel.ChannelLayout;
 import dev.sluice.core.lottery.LotteryRules;
+import dev.sluice.updater.apply.ApplySettings;
 import dev.sluice.updater.lottery.ChannelChoice;
 import java.nio.file.Path;
 import java.time.Period;
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param probability the preprod probability when no group weight applies
  * @param period how long a lottery ticket lasts
  * @param layout the channels' branches, tag patterns and tracking mode
+ * @param apply hooks, health check and retry limit for applying a change
  */
 public record RunRequest(
     Path workdir,
@@ -28,7 +30,8 @@ public record RunRequest(
     ChannelChoice choice,
     double probability,
     Period period,
-    ChannelLayout layout) {
+    ChannelLayout layout,
+    ApplySettings apply) {
 
   public RunRequest {
     Objects.requireNonNull(workdir, "workdir");
@@ -37,6 +40,7 @@ public record RunRequest(
     Objects.requireNonNull(choice, "choice");
     Objects.requireNonNull(period, "period");
     Objects.requireNonNull(layout, "layout");
+    Objects.requireNonNull(apply, "apply");
     groups = List.copyOf(groups);
     LotteryRules.requireWeight(probability, "--preprod-probability");
   }
@@ -51,22 +55,38 @@ public record RunRequest(
         ChannelChoice.AUTO,
         LotteryRules.DEFAULT_PROBABILITY,
         LotteryRules.DEFAULT_PERIOD,
-        ChannelLayout.DEFAULT);
+        ChannelLayout.DEFAULT,
+        ApplySettings.none(defaultLogDir(state)));
+  }
+
+  /** Hook logs live beside the state file, in {@code logs/}. */
+  public static Path defaultLogDir(Path state) {
+    Path parent = state.toAbsolutePath().getParent();
+    return parent.resolve("logs");
   }
 
   public RunRequest withChoice(ChannelChoice newChoice) {
-    return new RunRequest(workdir, remote, state, groups, newChoice, probability, period, layout);
+    return new RunRequest(
+        workdir, remote, state, groups, newChoice, probability, period, layout, apply);
   }
 
   public RunRequest withGroups(List<String> newGroups) {
-    return new RunRequest(workdir, remote, state, newGroups, choice, probability, period, layout);
+    return new RunRequest(
+        workdir, remote, state, newGroups, choice, probability, period, layout, apply);
   }
 
   public RunRequest withProbability(double newProbability) {
-    return new RunRequest(workdir, remote, state, groups, choice, newProbability, period, layout);
+    return new RunRequest(
+        workdir, remote, state, groups, choice, newProbability, period, layout, apply);
+  }
+
+  public RunRequest withApply(ApplySettings newApply) {
+    return new RunRequest(
+        workdir, remote, state, groups, choice, probability, period, layout, newApply);
   }
 
   public RunRequest withLayout(ChannelLayout newLayout) {
-    return new RunRequest(workdir, remote, state, groups, choice, probability, period, newLayout);
+    return new RunRequest(
+        workdir, remote, state, groups, choice, probability, period, newLayout, apply);
   }
 }

@@ -9,11 +9,16 @@ import dev.sluice.core.lottery.LotteryRules;
 import dev.sluice.core.report.Action;
 import dev.sluice.core.report.NodeReport;
 import dev.sluice.core.version.ReleaseTag;
-import dev.sluice.updater.git.SavedChanges;
+import dev.sluice.updater.apply.Applier;
+import dev.sluice.updater.apply.ApplyListener;
+import dev.sluice.updater.apply.ApplyOutcome;
+import dev.sluice.updater.apply.ProcessRunner;
 import dev.sluice.updater.git.Workdir;
 import dev.sluice.updater.lottery.LotteryResult;
 import dev.sluice.updater.lottery.LotteryService;
 import dev.sluice.updater.state.Database;
+import dev.sluice.updater.state.FailedCommitStore;
+import dev.sluice.updater.state.JournalStore;
 import dev.sluice.updater.state.KeyValueStore;
 import dev.sluice.updater.state.RunStore;
 import dev.sluice.updater.state.StateLock;
@@ -49,6 +54,7 @@ public final class RunService {
   private final Clock clock;
   private final RandomGenerator random;
   private final ProgressMonitor progress;
+  private final ApplyListener listener;
 
   /**
    * @param clock the clock for the lottery, history and saved-change names ({@code --now})
@@ -56,9 +62,18 @@ public final class RunService {
    * @param progress where fetch progress goes (a terminal, or nowhere)
    */
   public RunService(Clock clock, RandomGenerator random, ProgressMonitor progress) {
+    this(clock, random, progress, ApplyListener.NONE);
+  }
+
+  /**
+   * @param listener told at every journal step of applying a change (fault-injection tests)
+   */
+  public RunService(
+      Clock clock, RandomGenerator random, ProgressMonitor progress, ApplyListener listener) {
     this.clock = clock;
     this.random = random;
     this.progress = progress;
+    this.listener = listener;
   }
 
   /**
@@ -88,14 +103,14 @@ public final class RunService {
           new LotteryService(kv, random).draw(request.choice(), weight, request.period(), started);
       report.lottery = lottery;
 
-      RunResult result = update(request, lottery.channel(), report);
+      RunResult result = update(request, lottery.channel(), report, database);
       new RunStore(database).record(result.report());
       LOG.info("run finished: {} ({})", result.report().action(), result.report().message());
       return result;
     }
   }
 
-  private RunResult update(RunRequest request, Channel channel, Report report) {
+  private RunResult update(RunRequest request, Channel channel, Report report, Database database) {
     ChannelSpec spec = request.layout().spec(channel);
     Workdir workdir;
     try {
@@ -118,14 +133,48 @@ public final class RunService {
       report.previous = previous.orElse(null);
       report.current = previous.orElse(null);
 
+      FailedCommitStore failures = new FailedCommitStore(database);
+      Applier applier =
+          new Applier(
+              workdir,
+              new JournalStore(database),
+              failures,
+              request.apply(),
+              new ProcessRunner(),
+              clock,
+              listener,
+              progress);
+      Optional<ApplyOutcome> recovered;
+      try {
+        recovered = applier.recover();
+      } catch (GitException e) {
+        return report.finish(
+            Action.FAILED,
+            ExitCodes.BROKEN,
+            "recovering an interrupted update failed: " + e.getMessage() + "; needs a person",
+            reason(e));
+      }
+      if (recovered.isPresent()) {
+        ApplyOutcome outcome = recovered.get();
+        report.warnings.add("recovered: " + outcome.message());
+        report.current = outcome.current();
+        if (outcome.result() == ApplyOutcome.Result.BROKEN) {
+          return report.finish(
+              Action.FAILED,
+              ExitCodes.BROKEN,
+              outcome.message(),
+              new NodeReport.Reason(outcome.reasonCode(), outcome.message()));
+        }
+        previous = Optional.ofNullable(outcome.current());
+      }
+
       RemoteRefs refs;
       ChannelTarget target;
       try {
         refs = RemoteRefs.list(request.remote());
         target = ChannelTarget.resolve(channel, spec, refs);
       } catch (GitException e) {
-        String keeping =
-            previous.map(id -> "; keeping " + abbreviate(id)).orElse("; nothing installed yet");
+        String keeping = keeping(previous);
         if (e.kind() == GitException.Kind.UNREACHABLE) {
           return report.finish(
               Action.OFFLINE, ExitCodes.OFFLINE, e.getMessage() + keeping, reason(e));
@@ -133,11 +182,7 @@ public final class RunService {
         return report.finish(Action.FAILED, ExitCodes.USAGE, e.getMessage() + keeping, reason(e));
       }
       report.target = target;
-      report.version =
-          previous
-              .flatMap(id -> refs.releaseAt(spec.tagPattern(), id))
-              .map(ReleaseTag::name)
-              .orElse(null);
+      report.version = versionAt(refs, spec, previous.orElse(null));
 
       if (previous.isPresent() && previous.get().equals(target.commit())) {
         return report.finish(
@@ -146,29 +191,41 @@ public final class RunService {
             channel + ": already at " + describe(target.commit(), report.version),
             null);
       }
-      return apply(workdir, previous, target, refs, spec, report);
+      Optional<FailedCommitStore.Failure> failed = failures.find(target.commit().name());
+      int maxAttempts = request.apply().maxAttempts();
+      if (failed.isPresent() && failed.get().attempts() >= maxAttempts) {
+        String text =
+            "commit "
+                + abbreviate(target.commit())
+                + " failed "
+                + failed.get().attempts()
+                + " time(s) here (last: "
+                + failed.get().lastReason()
+                + "); skipped until a newer commit appears"
+                + keeping(previous);
+        return report.finish(
+            Action.HELD, ExitCodes.OK, text, new NodeReport.Reason("max-attempts", text));
+      }
+      return apply(workdir, applier, previous, target, refs, spec, report);
     }
   }
 
   private RunResult apply(
       Workdir workdir,
+      Applier applier,
       Optional<ObjectId> previous,
       ChannelTarget target,
       RemoteRefs refs,
       ChannelSpec spec,
       Report report) {
-    Instant now = report.started;
     ObjectId commit;
     try {
       commit = workdir.fetch(target.ref(), progress);
     } catch (GitException e) {
-      String keeping =
-          previous.map(id -> "; keeping " + abbreviate(id)).orElse("; nothing installed yet");
       Action action = e.kind() == GitException.Kind.UNREACHABLE ? Action.OFFLINE : Action.FAILED;
       int code = action == Action.OFFLINE ? ExitCodes.OFFLINE : ExitCodes.USAGE;
-      return report.finish(action, code, e.getMessage() + keeping, reason(e));
+      return report.finish(action, code, e.getMessage() + keeping(previous), reason(e));
     }
-    String version = refs.releaseAt(spec.tagPattern(), commit).map(ReleaseTag::name).orElse(null);
     if (!commit.equals(target.commit())) {
       report.warnings.add(target.ref() + " moved while fetching; taking " + abbreviate(commit));
     }
@@ -179,83 +236,50 @@ public final class RunService {
             commit,
             refs.releaseAt(spec.tagPattern(), commit).orElse(null));
 
-    try {
-      if (previous.isPresent()) {
-        Optional<SavedChanges> saved = workdir.saveLocalChanges(now, "moving to " + commit.name());
-        saved.ifPresent(
-            s -> {
-              report.saved = s.ref();
-              report.warnings.add(s.describe());
-            });
-      }
-      workdir.checkout(commit);
-      workdir.verify(commit, now);
-    } catch (GitException e) {
-      return restore(workdir, previous, commit, report, e);
-    }
-    report.current = commit;
-    report.version = version;
+    ApplyOutcome outcome = applier.apply(target.channel().id(), target.ref(), previous, commit);
+    outcome.saved().ifPresent(saved -> report.saved = saved.ref());
+    report.warnings.addAll(outcome.savedWarnings());
+    report.current = outcome.current();
+    report.version = versionAt(refs, spec, outcome.current());
     String from = previous.map(RunService::abbreviate).orElse("nothing");
-    LOG.info("moved {} from {} to {} ({})", target.channel(), from, commit.name(), target.ref());
-    return report.finish(
-        Action.UPDATED,
-        ExitCodes.OK,
-        (previous.isPresent() ? "updated " : "installed ")
-            + target.channel()
-            + ": "
-            + from
-            + " -> "
-            + describe(commit, version),
-        null);
+    return switch (outcome.result()) {
+      case APPLIED -> {
+        LOG.info(
+            "moved {} from {} to {} ({})", target.channel(), from, commit.name(), target.ref());
+        yield report.finish(
+            Action.UPDATED,
+            ExitCodes.OK,
+            (previous.isPresent() ? "updated " : "installed ")
+                + target.channel()
+                + ": "
+                + from
+                + " -> "
+                + describe(commit, report.version),
+            null);
+      }
+      case ROLLED_BACK ->
+          report.finish(
+              Action.ROLLED_BACK,
+              ExitCodes.ROLLED_BACK,
+              outcome.message(),
+              new NodeReport.Reason(outcome.reasonCode(), outcome.message()));
+      case BROKEN, NOTHING_TO_UNDO ->
+          report.finish(
+              Action.FAILED,
+              ExitCodes.BROKEN,
+              outcome.message(),
+              new NodeReport.Reason(outcome.reasonCode(), outcome.message()));
+    };
   }
 
-  /** Puts the previous commit back after a failed move; says exactly where things stand. */
-  private RunResult restore(
-      Workdir workdir,
-      Optional<ObjectId> previous,
-      ObjectId failed,
-      Report report,
-      GitException cause) {
-    LOG.warn("update to {} failed: {}", failed.name(), cause.getMessage());
-    if (previous.isEmpty()) {
-      return report.finish(
-          Action.FAILED,
-          ExitCodes.BROKEN,
-          "first install of " + abbreviate(failed) + " failed: " + cause.getMessage(),
-          reason(cause));
-    }
-    try {
-      workdir.checkout(previous.get());
-      workdir.verify(previous.get(), report.started);
-      report.current = previous.get();
-      LOG.warn("restored {} after the failed update", previous.get().name());
-      return report.finish(
-          Action.ROLLED_BACK,
-          ExitCodes.ROLLED_BACK,
-          "update to "
-              + abbreviate(failed)
-              + " failed ("
-              + cause.getMessage()
-              + "); restored "
-              + abbreviate(previous.get()),
-          reason(cause));
-    } catch (GitException restoreFailure) {
-      report.current = workdir.head().orElse(null);
-      LOG.error("restoring {} failed too: {}", previous.get().name(), restoreFailure.getMessage());
-      return report.finish(
-          Action.FAILED,
-          ExitCodes.BROKEN,
-          "update to "
-              + abbreviate(failed)
-              + " failed ("
-              + cause.getMessage()
-              + ") and restoring "
-              + abbreviate(previous.get())
-              + " failed too ("
-              + restoreFailure.getMessage()
-              + "); needs a person",
-          reason(restoreFailure));
-    }
+  private static String keeping(Optional<ObjectId> previous) {
+    return previous.map(id -> "; keeping " + abbreviate(id)).orElse("; nothing installed yet");
+  }
+
+  private static String versionAt(RemoteRefs refs, ChannelSpec spec, ObjectId commit) {
+    return commit == null
+        ? null
+        : refs.releaseAt(spec.tagPattern(), commit).map(ReleaseTag::name).orElse(null);
   }
 
   private static String nodeId(KeyValueStore kv, Instant now) {

@@ -54,6 +54,33 @@ public final class Database implements AutoCloseable {
             report          TEXT NOT NULL
           ) STRICT;
           CREATE INDEX runs_by_time ON runs (finished_at);
+          """,
+          """
+          CREATE TABLE journal (
+            id          INTEGER PRIMARY KEY,
+            started_at  TEXT NOT NULL,
+            updated_at  TEXT NOT NULL,
+            channel     TEXT NOT NULL,
+            target_ref  TEXT NOT NULL,
+            from_commit TEXT,
+            to_commit   TEXT NOT NULL,
+            step        TEXT NOT NULL,
+            detail      TEXT
+          ) STRICT;
+          CREATE TABLE journal_steps (
+            id         INTEGER PRIMARY KEY,
+            journal_id INTEGER NOT NULL REFERENCES journal (id) ON DELETE CASCADE,
+            at         TEXT NOT NULL,
+            step       TEXT NOT NULL,
+            detail     TEXT
+          ) STRICT;
+          CREATE INDEX journal_steps_by_journal ON journal_steps (journal_id);
+          CREATE TABLE failed_commits (
+            commit_id      TEXT PRIMARY KEY,
+            attempts       INTEGER NOT NULL,
+            last_reason    TEXT NOT NULL,
+            last_failed_at TEXT NOT NULL
+          ) STRICT;
           """);
 
   public static final int SCHEMA_VERSION = MIGRATIONS.size();
@@ -106,7 +133,8 @@ public final class Database implements AutoCloseable {
   private static Connection connectAndMigrate(Path file) throws CorruptStateException {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    // FULL: a journal step that was written survives a power cut, not only a killed process.
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(5_000);
     config.enforceForeignKeys(true);
     Connection connection = null;

@@ -1,0 +1,365 @@
+package dev.sluice.updater.apply;
+
+import dev.sluice.core.git.GitException;
+import dev.sluice.updater.git.SavedChanges;
+import dev.sluice.updater.git.Workdir;
+import dev.sluice.updater.state.FailedCommitStore;
+import dev.sluice.updater.state.JournalStep;
+import dev.sluice.updater.state.JournalStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ProgressMonitor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a change as a journaled state machine: the intent is recorded before the working tree is
+ * touched and every step after it, so a run that dies anywhere leaves a journal the next run
+ * finishes (when the new commit had passed its health check) or undoes (otherwise).
+ *
+ * <p>A change is: save local work, check out and verify, run the post-update hook, restart the
+ * software if it is running, check its health. Any failure puts the previous commit back, runs the
+ * hook for it, checks its health, and remembers the failed commit and why.
+ */
+public final class Applier {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private final Workdir workdir;
+  private final JournalStore journal;
+  private final FailedCommitStore failures;
+  private final ApplySettings settings;
+  private final ProcessRunner runner;
+  private final Clock clock;
+  private final ApplyListener listener;
+  private final ProgressMonitor checkoutProgress;
+
+  public Applier(
+      Workdir workdir,
+      JournalStore journal,
+      FailedCommitStore failures,
+      ApplySettings settings,
+      ProcessRunner runner,
+      Clock clock,
+      ApplyListener listener,
+      ProgressMonitor checkoutProgress) {
+    this.workdir = workdir;
+    this.journal = journal;
+    this.failures = failures;
+    this.settings = settings;
+    this.runner = runner;
+    this.clock = clock;
+    this.listener = listener;
+    this.checkoutProgress = checkoutProgress;
+  }
+
+  /** Moves the node from {@code from} (empty on a first install) to {@code to}. */
+  public ApplyOutcome apply(
+      String channel, String targetRef, Optional<ObjectId> from, ObjectId to) {
+    HookLogs.prune(settings.logDir());
+    JournalStore.Entry entry =
+        journal.begin(
+            channel, targetRef, from.map(ObjectId::name).orElse(null), to.name(), clock.instant());
+    listener.reached(JournalStep.INTENT);
+    Optional<SavedChanges> saved = Optional.empty();
+    try {
+      if (from.isPresent()) {
+        saved = workdir.saveLocalChanges(clock.instant(), "moving to " + to.name());
+      }
+      entry = step(entry, JournalStep.SAVED, saved.map(SavedChanges::ref).orElse(null));
+
+      workdir.checkout(to, checkoutProgress);
+      workdir.verify(to, clock.instant());
+      entry = step(entry, JournalStep.CHECKED_OUT, null);
+
+      Map<String, String> env = environment(channel, from.orElse(null), to, "update");
+      runHooks(entry, env, "update");
+      Optional<String> unhealthy =
+          settings.healthCheck().isPresent()
+              ? new HealthChecker(settings, runner).check(workdir.dir(), env, logBase("health"))
+              : Optional.empty();
+      if (unhealthy.isPresent()) {
+        throw new StepFailure("health-check-failed", unhealthy.get());
+      }
+      entry = step(entry, JournalStep.HEALTHY, null);
+      step(entry, JournalStep.DONE, null);
+      return new ApplyOutcome(ApplyOutcome.Result.APPLIED, to, saved, "applied " + to.name(), null);
+    } catch (StepFailure failure) {
+      return rollBack(entry, channel, from, to, failure.code, failure.getMessage(), saved);
+    } catch (GitException failure) {
+      return rollBack(entry, channel, from, to, "checkout-failed", failure.getMessage(), saved);
+    }
+  }
+
+  /**
+   * Finishes or undoes a change that a dead run left half done. Empty when the journal is at rest.
+   */
+  public Optional<ApplyOutcome> recover() {
+    Optional<JournalStore.Entry> unfinished = journal.unfinished();
+    if (unfinished.isEmpty()) {
+      return Optional.empty();
+    }
+    JournalStore.Entry entry = unfinished.get();
+    ObjectId to = ObjectId.fromString(entry.toCommit());
+    Optional<ObjectId> from = Optional.ofNullable(entry.fromCommit()).map(ObjectId::fromString);
+    LOG.warn(
+        "journal {}: a previous run stopped at {} while moving {} from {} to {}; recovering",
+        entry.id(),
+        entry.step(),
+        entry.channel(),
+        entry.fromCommit(),
+        entry.toCommit());
+    workdir.clearStaleLocks();
+    String interrupted =
+        "a run was interrupted at " + entry.step() + " while moving to " + abbreviate(to);
+
+    if (entry.step() == JournalStep.HEALTHY) {
+      try {
+        if (!workdir.head().equals(Optional.of(to))) {
+          workdir.checkout(to, checkoutProgress);
+        }
+        workdir.verify(to, clock.instant());
+        step(
+            entry,
+            JournalStep.DONE,
+            "recovered: rolled forward, the new commit had passed its health check");
+        return Optional.of(
+            new ApplyOutcome(
+                ApplyOutcome.Result.APPLIED,
+                to,
+                Optional.empty(),
+                interrupted + " after its health check passed; finished it",
+                null));
+      } catch (GitException e) {
+        return Optional.of(
+            rollBack(
+                entry,
+                entry.channel(),
+                from,
+                to,
+                "interrupted",
+                interrupted + "; finishing failed: " + e.getMessage(),
+                Optional.empty()));
+      }
+    }
+    if (entry.step() == JournalStep.INTENT) {
+      // Nothing was checked out yet; local changes, if the save had begun, are in refs/stash.
+      step(
+          entry,
+          from.isPresent() ? JournalStep.RESTORED : JournalStep.ABANDONED,
+          "recovered: interrupted before any checkout");
+      return Optional.of(
+          new ApplyOutcome(
+              ApplyOutcome.Result.NOTHING_TO_UNDO,
+              from.orElse(null),
+              Optional.empty(),
+              interrupted + " before anything was checked out",
+              null));
+    }
+    if (from.isEmpty()) {
+      step(entry, JournalStep.ABANDONED, "first install interrupted; installing again");
+      return Optional.of(
+          new ApplyOutcome(
+              ApplyOutcome.Result.NOTHING_TO_UNDO,
+              null,
+              Optional.empty(),
+              interrupted + " during the first install; installing again",
+              null));
+    }
+    boolean counted =
+        entry.step() == JournalStep.RESTORING || entry.step() == JournalStep.RESTORE_FAILED;
+    return Optional.of(
+        restore(
+            entry,
+            entry.channel(),
+            from.get(),
+            to,
+            "interrupted",
+            interrupted,
+            !counted,
+            Optional.empty()));
+  }
+
+  private ApplyOutcome rollBack(
+      JournalStore.Entry entry,
+      String channel,
+      Optional<ObjectId> from,
+      ObjectId to,
+      String code,
+      String reason,
+      Optional<SavedChanges> saved) {
+    LOG.warn("update to {} failed: {}", to.name(), reason);
+    if (from.isEmpty()) {
+      failures.recordFailure(to.name(), reason, clock.instant());
+      step(entry, JournalStep.ABANDONED, "first install failed: " + reason);
+      return new ApplyOutcome(
+          ApplyOutcome.Result.BROKEN,
+          workdir.head().orElse(null),
+          saved,
+          "first install of "
+              + abbreviate(to)
+              + " failed ("
+              + reason
+              + "); there is no previous commit to go back to",
+          code);
+    }
+    return restore(
+        entry,
+        channel,
+        from.get(),
+        to,
+        code,
+        "update to " + abbreviate(to) + " failed (" + reason + ")",
+        true,
+        saved);
+  }
+
+  private ApplyOutcome restore(
+      JournalStore.Entry entry,
+      String channel,
+      ObjectId from,
+      ObjectId to,
+      String code,
+      String why,
+      boolean countFailure,
+      Optional<SavedChanges> saved) {
+    if (countFailure) {
+      failures.recordFailure(to.name(), why, clock.instant());
+    }
+    entry = step(entry, JournalStep.RESTORING, why);
+    try {
+      workdir.clearStaleLocks();
+      workdir.checkout(from, checkoutProgress);
+      workdir.removeLeftovers(from, to);
+      workdir.verify(from, clock.instant());
+      Map<String, String> env = environment(channel, to, from, "restore");
+      runHooks(entry, env, "restore");
+      Optional<String> unhealthy =
+          settings.healthCheck().isPresent()
+              ? new HealthChecker(settings, runner)
+                  .check(workdir.dir(), env, logBase("restore-health"))
+              : Optional.empty();
+      if (unhealthy.isPresent()) {
+        throw new StepFailure(
+            "restore-unhealthy",
+            "restored " + abbreviate(from) + " but it is unhealthy too: " + unhealthy.get());
+      }
+      step(entry, JournalStep.RESTORED, null);
+      LOG.warn("restored {} after the failed update to {}", from.name(), to.name());
+      return new ApplyOutcome(
+          ApplyOutcome.Result.ROLLED_BACK,
+          from,
+          saved,
+          why + "; restored " + abbreviate(from),
+          code);
+    } catch (StepFailure | GitException e) {
+      step(entry, JournalStep.RESTORE_FAILED, e.getMessage());
+      LOG.error("restoring {} failed: {}", from.name(), e.getMessage());
+      return new ApplyOutcome(
+          ApplyOutcome.Result.BROKEN,
+          safeHead(),
+          saved,
+          why
+              + " and restoring "
+              + abbreviate(from)
+              + " failed too ("
+              + e.getMessage()
+              + "); the next run tries again, or a person must look",
+          "restore-failed");
+    }
+  }
+
+  private void runHooks(JournalStore.Entry entry, Map<String, String> env, String phase) {
+    if (settings.postUpdate().isPresent()) {
+      HookCommand hook = settings.postUpdate().get();
+      ProcessOutcome outcome =
+          runner.run(
+              hook.argv(),
+              workdir.dir(),
+              env,
+              settings.postUpdateTimeout(),
+              logFile(phase + "-post-update"));
+      if (!outcome.succeeded()) {
+        throw new StepFailure(
+            "post-update-failed", "post-update hook '" + hook + "' " + outcome.describe());
+      }
+    }
+    if (phase.equals("update")) {
+      entry = step(entry, JournalStep.HOOK_DONE, null);
+    }
+    if (settings.restart().isPresent() && !settings.boot()) {
+      HookCommand restart = settings.restart().get();
+      ProcessOutcome outcome =
+          runner.run(
+              restart.argv(),
+              workdir.dir(),
+              env,
+              settings.postUpdateTimeout(),
+              logFile(phase + "-restart"));
+      if (!outcome.succeeded()) {
+        throw new StepFailure(
+            "restart-failed", "restart command '" + restart + "' " + outcome.describe());
+      }
+      if (phase.equals("update")) {
+        step(entry, JournalStep.RESTARTED, null);
+      }
+    }
+  }
+
+  private JournalStore.Entry step(JournalStore.Entry entry, JournalStep step, String detail) {
+    JournalStore.Entry next = journal.step(entry, step, detail, clock.instant());
+    listener.reached(step);
+    return next;
+  }
+
+  private Map<String, String> environment(
+      String channel, ObjectId from, ObjectId to, String phase) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("SLUICE_FROM", from == null ? "" : from.name());
+    env.put("SLUICE_TO", to.name());
+    env.put("SLUICE_CHANNEL", channel);
+    env.put("SLUICE_PHASE", phase);
+    env.put("SLUICE_WORKDIR", workdir.dir().toAbsolutePath().toString());
+    return env;
+  }
+
+  private Path logFile(String what) {
+    return logBase(what).resolveSibling(logBase(what).getFileName() + ".log");
+  }
+
+  /** {@code <logDir>/<time>-<what>}: the stem of a hook's log file name. */
+  private Path logBase(String what) {
+    return settings.logDir().resolve(STAMP.format(clock.instant()) + "-" + what);
+  }
+
+  private ObjectId safeHead() {
+    try {
+      return workdir.head().orElse(null);
+    } catch (GitException e) {
+      return null;
+    }
+  }
+
+  private static String abbreviate(ObjectId id) {
+    return id.abbreviate(10).name();
+  }
+
+  /** A step that failed, with a stable code for scripts. */
+  private static final class StepFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final String code;
+
+    StepFailure(String code, String message) {
+      super(message);
+      this.code = code;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package dev.sluice.updater.state;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Commits that failed on this node, how often and why (das-schiff's remembered invalid config). */
+public final class FailedCommitStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FailedCommitStore.class);
+
+  private final Connection connection;
+
+  public FailedCommitStore(Database database) {
+    this.connection = database.connection();
+  }
+
+  /** A failed commit. */
+  public record Failure(String commit, int attempts, String lastReason, Instant lastFailedAt) {}
+
+  /** Counts one more failure of a commit and returns the new count. */
+  public int recordFailure(String commit, String reason, Instant now) {
+    try (PreparedStatement upsert =
+        connection.prepareStatement(
+            """
+            INSERT INTO failed_commits (commit_id, attempts, last_reason, last_failed_at) VALUES (?, 1, ?, ?)
+            ON CONFLICT (commit_id) DO UPDATE SET attempts = attempts + 1,
+              last_reason = excluded.last_reason, last_failed_at = excluded.last_failed_at
+            """)) {
+      upsert.setString(1, commit);
+      upsert.setString(2, reason);
+      upsert.setString(3, now.toString());
+      upsert.executeUpdate();
+      int attempts = find(commit).map(Failure::attempts).orElse(1);
+      LOG.warn("marked commit {} as failed (attempt {}): {}", commit, attempts, reason);
+      return attempts;
+    } catch (SQLException e) {
+      throw new StateException("cannot record failed commit " + commit + ": " + e, e);
+    }
+  }
+
+  public Optional<Failure> find(String commit) {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT commit_id, attempts, last_reason, last_failed_at FROM failed_commits WHERE commit_id = ?")) {
+      select.setString(1, commit);
+      try (ResultSet result = select.executeQuery()) {
+        return result.next() ? Optional.of(read(result)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StateException("cannot read failed commits: " + e, e);
+    }
+  }
+
+  /** Every failed commit with its attempt count. */
+  public Map<String, Integer> attempts() {
+    Map<String, Integer> attempts = new LinkedHashMap<>();
+    try (PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT commit_id, attempts FROM failed_commits ORDER BY last_failed_at DESC");
+        ResultSet result = select.executeQuery()) {
+      while (result.next()) {
+        attempts.put(result.getString(1), result.getInt(2));
+      }
+      return attempts;
+    } catch (SQLException e) {
+      throw new StateException("cannot read failed commits: " + e, e);
+    }
+  }
+
+  private static Failure read(ResultSet result) throws SQLException {
+    return new Failure(
+        result.getString(1),
+        result.getInt(2),
+        result.getString(3),
+        Instant.parse(result.getString(4)));
+  }
+}
