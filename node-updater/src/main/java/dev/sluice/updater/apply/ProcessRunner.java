@@ -8,9 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,17 +82,26 @@ public final class ProcessRunner {
     return new ProcessOutcome(code, !finished, log, pump.tail(), took);
   }
 
-  /** Kills the process and every descendant still attached to it, children first. */
+  /**
+   * Kills the process and every descendant still attached to it, and waits (a few seconds at most)
+   * until they are gone: SIGKILL is delivered asynchronously.
+   */
   static void killTree(Process process) {
-    List<ProcessHandle> descendants = process.descendants().toList();
-    for (ProcessHandle child : descendants) {
-      child.destroyForcibly();
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+    tree.add(process.toHandle());
+    for (ProcessHandle handle : tree) {
+      handle.destroyForcibly();
     }
-    process.destroyForcibly();
-    try {
-      process.waitFor(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    for (ProcessHandle handle : tree) {
+      try {
+        handle.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException | TimeoutException e) {
+        LOG.warn("process {} did not end after SIGKILL", handle.pid());
+      }
     }
   }
 
