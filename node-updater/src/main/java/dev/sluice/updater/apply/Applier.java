@@ -237,6 +237,7 @@ public final class Applier {
     entry = step(entry, JournalStep.RESTORING, why);
     try {
       workdir.clearStaleLocks();
+      workdir.removeCheckoutTempFiles(to); // a full disk leaves them behind, and they keep it full
       workdir.checkout(from, checkoutProgress);
       workdir.removeLeftovers(from, to);
       workdir.verify(from, clock.instant());

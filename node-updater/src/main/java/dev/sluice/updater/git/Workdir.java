@@ -12,9 +12,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
@@ -214,9 +218,16 @@ public final class Workdir implements AutoCloseable {
         return commit.getId();
       }
     } catch (GitAPIException | JGitInternalException e) {
+      String cause = GitException.rootMessage(e);
+      if (isLocalStorageFailure(cause)) {
+        throw new GitException(
+            GitException.Kind.OTHER,
+            "cannot store " + ref + " fetched from " + remote + " in " + dir + ": " + cause,
+            e);
+      }
       throw new GitException(
           GitException.Kind.UNREACHABLE,
-          "cannot fetch " + ref + " from " + remote + ": " + GitException.rootMessage(e),
+          "cannot fetch " + ref + " from " + remote + ": " + cause,
           e);
     } catch (IOException e) {
       throw new GitException(
@@ -231,6 +242,13 @@ public final class Workdir implements AutoCloseable {
               + e.getMessage(),
           e);
     }
+  }
+
+  /** A full disk or quota is a local problem, not an unreachable remote. */
+  private static boolean isLocalStorageFailure(String message) {
+    return message.contains("No space left on device")
+        || message.contains("Disk quota exceeded")
+        || message.contains("Read-only file system");
   }
 
   static String localRefFor(String remoteRef) {
@@ -366,6 +384,60 @@ public final class Workdir implements AutoCloseable {
       ref = base + "-" + n;
     }
     return ref;
+  }
+
+  /**
+   * Deletes the temporary files a failed JGit checkout leaves beside the files it was writing
+   * ({@code ._<name><digits>.tmp}, e.g. when the disk filled up), but only beside a file of {@code
+   * to}'s tree, so no file of anyone else's is touched.
+   */
+  public List<String> removeCheckoutTempFiles(ObjectId to) {
+    try {
+      List<String> removed = checkoutTempFiles(to);
+      if (!removed.isEmpty()) {
+        LOG.warn(
+            "workdir {}: removed {} temporary file(s) of a failed checkout", dir, removed.size());
+      }
+      return removed;
+    } catch (IOException e) {
+      throw new GitException(
+          GitException.Kind.OTHER,
+          "workdir "
+              + dir
+              + ": cannot remove temporary files of the failed checkout: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private List<String> checkoutTempFiles(ObjectId to) throws IOException {
+    Set<String> paths = new HashSet<>();
+    try (RevWalk walk = new RevWalk(repo);
+        TreeWalk tree = new TreeWalk(repo)) {
+      tree.addTree(walk.parseCommit(to).getTree());
+      tree.setRecursive(true);
+      while (tree.next()) {
+        paths.add(tree.getPathString());
+      }
+    }
+    List<String> removed = new ArrayList<>();
+    Pattern temp = Pattern.compile("\\._(.+?)\\d+\\.tmp");
+    Path gitDir = dir.resolve(Constants.DOT_GIT);
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.filter(p -> !p.startsWith(gitDir)).toList()) {
+        Matcher name = temp.matcher(file.getFileName().toString());
+        if (!name.matches() || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        String relative =
+            dir.relativize(file.resolveSibling(name.group(1))).toString().replace('\\', '/');
+        if (paths.contains(relative)) {
+          Files.delete(file);
+          removed.add(dir.relativize(file).toString());
+        }
+      }
+    }
+    return removed;
   }
 
   /** Every saved set of local changes, oldest first. */

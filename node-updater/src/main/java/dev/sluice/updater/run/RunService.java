@@ -222,9 +222,20 @@ public final class RunService {
     try {
       commit = workdir.fetch(target.ref(), progress);
     } catch (GitException e) {
-      Action action = e.kind() == GitException.Kind.UNREACHABLE ? Action.OFFLINE : Action.FAILED;
-      int code = action == Action.OFFLINE ? ExitCodes.OFFLINE : ExitCodes.USAGE;
-      return report.finish(action, code, e.getMessage() + keeping(previous), reason(e));
+      return switch (e.kind()) {
+        case UNREACHABLE ->
+            report.finish(
+                Action.OFFLINE, ExitCodes.OFFLINE, e.getMessage() + keeping(previous), reason(e));
+        case MISSING_REF, INVALID_REMOTE ->
+            report.finish(
+                Action.FAILED, ExitCodes.USAGE, e.getMessage() + keeping(previous), reason(e));
+        default ->
+            report.finish(
+                Action.FAILED,
+                ExitCodes.ROLLED_BACK,
+                e.getMessage() + "; nothing was changed" + keeping(previous),
+                reason(e));
+      };
     }
     if (!commit.equals(target.commit())) {
       report.warnings.add(target.ref() + " moved while fetching; taking " + abbreviate(commit));

@@ -314,6 +314,54 @@ class ApplyTest {
   }
 
   @Test
+  void fullDiskDuringCheckoutRollsBackToTheGoodCommit() throws Exception {
+    Path small = Files.createDirectories(tmp.resolve("small-disk"));
+    Process mount =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", small.toString())
+            .redirectErrorStream(true)
+            .start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        mount.waitFor() == 0, "needs root to mount a small tmpfs to fill");
+    try {
+      TestNode onSmallDisk =
+          new TestNode(
+              tmp.resolve("node2"), remote.uri(), Instant.parse("2026-06-01T00:00:00Z"), 9);
+      onSmallDisk.nextTicket(0.5);
+      Path workdir = small.resolve("workdir");
+      UnaryOperator<RunRequest> onDisk =
+          r ->
+              new RunRequest(
+                  workdir,
+                  r.remote(),
+                  r.state(),
+                  r.groups(),
+                  r.choice(),
+                  r.probability(),
+                  r.period(),
+                  r.layout(),
+                  r.apply());
+      assertThat(onSmallDisk.run(onDisk).report().currentCommit()).isEqualTo(good.name());
+      // Zeros pack to almost nothing, so the fetch fits; writing the 8 MB file does not.
+      remote.commit(
+          "master",
+          "huge",
+          Map.of("data/huge.bin", "\0".repeat(8 * 1024 * 1024), "app.txt", "huge\n"));
+
+      RunResult result = onSmallDisk.run(onDisk);
+      try (var files = Files.walk(workdir)) {
+        assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+      }
+
+      assertThat(result.exitCode()).isEqualTo(ExitCodes.ROLLED_BACK);
+      assertThat(result.report().message()).contains("No space left on device");
+      assertThat(result.report().currentCommit()).isEqualTo(good.name());
+      WorkTrees.assertMatches(workdir, remote.repository(), good);
+    } finally {
+      new ProcessBuilder("umount", "-l", small.toString()).start().waitFor();
+    }
+  }
+
+  @Test
   void commandsAreSplitLikeAShellWithoutOne() {
     assertThat(HookCommand.split("npm ci --omit=dev")).containsExactly("npm", "ci", "--omit=dev");
     assertThat(HookCommand.split("sh -c 'echo \"a b\"; exit 2'"))
