@@ -16,7 +16,7 @@ final class Errors implements IExitCodeExceptionMapper, IExecutionExceptionHandl
 
   @Override
   public int getExitCode(Throwable error) {
-    if (error instanceof AdminException.Usage) {
+    if (error instanceof AdminException.Usage || error instanceof CommandLine.ParameterException) {
       return ExitCodes.USAGE;
     }
     if (error instanceof AdminException.Refused) {
