@@ -1,10 +1,7 @@
 package dev.sluice.admin.cli;
 
-import dev.sluice.admin.promote.PromoteRequest;
 import dev.sluice.admin.status.StatusReport;
 import dev.sluice.admin.status.StatusService;
-import dev.sluice.core.channel.Channel;
-import dev.sluice.core.channel.ChannelSpec;
 import dev.sluice.core.json.Json;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -30,19 +27,13 @@ final class StatusCommand implements Callable<Integer> {
       names = "--soak",
       paramLabel = "DURATION",
       converter = Converters.DurationConverter.class,
-      description = "Soak a candidate needs, ISO-8601 (default: ${DEFAULT-VALUE}).",
-      defaultValue = "P7D")
+      description = "Soak a candidate needs, ISO-8601 (default: the policy's, else P7D).")
   Duration soak;
 
   @Override
   public Integer call() {
-    StatusService service =
-        new StatusService(
-            ChannelSpec.defaultFor(Channel.STABLE),
-            ChannelSpec.defaultFor(Channel.PREPROD),
-            root.clock());
-    StatusReport report =
-        service.status(root.access(), soak == null ? PromoteRequest.DEFAULT_SOAK : soak, false);
+    StatusService service = StatusService.withDefaultChannels(root.clock(), root.wiring().policy());
+    StatusReport report = service.status(root.access(), soak);
     root.out().println(root.json() ? Json.writePretty(report) : Render.status(report));
     return ExitCodes.OK;
   }

@@ -41,6 +41,7 @@ public final class PromoteService {
   private final Clock clock;
   private final Operator operator;
   private final HealthClient health;
+  private final PolicySource policy;
   private final PushHook hook;
 
   public PromoteService(
@@ -49,12 +50,14 @@ public final class PromoteService {
       Clock clock,
       Operator operator,
       HealthClient health,
+      PolicySource policy,
       PushHook hook) {
     this.stable = Objects.requireNonNull(stable, "stable");
     this.preprod = Objects.requireNonNull(preprod, "preprod");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.operator = Objects.requireNonNull(operator, "operator");
     this.health = Objects.requireNonNull(health, "health");
+    this.policy = Objects.requireNonNull(policy, "policy");
     this.hook = Objects.requireNonNull(hook, "hook");
   }
 
@@ -62,13 +65,14 @@ public final class PromoteService {
    * A service for the built-in layout ({@code master}/{@code v*}, {@code preprod}/{@code v*_pre}).
    */
   public static PromoteService withDefaultChannels(
-      Clock clock, Operator operator, HealthClient health, PushHook hook) {
+      Clock clock, Operator operator, HealthClient health, PolicySource policy, PushHook hook) {
     return new PromoteService(
         ChannelSpec.defaultFor(Channel.STABLE),
         ChannelSpec.defaultFor(Channel.PREPROD),
         clock,
         operator,
         health,
+        policy,
         hook);
   }
 
@@ -103,7 +107,8 @@ public final class PromoteService {
       }
 
       Instant now = clock.instant();
-      PromotionDecision decision = PromotionGates.decide(inputs(state, request, now));
+      PromotionPolicy rules = policy.read(cache.repository());
+      PromotionDecision decision = PromotionGates.decide(inputs(state, request, rules, now));
       String stableTag = candidate == null ? null : stable.tagPattern().tagFor(candidate.semver());
       String commit = candidate == null ? null : candidate.commit();
       if (!decision.allowed()) {
@@ -184,13 +189,16 @@ public final class PromoteService {
     }
   }
 
-  /** The gate inputs for a state: the request's soak, pause flag, health and override. */
-  PromotionInputs inputs(ChannelState state, PromoteRequest request, Instant now) {
-    PromotionInputs inputs = PromotionInputs.of(state, request.soak(), now, request.stablePaused());
+  /** The gate inputs: the state, the soak (request or policy), pause, health and override. */
+  private PromotionInputs inputs(
+      ChannelState state, PromoteRequest request, PromotionPolicy rules, Instant now) {
+    PromotionInputs inputs =
+        PromotionInputs.of(state, request.soakUnder(rules), now, rules.stablePaused());
     if (request.healthUrl() != null && state.candidate() != null) {
       inputs =
           inputs.withHealth(
-              health.fetch(request.healthUrl(), state.candidate().commit()), request.thresholds());
+              health.fetch(request.healthUrl(), state.candidate().commit()),
+              request.thresholdsUnder(rules));
     }
     if (request.overrideSoakReason() != null) {
       inputs = inputs.withSoakOverride(request.overrideSoakReason());
