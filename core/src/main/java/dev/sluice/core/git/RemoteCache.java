@@ -66,7 +66,7 @@ public final class RemoteCache implements AutoCloseable {
           "cache directory "
               + dir
               + " cannot be used (delete it, it is only a cache): "
-              + RemoteRefs.rootMessage(e),
+              + GitException.rootMessage(e),
           e);
     }
   }
@@ -119,14 +119,14 @@ public final class RemoteCache implements AutoCloseable {
     } catch (TransportException e) {
       throw new GitException(
           GitException.Kind.UNREACHABLE,
-          "remote " + remote + " is unreachable: " + RemoteRefs.rootMessage(e),
+          "remote " + remote + " is unreachable: " + GitException.rootMessage(e),
           e);
     } catch (GitException e) {
       throw e;
     } catch (GitAPIException | RuntimeException e) {
       throw new GitException(
           GitException.Kind.OTHER,
-          "cannot fetch from " + remote + ": " + RemoteRefs.rootMessage(e),
+          "cannot fetch from " + remote + ": " + GitException.rootMessage(e),
           e);
     }
   }

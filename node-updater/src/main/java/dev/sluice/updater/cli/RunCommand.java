@@ -11,6 +11,7 @@ import dev.sluice.updater.apply.ApplySettings;
 import dev.sluice.updater.apply.HookCommand;
 import dev.sluice.updater.config.NodeConfig;
 import dev.sluice.updater.lottery.ChannelChoice;
+import dev.sluice.updater.report.ReportSender;
 import dev.sluice.updater.run.RunRequest;
 import dev.sluice.updater.run.RunResult;
 import dev.sluice.updater.run.RunService;
@@ -168,6 +169,13 @@ public final class RunCommand implements Callable<Integer> {
       description = "Skip a commit that failed this often until a newer one appears (default: 3).")
   Integer maxAttempts;
 
+  @Option(
+      names = "--report-to",
+      paramLabel = "BASE_URL",
+      description =
+          "Post the run's report to this fleet dashboard (token from SLUICE_REPORT_TOKEN).")
+  String reportTo;
+
   @Override
   public Integer call() {
     NodeConfig file = config == null ? NodeConfig.EMPTY : NodeConfig.read(config);
@@ -185,16 +193,27 @@ public final class RunCommand implements Callable<Integer> {
             pick(period, file.lotteryPeriod(), LotteryRules.DEFAULT_PERIOD),
             layout(file),
             applySettings(file, stateFile));
+    Optional<ReportSender> sender =
+        Optional.ofNullable(pick(reportTo, file.reportTo(), null)).map(RunCommand::sender);
     RunResult result =
         new RunService(ClockOption.clock(spec), new SecureRandom(), progress()).run(request);
+    Optional<String> reportWarning = sender.flatMap(s -> s.send(result.report()));
     PrintWriter out = spec.commandLine().getOut();
     if (OutputOptions.json(spec)) {
       out.println(Json.writePretty(result.report()));
     } else {
       printSummary(out, result.report());
+      reportWarning.ifPresent(w -> out.println("warning: " + w));
     }
     out.flush();
     return result.exitCode();
+  }
+
+  /** A dashboard client; the token comes from the environment, never from a flag others can see. */
+  static ReportSender sender(String baseUrl) {
+    return new ReportSender(
+        baseUrl,
+        Optional.ofNullable(System.getenv("SLUICE_REPORT_TOKEN")).filter(t -> !t.isBlank()));
   }
 
   private ChannelLayout layout(NodeConfig file) {

@@ -2,6 +2,7 @@ package dev.sluice.updater.cli;
 
 import dev.sluice.core.json.Json;
 import dev.sluice.core.report.NodeReport;
+import dev.sluice.updater.report.ReportSender;
 import dev.sluice.updater.run.RunRequest;
 import dev.sluice.updater.run.RunService;
 import dev.sluice.updater.simulate.FleetSimulator;
@@ -12,6 +13,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.eclipse.jgit.lib.NullProgressMonitor;
@@ -65,6 +67,12 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--list", description = "Print one line per node.")
   boolean list;
 
+  @Option(
+      names = "--report-to",
+      paramLabel = "BASE_URL",
+      description = "Post every node's report to this fleet dashboard.")
+  String reportTo;
+
   @Override
   public Integer call() {
     if (nodes < 1) {
@@ -74,6 +82,15 @@ public final class SimulateCommand implements Callable<Integer> {
         new RunService(ClockOption.clock(spec), new SecureRandom(), NullProgressMonitor.INSTANCE);
     List<SimulatedRun> runs = new FleetSimulator(service, threads).runAll(nodes, this::requestFor);
     PrintWriter out = spec.commandLine().getOut();
+    if (reportTo != null) {
+      ReportSender sender = RunCommand.sender(reportTo);
+      long failed =
+          runs.stream().map(r -> sender.send(r.report())).filter(Optional::isPresent).count();
+      if (failed > 0) {
+        out.println(
+            "warning: " + failed + " of " + runs.size() + " reports to " + reportTo + " failed");
+      }
+    }
     if (OutputOptions.json(spec)) {
       out.println(Json.writePretty(runs.stream().map(SimulatedRun::report).toList()));
     } else {

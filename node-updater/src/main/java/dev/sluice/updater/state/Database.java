@@ -130,6 +130,46 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens an existing state file for reading only (the info endpoint): no migration, no repair,
+   * nothing written; a file from a newer schema is refused.
+   *
+   * @throws StateException when the file is missing, unreadable or too new
+   */
+  public static Database openReadOnly(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new StateException("no state file at " + file + ": node-updater has not run here yet");
+    }
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    config.setBusyTimeout(5_000);
+    try {
+      Connection connection =
+          DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+      int version;
+      try (Statement statement = connection.createStatement();
+          ResultSet result = statement.executeQuery("PRAGMA user_version")) {
+        version = result.next() ? result.getInt(1) : 0;
+      } catch (SQLException e) {
+        connection.close();
+        throw e;
+      }
+      if (version != SCHEMA_VERSION) {
+        connection.close();
+        throw new StateException(
+            "state file "
+                + file
+                + " has schema "
+                + version
+                + ", this node-updater reads "
+                + SCHEMA_VERSION);
+      }
+      return new Database(file, connection, Optional.empty());
+    } catch (SQLException e) {
+      throw new StateException("cannot read state file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   private static Connection connectAndMigrate(Path file) throws CorruptStateException {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);

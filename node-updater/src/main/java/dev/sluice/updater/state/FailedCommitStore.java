@@ -75,6 +75,17 @@ public final class FailedCommitStore {
     }
   }
 
+  /** Failed attempts over all commits: a counter for the metrics endpoint. */
+  public long totalAttempts() {
+    try (PreparedStatement select =
+            connection.prepareStatement("SELECT coalesce(sum(attempts), 0) FROM failed_commits");
+        ResultSet result = select.executeQuery()) {
+      return result.next() ? result.getLong(1) : 0;
+    } catch (SQLException e) {
+      throw new StateException("cannot read failed commits: " + e, e);
+    }
+  }
+
   private static Failure read(ResultSet result) throws SQLException {
     return new Failure(
         result.getString(1),

@@ -9,13 +9,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** The history of runs: one row per finished run, with its full report. */
 public final class RunStore {
 
   /** How many runs are kept; older ones are pruned as new ones are recorded. */
   public static final int KEEP = 200;
+
+  private static final String COUNTER_PREFIX = "runs.total.";
 
   private final Connection connection;
 
@@ -47,8 +51,42 @@ public final class RunStore {
       insert.executeUpdate();
       prune.setInt(1, KEEP);
       prune.executeUpdate();
+      count(report.action().id(), report.finishedAt().toString());
     } catch (SQLException e) {
       throw new StateException("cannot record the run in the state file: " + e, e);
+    }
+  }
+
+  /** Counts runs per action in the key-value table; unlike the pruned history, never shrinks. */
+  private void count(String action, String now) throws SQLException {
+    try (PreparedStatement upsert =
+        connection.prepareStatement(
+            """
+            INSERT INTO kv (key, value, updated_at) VALUES (?, '1', ?)
+            ON CONFLICT (key) DO UPDATE
+              SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT), updated_at = excluded.updated_at
+            """)) {
+      upsert.setString(1, COUNTER_PREFIX + action);
+      upsert.setString(2, now);
+      upsert.executeUpdate();
+    }
+  }
+
+  /** Runs per action since the state file was made. */
+  public Map<String, Long> counts() {
+    Map<String, Long> counts = new TreeMap<>();
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT key, value FROM kv WHERE key LIKE 'runs.total.%'")) {
+      try (ResultSet result = select.executeQuery()) {
+        while (result.next()) {
+          counts.put(
+              result.getString(1).substring(COUNTER_PREFIX.length()),
+              Long.parseLong(result.getString(2)));
+        }
+      }
+      return counts;
+    } catch (SQLException | NumberFormatException e) {
+      throw new StateException("cannot read run counters from the state file: " + e, e);
     }
   }
 

@@ -1,0 +1,132 @@
+package dev.sluice.updater.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.sluice.core.json.Json;
+import dev.sluice.core.report.NodeReport;
+import dev.sluice.core.testing.TestRemote;
+import dev.sluice.updater.cli.NodeUpdaterMain;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportSenderTest {
+
+  @TempDir Path tmp;
+
+  HttpServer server;
+  final List<String> bodies = new CopyOnWriteArrayList<>();
+  final List<String> auth = new CopyOnWriteArrayList<>();
+  volatile int status = 202;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/api/reports",
+        exchange -> {
+          bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          auth.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+          byte[] answer = "{\"error\":\"bad report\"}".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(status, answer.length);
+          exchange.getResponseBody().write(answer);
+          exchange.close();
+        });
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  String base() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+  }
+
+  int run(String reportTo, StringWriter out) {
+    try (TestRemote remote = TestRemote.create(tmp)) {
+      return NodeUpdaterMain.run(
+          new PrintWriter(out),
+          new PrintWriter(new StringWriter()),
+          "run",
+          "--workdir",
+          tmp.resolve("w").toString(),
+          "--remote",
+          remote.uri(),
+          "--state",
+          tmp.resolve("s.db").toString(),
+          "--report-to",
+          reportTo);
+    }
+  }
+
+  @Test
+  void runPostsItsReportToTheDashboard() throws Exception {
+    StringWriter out = new StringWriter();
+    assertThat(run(base(), out)).isZero();
+    assertThat(bodies).hasSize(1);
+    NodeReport posted = Json.mapper().readValue(bodies.get(0), NodeReport.class);
+    assertThat(posted.action().id()).isEqualTo("updated");
+    assertThat(out.toString()).doesNotContain("warning");
+  }
+
+  @Test
+  void refusedReportIsAWarningNotAFailure() {
+    status = 400;
+    StringWriter out = new StringWriter();
+    assertThat(run(base(), out)).isZero();
+    assertThat(out.toString())
+        .contains("warning:")
+        .contains("refused the report: HTTP 400")
+        .contains("bad report");
+  }
+
+  @Test
+  void unreachableDashboardIsAWarningNotAFailure() {
+    StringWriter out = new StringWriter();
+    assertThat(run("http://127.0.0.1:1", out)).isZero();
+    assertThat(out.toString()).contains("warning: cannot report to http://127.0.0.1:1/api/reports");
+  }
+
+  @Test
+  void tokenIsSentAsBearer() {
+    NodeReport report =
+        new NodeReport(
+            "4a0c1d5e-0000-4000-8000-000000000000",
+            "stable",
+            false,
+            List.of(),
+            new NodeReport.Lottery(0.5, 0.07, null, null, "r"),
+            null,
+            null,
+            null,
+            null,
+            dev.sluice.core.report.Action.OFFLINE,
+            "m",
+            null,
+            null,
+            List.of(),
+            null,
+            null);
+    assertThat(new ReportSender(base(), Optional.of("s3cret")).send(report)).isEmpty();
+    assertThat(auth).containsExactly("Bearer s3cret");
+  }
+
+  @Test
+  void notAnHttpUrlIsRefusedUpFront() {
+    assertThatThrownBy(() -> new ReportSender("fleet.example:8080", Optional.empty()))
+        .hasMessageContaining("not an http(s) URL");
+  }
+}
