@@ -1,0 +1,63 @@
+package dev.sluice.admin;
+
+import java.util.List;
+
+/**
+ * Why a channel-admin command did not do what it was asked. Each kind maps to one exit code; the
+ * message names the object and the cause in one line.
+ */
+public abstract sealed class AdminException extends RuntimeException
+    permits AdminException.Usage,
+        AdminException.Refused,
+        AdminException.PushRejected,
+        AdminException.Failed {
+
+  private static final long serialVersionUID = 1L;
+
+  private AdminException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /** The request itself is wrong (not a version, unknown ref, conflicting options). */
+  public static final class Usage extends AdminException {
+    private static final long serialVersionUID = 1L;
+
+    public Usage(String message) {
+      super(message, null);
+    }
+  }
+
+  /** A gate refused the change; {@link #reasons()} lists every reason, one line each. */
+  public static final class Refused extends AdminException {
+    private static final long serialVersionUID = 1L;
+
+    private final List<String> reasons;
+
+    public Refused(String message, List<String> reasons) {
+      super(message, null);
+      this.reasons = List.copyOf(reasons);
+    }
+
+    public List<String> reasons() {
+      return reasons;
+    }
+  }
+
+  /** The remote rejected the push (someone else moved a ref first); nothing was changed. */
+  public static final class PushRejected extends AdminException {
+    private static final long serialVersionUID = 1L;
+
+    public PushRejected(String message) {
+      super(message, null);
+    }
+  }
+
+  /** The command could not run: remote unreachable, git error, broken cache. */
+  public static final class Failed extends AdminException {
+    private static final long serialVersionUID = 1L;
+
+    public Failed(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

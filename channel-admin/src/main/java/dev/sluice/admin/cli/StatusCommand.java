@@ -1,0 +1,48 @@
+package dev.sluice.admin.cli;
+
+import dev.sluice.admin.promote.PromoteRequest;
+import dev.sluice.admin.status.StatusReport;
+import dev.sluice.admin.status.StatusService;
+import dev.sluice.core.channel.Channel;
+import dev.sluice.core.channel.ChannelSpec;
+import dev.sluice.core.json.Json;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code status}: the channels and whether promote would go through now. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Shows each channel's branch, tip and newest release tag, how far preprod is ahead of"
+          + " master, the promotion candidate with its soak, and whether promote would go through"
+          + " now (with every reason if not). Changes nothing."
+    })
+final class StatusCommand implements Callable<Integer> {
+
+  @ParentCommand ChannelAdminCommand root;
+
+  @Option(
+      names = "--soak",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description = "Soak a candidate needs, ISO-8601 (default: ${DEFAULT-VALUE}).",
+      defaultValue = "P7D")
+  Duration soak;
+
+  @Override
+  public Integer call() {
+    StatusService service =
+        new StatusService(
+            ChannelSpec.defaultFor(Channel.STABLE),
+            ChannelSpec.defaultFor(Channel.PREPROD),
+            root.clock());
+    StatusReport report =
+        service.status(root.access(), soak == null ? PromoteRequest.DEFAULT_SOAK : soak, false);
+    root.out().println(root.json() ? Json.writePretty(report) : Render.status(report));
+    return ExitCodes.OK;
+  }
+}
