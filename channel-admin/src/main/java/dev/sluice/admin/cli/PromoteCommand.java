@@ -31,8 +31,9 @@ final class PromoteCommand implements Callable<Integer> {
       names = "--soak",
       paramLabel = "DURATION",
       converter = Converters.DurationConverter.class,
-      defaultValue = "P7D",
-      description = "Soak the candidate needs, ISO-8601 (default: ${DEFAULT-VALUE}).")
+      description =
+          "Soak the candidate needs, ISO-8601 (default: promotion.soak of the rollout policy,"
+              + " P7D without a policy).")
   Duration soak;
 
   @Option(names = "--dry-run", description = "Decide and print the decision; push nothing.")

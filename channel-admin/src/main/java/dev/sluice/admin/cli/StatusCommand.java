@@ -1,11 +1,12 @@
 package dev.sluice.admin.cli;
 
-import dev.sluice.admin.promote.PromoteRequest;
+import dev.sluice.admin.policy.PolicySnapshot;
 import dev.sluice.admin.status.StatusReport;
 import dev.sluice.admin.status.StatusService;
 import dev.sluice.core.channel.Channel;
 import dev.sluice.core.channel.ChannelSpec;
 import dev.sluice.core.json.Json;
+import dev.sluice.core.policy.Policy;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,8 +30,9 @@ final class StatusCommand implements Callable<Integer> {
       names = "--soak",
       paramLabel = "DURATION",
       converter = Converters.DurationConverter.class,
-      description = "Soak a candidate needs, ISO-8601 (default: ${DEFAULT-VALUE}).",
-      defaultValue = "P7D")
+      description =
+          "Soak a candidate needs, ISO-8601 (default: promotion.soak of the rollout policy,"
+              + " P7D without a policy).")
   Duration soak;
 
   @Override
@@ -40,8 +42,20 @@ final class StatusCommand implements Callable<Integer> {
             ChannelSpec.defaultFor(Channel.STABLE),
             ChannelSpec.defaultFor(Channel.PREPROD),
             root.clock());
+    PolicySnapshot policy = PolicyCommands.service(root).read(root.access());
+    Policy inForce = policy.valid() ? policy.policy() : Policy.defaults();
+    if (!policy.valid()) {
+      root.err()
+          .println(
+              "warning: "
+                  + policy.invalid().getMessage()
+                  + "; showing status with the built-in defaults");
+    }
     StatusReport report =
-        service.status(root.access(), soak == null ? PromoteRequest.DEFAULT_SOAK : soak, false);
+        service.status(
+            root.access(),
+            soak == null ? inForce.promotion().soak() : soak,
+            inForce.channel(Channel.STABLE).paused());
     root.out().println(root.json() ? Json.writePretty(report) : Render.status(report));
     return ExitCodes.OK;
   }

@@ -6,6 +6,7 @@ import dev.sluice.admin.git.PushHook;
 import dev.sluice.admin.git.RefChange;
 import dev.sluice.admin.git.RemoteAccess;
 import dev.sluice.admin.git.Tags;
+import dev.sluice.admin.policy.PolicySnapshot;
 import dev.sluice.core.channel.Channel;
 import dev.sluice.core.channel.ChannelSpec;
 import dev.sluice.core.git.RemoteCache;
@@ -75,10 +76,16 @@ public final class PromoteService {
   /**
    * Decides, and unless refused or a dry run, pushes the promotion.
    *
+   * <p>The soak defaults to the rollout policy's, and a stable channel paused by the policy is a
+   * failed gate.
+   *
    * @throws dev.sluice.admin.AdminException.PushRejected when the remote moved since our fetch
+   * @throws dev.sluice.core.policy.PolicyValidationException when the remote's policy is invalid
    */
-  public PromoteResult promote(RemoteAccess access, PromoteRequest request) {
+  public PromoteResult promote(RemoteAccess access, PromoteRequest asked) {
     try (RemoteCache cache = access.openFetched()) {
+      PromoteRequest request =
+          asked.withPolicy(PolicySnapshot.read(cache.repository(), access.remote()).require());
       ChannelState state =
           new ChannelStatusReader(stable, preprod).read(cache.repository(), access.remote());
       Release candidate = state.candidate();

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The rollout policy, schema version 1: the content of {@code channels.json} on the {@code
@@ -142,11 +143,23 @@ public record Policy(
         maxAttempts);
   }
 
+  /**
+   * Replaces the entry with the same ref in place, or appends: order stays as the operator left it.
+   */
+  private static <T> void replaceOrAdd(List<T> entries, T entry, Function<T, String> ref) {
+    for (int i = 0; i < entries.size(); i++) {
+      if (ref.apply(entries.get(i)).equals(ref.apply(entry))) {
+        entries.set(i, entry);
+        return;
+      }
+    }
+    entries.add(entry);
+  }
+
   /** This policy with a dead-end added, replacing any entry for the same ref. */
   public Policy withDeadend(Deadend deadend) {
     List<Deadend> changed = new ArrayList<>(deadends);
-    changed.removeIf(entry -> entry.ref().equals(deadend.ref()));
-    changed.add(deadend);
+    replaceOrAdd(changed, deadend, Deadend::ref);
     return new Policy(
         schema,
         channels,
@@ -163,8 +176,7 @@ public record Policy(
   /** This policy with a barrier added, replacing any entry for the same ref. */
   public Policy withBarrier(Barrier barrier) {
     List<Barrier> changed = new ArrayList<>(barriers);
-    changed.removeIf(entry -> entry.ref().equals(barrier.ref()));
-    changed.add(barrier);
+    replaceOrAdd(changed, barrier, Barrier::ref);
     return new Policy(
         schema,
         channels,
@@ -181,8 +193,7 @@ public record Policy(
   /** This policy with a phased rollout added, replacing any entry for the same ref. */
   public Policy withRollout(Rollout rollout) {
     List<Rollout> changed = new ArrayList<>(rollouts);
-    changed.removeIf(entry -> entry.ref().equals(rollout.ref()));
-    changed.add(rollout);
+    replaceOrAdd(changed, rollout, Rollout::ref);
     return new Policy(
         schema,
         channels,
