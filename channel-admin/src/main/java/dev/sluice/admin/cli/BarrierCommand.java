@@ -11,6 +11,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "barrier",
     mixinStandardHelpOptions = true,
+    header = "Make nodes below a release pass through it before anything newer.",
     description = {
       "Makes a release a barrier in the rollout policy, in one commit: a node below it goes to"
           + " it first and to anything newer only on a later run. REF must exist on the remote."

@@ -11,6 +11,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "deadend",
     mixinStandardHelpOptions = true,
+    header = "Mark a release no node may move onto (nodes on it move off).",
     description = {
       "Marks a release as a dead-end in the rollout policy, in one commit: no node moves onto"
           + " it, and nodes running it move to their channel's target even while paused or"

@@ -16,6 +16,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "explain",
     mixinStandardHelpOptions = true,
+    header = "Show what a node with these facts would do now, and why.",
     description = {
       "Shows what a node with the given lottery ticket, groups and current commit would do now"
           + " (or at --now), by the same decision node-updater makes: its channel, the channel's"

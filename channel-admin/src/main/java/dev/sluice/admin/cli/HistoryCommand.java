@@ -12,6 +12,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "history",
     mixinStandardHelpOptions = true,
+    header = "List releases and promotions read back from the tags, newest first.",
     description = {
       "Lists preprod releases and promotions to stable, newest first, as recorded in their tags:"
           + " version, commit, when, who, the soak actually served and any override with its"

@@ -12,6 +12,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "pause",
     mixinStandardHelpOptions = true,
+    header = "Pause a channel: its nodes stay where they are.",
     description = {
       "Pauses a channel in the rollout policy, in one commit: its nodes stay where they are"
           + " (a node on a dead-end still moves off it), and promote refuses while stable is"

@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "policy",
     mixinStandardHelpOptions = true,
+    header = "Show, validate or change the rollout policy (channels.json on rollout-policy).",
     description = {
       "Shows, validates or changes the rollout policy (channels.json on the rollout-policy"
           + " branch). A remote without that branch runs on the built-in defaults."

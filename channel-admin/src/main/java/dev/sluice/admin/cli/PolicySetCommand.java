@@ -12,6 +12,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "set",
     mixinStandardHelpOptions = true,
+    header = "Change rollout policy fields by path, in one commit.",
     description = {
       "Changes fields of the policy by path, in one commit: lottery.probability=0.1,"
           + " promotion.soak=P3D, channels.preprod.track=tag, lottery.groupWeights.farm-1=1.0,"

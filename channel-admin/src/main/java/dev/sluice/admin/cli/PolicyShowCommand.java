@@ -10,6 +10,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "show",
     mixinStandardHelpOptions = true,
+    header = "Print the rollout policy in force on the remote.",
     description = {
       "Prints channels.json as the rollout-policy branch has it (or the built-in defaults when"
           + " there is no branch), after a line naming the commit. An invalid file is printed"

@@ -21,6 +21,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "validate",
     mixinStandardHelpOptions = true,
+    header = "Check the rollout policy and list every error (exit 2 when invalid).",
     description = {
       "Checks channels.json on the remote's rollout-policy branch (or, with --file, a local"
           + " file, without any remote) and lists every problem. Exit code 0 when valid, 2 when"

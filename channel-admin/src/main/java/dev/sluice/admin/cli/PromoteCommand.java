@@ -16,6 +16,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "promote",
     mixinStandardHelpOptions = true,
+    header = "Promote the soaked preprod release to master as v<VERSION>.",
     description = {
       "Promotes the newest preprod release tag to stable when every gate passes: soak served,"
           + " master fast-forwards to it, stable not paused, and with --health the fleet dashboard"

@@ -14,6 +14,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "release",
     mixinStandardHelpOptions = true,
+    header = "Move preprod to a commit and tag it v<VERSION>_pre (starts the soak).",
     description = {
       "Moves the preprod branch to REF (fast-forward only unless --force) and creates the"
           + " annotated tag v<VERSION>_pre, whose tagger time (now, or --now) starts the soak."

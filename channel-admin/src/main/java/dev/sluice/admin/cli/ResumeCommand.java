@@ -12,6 +12,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "resume",
     mixinStandardHelpOptions = true,
+    header = "Resume a paused channel.",
     description = {"Resumes a paused channel in the rollout policy, in one commit."})
 final class ResumeCommand implements Callable<Integer> {
 

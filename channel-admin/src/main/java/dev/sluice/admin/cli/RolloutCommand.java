@@ -13,6 +13,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "rollout",
     mixinStandardHelpOptions = true,
+    header = "Phase a release in over a duration, by lottery ticket.",
     description = {
       "Phases a release in, in one commit: a node takes REF once startFraction + (1 -"
           + " startFraction) * elapsed / duration reaches its lottery ticket. REF must exist on"

@@ -17,6 +17,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
+    header = "Show channels, the candidate, its soak and whether promote would pass.",
     description = {
       "Shows each channel's branch, tip and newest release tag, how far preprod is ahead of"
           + " master, the promotion candidate with its soak, and whether promote would go through"
