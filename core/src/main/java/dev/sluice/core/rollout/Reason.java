@@ -1,5 +1,6 @@
 package dev.sluice.core.rollout;
 
+import dev.sluice.core.report.NodeReport;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -40,5 +41,10 @@ public record Reason(String code, String text, Instant retryAt) {
   public Reason {
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(text, "text");
+  }
+
+  /** The {@code reason} object of a node report ({@code run --json}): code and text. */
+  public NodeReport.Reason toReport() {
+    return new NodeReport.Reason(code, text);
   }
 }
