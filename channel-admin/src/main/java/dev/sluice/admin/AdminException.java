@@ -4,18 +4,16 @@ import java.util.List;
 
 /**
  * Why a channel-admin command did not do what it was asked. Each kind maps to one exit code; the
- * message names the object and the cause in one line.
+ * message names the object and the cause in one line. Git failures (remote unreachable, broken
+ * cache) arrive as core's {@link dev.sluice.core.git.GitException}.
  */
 public abstract sealed class AdminException extends RuntimeException
-    permits AdminException.Usage,
-        AdminException.Refused,
-        AdminException.PushRejected,
-        AdminException.Failed {
+    permits AdminException.Usage, AdminException.Refused, AdminException.PushRejected {
 
   private static final long serialVersionUID = 1L;
 
-  private AdminException(String message, Throwable cause) {
-    super(message, cause);
+  private AdminException(String message) {
+    super(message);
   }
 
   /** The request itself is wrong (not a version, unknown ref, conflicting options). */
@@ -23,7 +21,7 @@ public abstract sealed class AdminException extends RuntimeException
     private static final long serialVersionUID = 1L;
 
     public Usage(String message) {
-      super(message, null);
+      super(message);
     }
   }
 
@@ -34,7 +32,7 @@ public abstract sealed class AdminException extends RuntimeException
     private final List<String> reasons;
 
     public Refused(String message, List<String> reasons) {
-      super(message, null);
+      super(message);
       this.reasons = List.copyOf(reasons);
     }
 
@@ -48,16 +46,7 @@ public abstract sealed class AdminException extends RuntimeException
     private static final long serialVersionUID = 1L;
 
     public PushRejected(String message) {
-      super(message, null);
-    }
-  }
-
-  /** The command could not run: remote unreachable, git error, broken cache. */
-  public static final class Failed extends AdminException {
-    private static final long serialVersionUID = 1L;
-
-    public Failed(String message, Throwable cause) {
-      super(message, cause);
+      super(message);
     }
   }
 }

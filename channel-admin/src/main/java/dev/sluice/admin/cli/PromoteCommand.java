@@ -32,9 +32,7 @@ final class PromoteCommand implements Callable<Integer> {
       names = "--soak",
       paramLabel = "DURATION",
       converter = Converters.DurationConverter.class,
-      description =
-          "Soak the candidate needs, ISO-8601 (default: promotion.soak of the rollout policy,"
-              + " P7D without a policy).")
+      description = "Soak the candidate needs, ISO-8601 (default: the policy's, else P7D).")
   Duration soak;
 
   @Option(names = "--dry-run", description = "Decide and print the decision; push nothing.")
@@ -59,16 +57,16 @@ final class PromoteCommand implements Callable<Integer> {
   @Option(
       names = "--min-healthy-nodes",
       paramLabel = "N",
-      description = "With --health: healthy preprod nodes required (default: ${DEFAULT-VALUE}).",
-      defaultValue = "0")
-  int minHealthyNodes;
+      description =
+          "With --health: healthy preprod nodes required (default: the policy's, else 0).")
+  Integer minHealthyNodes;
 
   @Option(
       names = "--max-failure-ratio",
       paramLabel = "RATIO",
-      description = "With --health: highest failure ratio allowed (default: ${DEFAULT-VALUE}).",
-      defaultValue = "0.05")
-  double maxFailureRatio;
+      description =
+          "With --health: highest failure ratio allowed (default: the policy's, else 0.05).")
+  Double maxFailureRatio;
 
   @Override
   public Integer call() {
@@ -78,17 +76,30 @@ final class PromoteCommand implements Callable<Integer> {
     if (!overrideSoak && reason != null) {
       throw new AdminException.Usage("--reason only goes with --override-soak");
     }
-    HealthThresholds thresholds;
-    try {
-      thresholds = new HealthThresholds(minHealthyNodes, maxFailureRatio);
-    } catch (IllegalArgumentException e) {
-      throw new AdminException.Usage(e.getMessage());
+    HealthThresholds thresholds = null;
+    if (minHealthyNodes != null || maxFailureRatio != null) {
+      try {
+        thresholds =
+            new HealthThresholds(
+                minHealthyNodes != null
+                    ? minHealthyNodes
+                    : HealthThresholds.DEFAULT.minHealthyPreprodNodes(),
+                maxFailureRatio != null
+                    ? maxFailureRatio
+                    : HealthThresholds.DEFAULT.maxFailureRatio());
+      } catch (IllegalArgumentException e) {
+        throw new AdminException.Usage(e.getMessage());
+      }
     }
     PromoteService service =
         PromoteService.withDefaultChannels(
-            root.clock(), root.operator(), root.wiring().health(), root.wiring().pushHook());
+            root.clock(),
+            root.operator(),
+            root.wiring().health(),
+            root.wiring().policy(),
+            root.wiring().pushHook());
     PromoteRequest request =
-        new PromoteRequest(soak, false, dryRun, overrideSoak ? reason : null, health, thresholds);
+        new PromoteRequest(soak, dryRun, overrideSoak ? reason : null, health, thresholds);
     PromoteResult result = service.promote(root.access(), request);
     if (root.json()) {
       root.out().println(Json.writePretty(result));

@@ -1,12 +1,8 @@
 package dev.sluice.admin.cli;
 
-import dev.sluice.admin.policy.PolicySnapshot;
 import dev.sluice.admin.status.StatusReport;
 import dev.sluice.admin.status.StatusService;
-import dev.sluice.core.channel.Channel;
-import dev.sluice.core.channel.ChannelSpec;
 import dev.sluice.core.json.Json;
-import dev.sluice.core.policy.Policy;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,32 +27,13 @@ final class StatusCommand implements Callable<Integer> {
       names = "--soak",
       paramLabel = "DURATION",
       converter = Converters.DurationConverter.class,
-      description =
-          "Soak a candidate needs, ISO-8601 (default: promotion.soak of the rollout policy,"
-              + " P7D without a policy).")
+      description = "Soak a candidate needs, ISO-8601 (default: the policy's, else P7D).")
   Duration soak;
 
   @Override
   public Integer call() {
-    StatusService service =
-        new StatusService(
-            ChannelSpec.defaultFor(Channel.STABLE),
-            ChannelSpec.defaultFor(Channel.PREPROD),
-            root.clock());
-    PolicySnapshot policy = PolicyCommands.service(root).read(root.access());
-    Policy inForce = policy.valid() ? policy.policy() : Policy.defaults();
-    if (!policy.valid()) {
-      root.err()
-          .println(
-              "warning: "
-                  + policy.invalid().getMessage()
-                  + "; showing status with the built-in defaults");
-    }
-    StatusReport report =
-        service.status(
-            root.access(),
-            soak == null ? inForce.promotion().soak() : soak,
-            inForce.channel(Channel.STABLE).paused());
+    StatusService service = StatusService.withDefaultChannels(root.clock(), root.wiring().policy());
+    StatusReport report = service.status(root.access(), soak);
     root.out().println(root.json() ? Json.writePretty(report) : Render.status(report));
     return ExitCodes.OK;
   }

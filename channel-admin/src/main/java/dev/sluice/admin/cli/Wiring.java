@@ -1,7 +1,9 @@
 package dev.sluice.admin.cli;
 
 import dev.sluice.admin.git.PushHook;
+import dev.sluice.admin.policy.RolloutPolicySource;
 import dev.sluice.admin.promote.HealthClient;
+import dev.sluice.admin.promote.PolicySource;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -14,14 +16,22 @@ import java.util.Objects;
  * @param home the user's home directory (default cache location)
  * @param pushHook called right before every push (a test seam; does nothing in production)
  * @param health the client that asks the fleet dashboard for health numbers
+ * @param policy where the rollout policy (soak, pause, health thresholds) comes from; the built-in
+ *     defaults until the policy file is read
  */
-record Wiring(Map<String, String> env, Path home, PushHook pushHook, HealthClient health) {
+record Wiring(
+    Map<String, String> env,
+    Path home,
+    PushHook pushHook,
+    HealthClient health,
+    PolicySource policy) {
 
   Wiring {
     env = Map.copyOf(env);
     Objects.requireNonNull(home, "home");
     Objects.requireNonNull(pushHook, "pushHook");
     Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(policy, "policy");
   }
 
   static Wiring system() {
@@ -29,6 +39,7 @@ record Wiring(Map<String, String> env, Path home, PushHook pushHook, HealthClien
         System.getenv(),
         Path.of(System.getProperty("user.home")),
         PushHook.NONE,
-        HealthClient.withDefaults());
+        HealthClient.withDefaults(),
+        new RolloutPolicySource());
   }
 }

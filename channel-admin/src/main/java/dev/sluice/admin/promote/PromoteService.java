@@ -6,7 +6,6 @@ import dev.sluice.admin.git.PushHook;
 import dev.sluice.admin.git.RefChange;
 import dev.sluice.admin.git.RemoteAccess;
 import dev.sluice.admin.git.Tags;
-import dev.sluice.admin.policy.PolicySnapshot;
 import dev.sluice.core.channel.Channel;
 import dev.sluice.core.channel.ChannelSpec;
 import dev.sluice.core.git.RemoteCache;
@@ -42,6 +41,7 @@ public final class PromoteService {
   private final Clock clock;
   private final Operator operator;
   private final HealthClient health;
+  private final PolicySource policy;
   private final PushHook hook;
 
   public PromoteService(
@@ -50,12 +50,14 @@ public final class PromoteService {
       Clock clock,
       Operator operator,
       HealthClient health,
+      PolicySource policy,
       PushHook hook) {
     this.stable = Objects.requireNonNull(stable, "stable");
     this.preprod = Objects.requireNonNull(preprod, "preprod");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.operator = Objects.requireNonNull(operator, "operator");
     this.health = Objects.requireNonNull(health, "health");
+    this.policy = Objects.requireNonNull(policy, "policy");
     this.hook = Objects.requireNonNull(hook, "hook");
   }
 
@@ -63,29 +65,24 @@ public final class PromoteService {
    * A service for the built-in layout ({@code master}/{@code v*}, {@code preprod}/{@code v*_pre}).
    */
   public static PromoteService withDefaultChannels(
-      Clock clock, Operator operator, HealthClient health, PushHook hook) {
+      Clock clock, Operator operator, HealthClient health, PolicySource policy, PushHook hook) {
     return new PromoteService(
         ChannelSpec.defaultFor(Channel.STABLE),
         ChannelSpec.defaultFor(Channel.PREPROD),
         clock,
         operator,
         health,
+        policy,
         hook);
   }
 
   /**
    * Decides, and unless refused or a dry run, pushes the promotion.
    *
-   * <p>The soak defaults to the rollout policy's, and a stable channel paused by the policy is a
-   * failed gate.
-   *
    * @throws dev.sluice.admin.AdminException.PushRejected when the remote moved since our fetch
-   * @throws dev.sluice.core.policy.PolicyValidationException when the remote's policy is invalid
    */
-  public PromoteResult promote(RemoteAccess access, PromoteRequest asked) {
+  public PromoteResult promote(RemoteAccess access, PromoteRequest request) {
     try (RemoteCache cache = access.openFetched()) {
-      PromoteRequest request =
-          asked.withPolicy(PolicySnapshot.read(cache.repository(), access.remote()).require());
       ChannelState state =
           new ChannelStatusReader(stable, preprod).read(cache.repository(), access.remote());
       Release candidate = state.candidate();
@@ -110,7 +107,8 @@ public final class PromoteService {
       }
 
       Instant now = clock.instant();
-      PromotionDecision decision = PromotionGates.decide(inputs(state, request, now));
+      PromotionPolicy rules = policy.read(cache.repository());
+      PromotionDecision decision = PromotionGates.decide(inputs(state, request, rules, now));
       String stableTag = candidate == null ? null : stable.tagPattern().tagFor(candidate.semver());
       String commit = candidate == null ? null : candidate.commit();
       if (!decision.allowed()) {
@@ -191,13 +189,16 @@ public final class PromoteService {
     }
   }
 
-  /** The gate inputs for a state: the request's soak, pause flag, health and override. */
-  PromotionInputs inputs(ChannelState state, PromoteRequest request, Instant now) {
-    PromotionInputs inputs = PromotionInputs.of(state, request.soak(), now, request.stablePaused());
+  /** The gate inputs: the state, the soak (request or policy), pause, health and override. */
+  private PromotionInputs inputs(
+      ChannelState state, PromoteRequest request, PromotionPolicy rules, Instant now) {
+    PromotionInputs inputs =
+        PromotionInputs.of(state, request.soakUnder(rules), now, rules.stablePaused());
     if (request.healthUrl() != null && state.candidate() != null) {
       inputs =
           inputs.withHealth(
-              health.fetch(request.healthUrl(), state.candidate().commit()), request.thresholds());
+              health.fetch(request.healthUrl(), state.candidate().commit()),
+              request.thresholdsUnder(rules));
     }
     if (request.overrideSoakReason() != null) {
       inputs = inputs.withSoakOverride(request.overrideSoakReason());

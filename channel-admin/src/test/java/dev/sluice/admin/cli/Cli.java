@@ -2,6 +2,7 @@ package dev.sluice.admin.cli;
 
 import dev.sluice.admin.git.PushHook;
 import dev.sluice.admin.promote.HealthClient;
+import dev.sluice.admin.promote.PolicySource;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ final class Cli {
   private final Path home;
   private final Path cache;
   private PushHook hook = PushHook.NONE;
+  private PolicySource policy = PolicySource.DEFAULTS;
 
   Cli(Path tmp) {
     this.home = tmp.resolve("home");
@@ -36,6 +38,12 @@ final class Cli {
   /** Runs the next commands with a hook called right before each push. */
   Cli withHook(PushHook newHook) {
     this.hook = newHook;
+    return this;
+  }
+
+  /** Runs the next commands under this rollout policy. */
+  Cli withPolicy(PolicySource newPolicy) {
+    this.policy = newPolicy;
     return this;
   }
 
@@ -57,7 +65,8 @@ final class Cli {
                 "GIT_COMMITTER_NAME", "Olga Operator", "GIT_COMMITTER_EMAIL", "olga@ops.invalid"),
             home,
             hook,
-            HealthClient.withDefaults());
+            HealthClient.withDefaults(),
+            policy);
     int code =
         ChannelAdminCommand.run(
             wiring, new PrintWriter(out, true), new PrintWriter(err, true), args);

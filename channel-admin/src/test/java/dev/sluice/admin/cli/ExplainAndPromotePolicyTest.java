@@ -3,6 +3,7 @@ package dev.sluice.admin.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.admin.policy.RolloutPolicySource;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.testing.TestRemote;
 import java.io.IOException;
@@ -34,7 +35,7 @@ class ExplainAndPromotePolicyTest {
   @BeforeEach
   void createRemote() {
     remote = TestRemote.create(tmp);
-    cli = new Cli(tmp);
+    cli = new Cli(tmp).withPolicy(new RolloutPolicySource());
     initial = remote.tip("master");
     v50 = remote.commit("master", "5.0", Map.of("app.txt", "5.0\n"));
     remote.tag("v5.0.0", v50, "release 5.0.0");
