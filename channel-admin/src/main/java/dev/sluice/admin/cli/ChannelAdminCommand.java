@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Shows channel status, cuts preprod releases, promotes soaked releases to stable and reads"
-          + " the history back, all as git tags and atomic pushes.",
+          + " the history back, and edits the rollout policy, all as git commits, tags and"
+          + " atomic pushes.",
       "Flow: development -> release -> preprod + vX.Y.Z_pre -> soak -> promote -> master + vX.Y.Z"
     },
     subcommands = {
@@ -29,13 +30,21 @@ import picocli.CommandLine.Spec;
       ReleaseCommand.class,
       PromoteCommand.class,
       HistoryCommand.class,
+      PolicyCommand.class,
+      PauseCommand.class,
+      ResumeCommand.class,
+      DeadendCommand.class,
+      BarrierCommand.class,
+      RolloutCommand.class,
+      ExplainCommand.class,
       AutoComplete.GenerateCompletion.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:done (with --dry-run: would be done; also: already promoted)",
       "1:failed: remote unreachable, git or cache error",
-      "2:bad usage: unknown option, not a version, unknown ref",
+      "2:bad usage: unknown option, not a version, unknown ref; or the rollout policy is"
+          + " invalid (every error is listed)",
       "3:refused by a gate (soak, fast-forward, pause, health, tag exists, not newer);"
           + " every reason is listed",
       "4:the remote rejected the push (someone else moved a branch); nothing was changed"
@@ -83,7 +92,9 @@ public final class ChannelAdminCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing subcommand: status, release, promote or history");
+        spec.commandLine(),
+        "Missing subcommand: status, release, promote, history, policy, pause, resume,"
+            + " deadend, barrier, rollout or explain");
   }
 
   Wiring wiring() {

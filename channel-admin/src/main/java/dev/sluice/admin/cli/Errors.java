@@ -2,6 +2,7 @@ package dev.sluice.admin.cli;
 
 import dev.sluice.admin.AdminException;
 import dev.sluice.core.git.GitException;
+import dev.sluice.core.policy.PolicyValidationException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -16,7 +17,9 @@ final class Errors implements IExitCodeExceptionMapper, IExecutionExceptionHandl
 
   @Override
   public int getExitCode(Throwable error) {
-    if (error instanceof AdminException.Usage || error instanceof CommandLine.ParameterException) {
+    if (error instanceof AdminException.Usage
+        || error instanceof PolicyValidationException
+        || error instanceof CommandLine.ParameterException) {
       return ExitCodes.USAGE;
     }
     if (error instanceof AdminException.Refused) {
@@ -39,6 +42,15 @@ final class Errors implements IExitCodeExceptionMapper, IExecutionExceptionHandl
   public int handleExecutionException(
       Exception error, CommandLine commandLine, ParseResult parseResult) {
     PrintWriter err = commandLine.getErr();
+    if (error instanceof PolicyValidationException invalid) {
+      err.println("channel-admin: " + invalid.source() + " is invalid:");
+      invalid.errors().forEach(reason -> err.println("  - " + reason));
+      if (verbose(commandLine)) {
+        error.printStackTrace(err);
+      }
+      err.flush();
+      return getExitCode(error);
+    }
     String message = error.getMessage();
     if (message == null
         || message.isBlank()

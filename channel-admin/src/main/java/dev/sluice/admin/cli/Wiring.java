@@ -1,6 +1,7 @@
 package dev.sluice.admin.cli;
 
 import dev.sluice.admin.git.PushHook;
+import dev.sluice.admin.policy.RolloutPolicySource;
 import dev.sluice.admin.promote.HealthClient;
 import dev.sluice.admin.promote.PolicySource;
 import java.nio.file.Path;
@@ -39,6 +40,6 @@ record Wiring(
         Path.of(System.getProperty("user.home")),
         PushHook.NONE,
         HealthClient.withDefaults(),
-        PolicySource.DEFAULTS);
+        new RolloutPolicySource());
   }
 }

@@ -1,0 +1,242 @@
+package dev.sluice.admin.policy;
+
+import dev.sluice.admin.AdminException;
+import dev.sluice.admin.git.AtomicPush;
+import dev.sluice.admin.git.Operator;
+import dev.sluice.admin.git.PushHook;
+import dev.sluice.admin.git.RefChange;
+import dev.sluice.admin.git.RemoteAccess;
+import dev.sluice.core.channel.Channel;
+import dev.sluice.core.git.ChannelTarget;
+import dev.sluice.core.git.GitException;
+import dev.sluice.core.git.RemoteCache;
+import dev.sluice.core.lottery.LotteryRules;
+import dev.sluice.core.policy.Policy;
+import dev.sluice.core.policy.PolicyParser;
+import dev.sluice.core.policy.PolicyWriter;
+import dev.sluice.core.rollout.ChannelHead;
+import dev.sluice.core.rollout.GitFacts;
+import dev.sluice.core.rollout.NodeFacts;
+import dev.sluice.core.rollout.Reason;
+import dev.sluice.core.rollout.RepositoryGitFacts;
+import dev.sluice.core.rollout.RolloutDecider;
+import dev.sluice.core.rollout.RolloutDecision;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEditor;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads and edits the rollout policy on a remote. Every edit is one commit on {@code
+ * rollout-policy} (the branch is created, holding only {@code channels.json}, when missing), its
+ * message saying what changed and why; the new file is validated before anything is pushed, and the
+ * push is atomic and guarded by the tip we read, so a concurrent edit makes ours fail with nothing
+ * changed.
+ */
+public final class PolicyService {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyService.class);
+
+  private final Clock clock;
+  private final Operator operator;
+  private final PushHook hook;
+
+  public PolicyService(Clock clock, Operator operator, PushHook hook) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.operator = Objects.requireNonNull(operator, "operator");
+    this.hook = Objects.requireNonNull(hook, "hook");
+  }
+
+  /** Fetches the remote and reads its policy (valid or not). */
+  public PolicySnapshot read(RemoteAccess access) {
+    try (RemoteCache cache = access.openFetched()) {
+      return PolicySnapshot.read(cache.repository(), access.remote());
+    }
+  }
+
+  /**
+   * Applies one edit to the remote's policy as one commit.
+   *
+   * @throws dev.sluice.core.policy.PolicyValidationException when the remote's policy is invalid
+   *     (fix it first) or the edit would make it invalid
+   * @throws dev.sluice.admin.AdminException.PushRejected when someone else moved the branch
+   */
+  public PolicyEditResult edit(RemoteAccess access, PolicyChange change) {
+    try (RemoteCache cache = access.openFetched()) {
+      Repository repo = cache.repository();
+      PolicySnapshot snapshot = PolicySnapshot.read(repo, access.remote());
+      Policy current = snapshot.require();
+      PolicyChange.Edit edit = change.apply(current, new RepositoryGitFacts(repo));
+      String text = PolicyWriter.write(edit.policy());
+      Policy checked = PolicyParser.parse(text, Policy.FILE + " to be pushed");
+      String previous = snapshot.commit() == null ? null : snapshot.commit().name();
+      if (checked.equals(current)) {
+        return new PolicyEditResult(
+            access.remote(),
+            PolicyEditResult.UNCHANGED,
+            previous,
+            null,
+            edit.subject(),
+            edit.details(),
+            "nothing to change: " + edit.unchanged(),
+            PolicyWriter.toTree(current));
+      }
+      String message = message(edit);
+      ObjectId commit =
+          commit(repo, snapshot.commit(), text, operator.at(clock.instant()), message);
+      List<RefChange> changes =
+          List.of(RefChange.move(Constants.R_HEADS + Policy.BRANCH, previous, commit, false));
+      hook.beforePush(changes);
+      AtomicPush.push(cache, changes);
+      LOG.info("policy of {} now at {}: {}", access.remote(), commit.name(), edit.subject());
+      return new PolicyEditResult(
+          access.remote(),
+          PolicyEditResult.COMMITTED,
+          previous,
+          commit.name(),
+          edit.subject(),
+          edit.details(),
+          edit.subject() + " (" + Policy.BRANCH + " " + commit.abbreviate(8).name() + ")",
+          PolicyWriter.toTree(checked));
+    }
+  }
+
+  /**
+   * What a node with these facts would do now, by the same decision node-updater makes.
+   *
+   * @throws dev.sluice.core.policy.PolicyValidationException when the remote's policy is invalid
+   * @throws dev.sluice.admin.AdminException.Usage when {@code --current} is not on the remote
+   * @throws GitException {@code MISSING_REF} when the channel's branch or tag is missing
+   */
+  public ExplainResult explain(RemoteAccess access, ExplainRequest request) {
+    try (RemoteCache cache = access.openFetched()) {
+      Repository repo = cache.repository();
+      PolicySnapshot snapshot = PolicySnapshot.read(repo, access.remote());
+      Policy policy = snapshot.require();
+      GitFacts git = new RepositoryGitFacts(repo);
+      ObjectId current = null;
+      if (request.current() != null) {
+        current =
+            git.resolve(request.current())
+                .orElseThrow(
+                    () ->
+                        new AdminException.Usage(
+                            "--current '"
+                                + request.current()
+                                + "' is not a commit, tag or ref on "
+                                + access.remote()));
+      }
+      LotteryRules.Weight weight = policy.lottery().weightFor(request.groups());
+      boolean wins = LotteryRules.wins(request.ticket(), weight.value());
+      Channel channel =
+          request.channel() != null ? request.channel() : wins ? Channel.PREPROD : Channel.STABLE;
+      ChannelTarget target =
+          ChannelTarget.resolve(channel, policy.spec(channel), CacheRefs.of(repo, access.remote()));
+      ChannelHead head = ChannelHead.of(target);
+      Instant now = clock.instant();
+      RolloutDecision decision =
+          RolloutDecider.decide(
+              policy,
+              head,
+              new NodeFacts(
+                  request.nodeId(),
+                  new HashSet<>(request.groups()),
+                  request.ticket(),
+                  current,
+                  Map.of()),
+              git,
+              now);
+      Reason reason = decision.reason();
+      return new ExplainResult(
+          access.remote(),
+          snapshot.source(),
+          now,
+          new ExplainResult.Node(
+              request.nodeId(),
+              request.ticket(),
+              request.groups(),
+              current == null ? null : current.name()),
+          new ExplainResult.Lottery(
+              weight.value(), weight.source(), wins, request.channel() != null),
+          channel.id(),
+          new ExplainResult.Target(head.ref(), head.commit().name(), head.version()),
+          new ExplainResult.Decision(
+              decision.verdict().name().toLowerCase(Locale.ROOT),
+              decision.ref(),
+              decision.commit().name(),
+              reason == null
+                  ? null
+                  : new ExplainResult.Reason(reason.code(), reason.text(), reason.retryAt()),
+              decision.describe()));
+    }
+  }
+
+  private static String message(PolicyChange.Edit edit) {
+    StringBuilder message = new StringBuilder(edit.subject()).append('\n');
+    if (!edit.details().isEmpty()) {
+      message.append('\n');
+      edit.details().forEach(line -> message.append(line).append('\n'));
+    }
+    return message.toString();
+  }
+
+  /** A commit on top of {@code parent} (none: a root commit) with channels.json replaced. */
+  private static ObjectId commit(
+      Repository repo, ObjectId parent, String text, PersonIdent who, String message) {
+    try (ObjectInserter inserter = repo.newObjectInserter();
+        ObjectReader reader = repo.newObjectReader();
+        RevWalk walk = new RevWalk(reader)) {
+      DirCache index = DirCache.newInCore();
+      if (parent != null) {
+        DirCacheBuilder builder = index.builder();
+        builder.addTree(new byte[0], 0, reader, walk.parseCommit(parent).getTree());
+        builder.finish();
+      }
+      ObjectId blob = inserter.insert(Constants.OBJ_BLOB, text.getBytes(StandardCharsets.UTF_8));
+      DirCacheEditor editor = index.editor();
+      editor.add(
+          new DirCacheEditor.PathEdit(Policy.FILE) {
+            @Override
+            public void apply(DirCacheEntry entry) {
+              entry.setFileMode(FileMode.REGULAR_FILE);
+              entry.setObjectId(blob);
+            }
+          });
+      editor.finish();
+      CommitBuilder commit = new CommitBuilder();
+      commit.setTreeId(index.writeTree(inserter));
+      if (parent != null) {
+        commit.setParentId(parent);
+      }
+      commit.setAuthor(who);
+      commit.setCommitter(who);
+      commit.setMessage(message);
+      ObjectId id = inserter.insert(commit);
+      inserter.flush();
+      return id;
+    } catch (IOException e) {
+      throw new GitException(
+          GitException.Kind.CORRUPT, "cannot write the policy commit in the cache", e);
+    }
+  }
+}

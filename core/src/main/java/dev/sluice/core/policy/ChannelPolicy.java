@@ -1,0 +1,52 @@
+package dev.sluice.core.policy;
+
+import dev.sluice.core.channel.Channel;
+import dev.sluice.core.channel.ChannelSpec;
+import dev.sluice.core.channel.Track;
+import dev.sluice.core.version.TagPattern;
+import java.util.Objects;
+
+/**
+ * One channel's entry in the policy: where it lives in git, what it tracks, and whether it is
+ * paused.
+ *
+ * @param branch the channel's branch, e.g. {@code master}
+ * @param tagPattern the pattern of its release tags, e.g. {@code v*}
+ * @param track whether nodes follow the branch tip or the newest release tag
+ * @param paused whether the channel holds its nodes where they are
+ * @param pauseReason why it was paused (null when none was given)
+ */
+public record ChannelPolicy(
+    String branch, TagPattern tagPattern, Track track, boolean paused, String pauseReason) {
+
+  public ChannelPolicy {
+    Objects.requireNonNull(tagPattern, "tagPattern");
+    Objects.requireNonNull(track, "track");
+    // Validates the branch name the same way ChannelSpec does.
+    new ChannelSpec(branch, tagPattern, track);
+    if (pauseReason != null && pauseReason.isBlank()) {
+      pauseReason = null;
+    }
+  }
+
+  /** The built-in entry: the default layout, not paused. */
+  public static ChannelPolicy defaultFor(Channel channel) {
+    ChannelSpec spec = ChannelSpec.defaultFor(channel);
+    return new ChannelPolicy(spec.branch(), spec.tagPattern(), spec.track(), false, null);
+  }
+
+  /** Where this channel lives in git, for ref resolution. */
+  public ChannelSpec spec() {
+    return new ChannelSpec(branch, tagPattern, track);
+  }
+
+  /** This entry paused with a reason. */
+  public ChannelPolicy pause(String reason) {
+    return new ChannelPolicy(branch, tagPattern, track, true, reason);
+  }
+
+  /** This entry no longer paused (the reason is dropped). */
+  public ChannelPolicy resume() {
+    return new ChannelPolicy(branch, tagPattern, track, false, null);
+  }
+}
