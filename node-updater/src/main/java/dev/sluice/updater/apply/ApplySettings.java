@@ -19,7 +19,8 @@ import java.util.Optional;
  * @param healthTimeout how long one health attempt may take
  * @param healthRetries how many attempts before the check fails
  * @param healthInterval the pause between attempts
- * @param maxAttempts how often a commit may fail before it is skipped until a newer one appears
+ * @param maxAttempts how often a commit may fail before it is skipped until a newer one appears;
+ *     null: the rollout policy's
  * @param logDir where hook output logs go
  */
 public record ApplySettings(
@@ -31,14 +32,13 @@ public record ApplySettings(
     Duration healthTimeout,
     int healthRetries,
     Duration healthInterval,
-    int maxAttempts,
+    Integer maxAttempts,
     Path logDir) {
 
   public static final Duration DEFAULT_HOOK_TIMEOUT = Duration.ofMinutes(10);
   public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(30);
   public static final int DEFAULT_HEALTH_RETRIES = 3;
   public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(5);
-  public static final int DEFAULT_MAX_ATTEMPTS = 3;
 
   public ApplySettings {
     Objects.requireNonNull(postUpdate, "postUpdate");
@@ -54,7 +54,7 @@ public record ApplySettings(
     if (healthRetries < 1) {
       throw new IllegalArgumentException("--health-retries must be at least 1");
     }
-    if (maxAttempts < 1) {
+    if (maxAttempts != null && maxAttempts < 1) {
       throw new IllegalArgumentException("--max-attempts must be at least 1");
     }
   }
@@ -70,7 +70,7 @@ public record ApplySettings(
         DEFAULT_HEALTH_TIMEOUT,
         DEFAULT_HEALTH_RETRIES,
         DEFAULT_HEALTH_INTERVAL,
-        DEFAULT_MAX_ATTEMPTS,
+        null,
         logDir);
   }
 
@@ -124,7 +124,7 @@ public record ApplySettings(
         logDir);
   }
 
-  public ApplySettings withMaxAttempts(int attempts) {
+  public ApplySettings withMaxAttempts(Integer attempts) {
     return new ApplySettings(
         postUpdate,
         postUpdateTimeout,

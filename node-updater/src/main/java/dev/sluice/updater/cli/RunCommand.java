@@ -4,7 +4,6 @@ import dev.sluice.core.channel.ChannelLayout;
 import dev.sluice.core.channel.ChannelSpec;
 import dev.sluice.core.channel.Track;
 import dev.sluice.core.json.Json;
-import dev.sluice.core.lottery.LotteryRules;
 import dev.sluice.core.report.NodeReport;
 import dev.sluice.core.version.TagPattern;
 import dev.sluice.updater.apply.ApplySettings;
@@ -86,13 +85,13 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--preprod-probability",
       paramLabel = "P",
-      description = "Share of nodes that ride preprod (default: 0.07).")
+      description = "This node's preprod probability (default: the rollout policy's, 0.07).")
   Double probability;
 
   @Option(
       names = "--lottery-period",
       paramLabel = "PERIOD",
-      description = "How long a ticket lasts, ISO-8601 (default: P1M).")
+      description = "How long a ticket lasts, ISO-8601 (default: the rollout policy's, P1M).")
   Period period;
 
   @Option(
@@ -189,8 +188,8 @@ public final class RunCommand implements Callable<Integer> {
             ChannelChoice.of(
                 pick(channel, file.channel(), "auto"),
                 pick(disablePreprod, file.disablePreprod(), false)),
-            pick(probability, file.preprodProbability(), LotteryRules.DEFAULT_PROBABILITY),
-            pick(period, file.lotteryPeriod(), LotteryRules.DEFAULT_PERIOD),
+            pick(probability, file.preprodProbability(), null),
+            pick(period, file.lotteryPeriod(), null),
             layout(file),
             applySettings(file, stateFile));
     Optional<ReportSender> sender =
@@ -216,7 +215,27 @@ public final class RunCommand implements Callable<Integer> {
         Optional.ofNullable(System.getenv("SLUICE_REPORT_TOKEN")).filter(t -> !t.isBlank()));
   }
 
+  /**
+   * The channels' git layout when this node overrides it, else null: the rollout policy's (or the
+   * built-in master/preprod, v* / v*_pre, branch tips).
+   */
   private ChannelLayout layout(NodeConfig file) {
+    boolean overridden =
+        java.util.stream.Stream.of(
+                track,
+                file.track(),
+                stableBranch,
+                file.stableBranch(),
+                preprodBranch,
+                file.preprodBranch(),
+                stableTags,
+                file.stableTags(),
+                preprodTags,
+                file.preprodTags())
+            .anyMatch(java.util.Objects::nonNull);
+    if (!overridden) {
+      return null;
+    }
     Track tracking = Track.parse(pick(track, file.track(), "branch"));
     return new ChannelLayout(
         new ChannelSpec(
@@ -243,7 +262,7 @@ public final class RunCommand implements Callable<Integer> {
         pick(healthTimeout, file.healthTimeout(), ApplySettings.DEFAULT_HEALTH_TIMEOUT),
         pick(healthRetries, file.healthRetries(), ApplySettings.DEFAULT_HEALTH_RETRIES),
         pick(healthInterval, file.healthInterval(), ApplySettings.DEFAULT_HEALTH_INTERVAL),
-        pick(maxAttempts, file.maxAttempts(), ApplySettings.DEFAULT_MAX_ATTEMPTS),
+        pick(maxAttempts, file.maxAttempts(), null),
         RunRequest.defaultLogDir(stateFile));
   }
 

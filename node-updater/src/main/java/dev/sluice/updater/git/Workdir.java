@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.eclipse.jgit.api.FetchCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.Status;
@@ -196,17 +197,29 @@ public final class Workdir implements AutoCloseable {
    * since it was listed, in which case the newer commit is returned.
    */
   public ObjectId fetch(String ref, ProgressMonitor progress) {
+    return fetch(ref, progress, false);
+  }
+
+  /**
+   * Fetches one remote ref, shallow unless {@code fullHistory}: ancestry questions (barriers) need
+   * the history, so a shallow repository is deepened to the full history of that ref.
+   */
+  public ObjectId fetch(String ref, ProgressMonitor progress, boolean fullHistory) {
     String local = localRefFor(ref);
     try {
-      FetchResult result =
+      FetchCommand fetch =
           git.fetch()
               .setRemote(remote)
               .setRefSpecs(new RefSpec("+" + ref + ":" + local))
               .setTagOpt(TagOpt.NO_TAGS)
-              .setDepth(1)
               .setProgressMonitor(progress)
-              .setTimeout(120)
-              .call();
+              .setTimeout(120);
+      if (!fullHistory) {
+        fetch.setDepth(1);
+      } else if (!repo.getObjectDatabase().getShallowCommits().isEmpty()) {
+        fetch.setUnshallow(true);
+      }
+      FetchResult result = fetch.call();
       if (result.getAdvertisedRef(ref) == null) {
         throw new GitException(
             GitException.Kind.MISSING_REF, "remote " + remote + " no longer has " + ref);

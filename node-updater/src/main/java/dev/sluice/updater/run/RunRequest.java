@@ -17,9 +17,10 @@ import java.util.Objects;
  * @param state the state database file
  * @param groups the node's groups (for group weights and frozen lists)
  * @param choice lottery, pinned channel or preprod refused
- * @param probability the preprod probability when no group weight applies
- * @param period how long a lottery ticket lasts
- * @param layout the channels' branches, tag patterns and tracking mode
+ * @param probability this node's preprod probability when no group weight applies; null: the
+ *     rollout policy's
+ * @param period how long a lottery ticket lasts; null: the rollout policy's
+ * @param layout the channels' branches, tag patterns and tracking mode; null: the rollout policy's
  * @param apply hooks, health check and retry limit for applying a change
  */
 public record RunRequest(
@@ -28,7 +29,7 @@ public record RunRequest(
     Path state,
     List<String> groups,
     ChannelChoice choice,
-    double probability,
+    Double probability,
     Period period,
     ChannelLayout layout,
     ApplySettings apply) {
@@ -38,14 +39,17 @@ public record RunRequest(
     Objects.requireNonNull(remote, "remote");
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(choice, "choice");
-    Objects.requireNonNull(period, "period");
-    Objects.requireNonNull(layout, "layout");
     Objects.requireNonNull(apply, "apply");
     groups = List.copyOf(groups);
-    LotteryRules.requireWeight(probability, "--preprod-probability");
+    if (probability != null) {
+      LotteryRules.requireWeight(probability, "--preprod-probability");
+    }
+    if (period != null && (period.isNegative() || period.isZero())) {
+      throw new IllegalArgumentException("--lottery-period must be positive");
+    }
   }
 
-  /** A request with the built-in defaults for everything but the three paths. */
+  /** A request that takes everything but the three paths from the rollout policy. */
   public static RunRequest defaults(Path workdir, String remote, Path state) {
     return new RunRequest(
         workdir,
@@ -53,9 +57,9 @@ public record RunRequest(
         state,
         List.of(),
         ChannelChoice.AUTO,
-        LotteryRules.DEFAULT_PROBABILITY,
-        LotteryRules.DEFAULT_PERIOD,
-        ChannelLayout.DEFAULT,
+        null,
+        null,
+        null,
         ApplySettings.none(defaultLogDir(state)));
   }
 
@@ -75,7 +79,7 @@ public record RunRequest(
         workdir, remote, state, newGroups, choice, probability, period, layout, apply);
   }
 
-  public RunRequest withProbability(double newProbability) {
+  public RunRequest withProbability(Double newProbability) {
     return new RunRequest(
         workdir, remote, state, groups, choice, newProbability, period, layout, apply);
   }

@@ -4,10 +4,18 @@ import dev.sluice.core.channel.Channel;
 import dev.sluice.core.channel.ChannelSpec;
 import dev.sluice.core.git.ChannelTarget;
 import dev.sluice.core.git.GitException;
+import dev.sluice.core.git.RemoteRef;
 import dev.sluice.core.git.RemoteRefs;
 import dev.sluice.core.lottery.LotteryRules;
+import dev.sluice.core.policy.Barrier;
+import dev.sluice.core.policy.Policy;
 import dev.sluice.core.report.Action;
 import dev.sluice.core.report.NodeReport;
+import dev.sluice.core.rollout.ChannelHead;
+import dev.sluice.core.rollout.NodeFacts;
+import dev.sluice.core.rollout.Reason;
+import dev.sluice.core.rollout.RolloutDecider;
+import dev.sluice.core.rollout.RolloutDecision;
 import dev.sluice.core.version.ReleaseTag;
 import dev.sluice.updater.apply.Applier;
 import dev.sluice.updater.apply.ApplyListener;
@@ -16,6 +24,8 @@ import dev.sluice.updater.apply.ProcessRunner;
 import dev.sluice.updater.git.Workdir;
 import dev.sluice.updater.lottery.LotteryResult;
 import dev.sluice.updater.lottery.LotteryService;
+import dev.sluice.updater.policy.NodePolicy;
+import dev.sluice.updater.policy.RemoteGitFacts;
 import dev.sluice.updater.state.Database;
 import dev.sluice.updater.state.FailedCommitStore;
 import dev.sluice.updater.state.JournalStore;
@@ -24,10 +34,13 @@ import dev.sluice.updater.state.RunStore;
 import dev.sluice.updater.state.StateLock;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.Period;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 import org.eclipse.jgit.lib.ObjectId;
@@ -96,118 +109,244 @@ public final class RunService {
               aside ->
                   report.warnings.add(
                       "state file was damaged; moved to " + aside + " and rebuilt (new ticket)"));
-
-      LotteryRules.Weight weight =
-          LotteryRules.weightFor(request.groups(), Map.of(), request.probability());
-      LotteryResult lottery =
-          new LotteryService(kv, random).draw(request.choice(), weight, request.period(), started);
-      report.lottery = lottery;
-
-      RunResult result = update(request, lottery.channel(), report, database);
-      new RunStore(database).record(result.report());
-      LOG.info("run finished: {} ({})", result.report().action(), result.report().message());
-      return result;
+      RunResult result;
+      Workdir workdir;
+      try {
+        workdir = Workdir.open(request.workdir(), request.remote());
+      } catch (GitException e) {
+        draw(request, kv, new NodePolicy(kv).cached(), report);
+        result =
+            report.finish(
+                Action.FAILED,
+                e.kind() == GitException.Kind.CORRUPT ? ExitCodes.BROKEN : ExitCodes.USAGE,
+                e.getMessage() + "; nothing was changed",
+                reason(e));
+        return recorded(database, result);
+      }
+      try (workdir) {
+        result = update(request, report, database, kv, workdir);
+      }
+      return recorded(database, result);
     }
   }
 
-  private RunResult update(RunRequest request, Channel channel, Report report, Database database) {
-    ChannelSpec spec = request.layout().spec(channel);
-    Workdir workdir;
+  private static RunResult recorded(Database database, RunResult result) {
+    new RunStore(database).record(result.report());
+    LOG.info("run finished: {} ({})", result.report().action(), result.report().message());
+    return result;
+  }
+
+  /** Draws (or keeps) the ticket with the policy's weights and period, unless overridden. */
+  private void draw(RunRequest request, KeyValueStore kv, NodePolicy.Loaded loaded, Report report) {
+    Policy policy = loaded.policy();
+    report.warnings.addAll(loaded.warnings());
+    report.policy = loaded;
+    LotteryRules.Weight weight =
+        request.probability() != null
+            ? LotteryRules.weightFor(
+                request.groups(), policy.lottery().groupWeights(), request.probability())
+            : policy.lottery().weightFor(request.groups());
+    Period period = request.period() != null ? request.period() : policy.lottery().period();
+    report.lottery =
+        new LotteryService(kv, random).draw(request.choice(), weight, period, report.started);
+  }
+
+  private RunResult update(
+      RunRequest request, Report report, Database database, KeyValueStore kv, Workdir workdir) {
+    NodePolicy policies = new NodePolicy(kv);
+    Optional<ObjectId> previous;
     try {
-      workdir = Workdir.open(request.workdir(), request.remote());
+      previous = workdir.head();
     } catch (GitException e) {
+      draw(request, kv, policies.cached(), report);
+      return report.finish(
+          Action.FAILED, ExitCodes.BROKEN, e.getMessage() + "; nothing was changed", reason(e));
+    }
+    report.previous = previous.orElse(null);
+    report.current = previous.orElse(null);
+
+    FailedCommitStore failures = new FailedCommitStore(database);
+    Applier applier =
+        new Applier(
+            workdir,
+            new JournalStore(database),
+            failures,
+            request.apply(),
+            new ProcessRunner(),
+            clock,
+            listener,
+            progress);
+    Optional<ApplyOutcome> recovered;
+    try {
+      recovered = applier.recover();
+    } catch (GitException e) {
+      draw(request, kv, policies.cached(), report);
       return report.finish(
           Action.FAILED,
-          e.kind() == GitException.Kind.CORRUPT ? ExitCodes.BROKEN : ExitCodes.USAGE,
-          e.getMessage() + "; nothing was changed",
+          ExitCodes.BROKEN,
+          "recovering an interrupted update failed: " + e.getMessage() + "; needs a person",
           reason(e));
     }
-    try (workdir) {
-      Optional<ObjectId> previous;
-      try {
-        previous = workdir.head();
-      } catch (GitException e) {
-        return report.finish(
-            Action.FAILED, ExitCodes.BROKEN, e.getMessage() + "; nothing was changed", reason(e));
-      }
-      report.previous = previous.orElse(null);
-      report.current = previous.orElse(null);
-
-      FailedCommitStore failures = new FailedCommitStore(database);
-      Applier applier =
-          new Applier(
-              workdir,
-              new JournalStore(database),
-              failures,
-              request.apply(),
-              new ProcessRunner(),
-              clock,
-              listener,
-              progress);
-      Optional<ApplyOutcome> recovered;
-      try {
-        recovered = applier.recover();
-      } catch (GitException e) {
+    if (recovered.isPresent()) {
+      ApplyOutcome outcome = recovered.get();
+      report.warnings.add("recovered: " + outcome.message());
+      report.current = outcome.current();
+      if (outcome.result() == ApplyOutcome.Result.BROKEN) {
+        draw(request, kv, policies.cached(), report);
         return report.finish(
             Action.FAILED,
             ExitCodes.BROKEN,
-            "recovering an interrupted update failed: " + e.getMessage() + "; needs a person",
-            reason(e));
+            outcome.message(),
+            new NodeReport.Reason(outcome.reasonCode(), outcome.message()));
       }
-      if (recovered.isPresent()) {
-        ApplyOutcome outcome = recovered.get();
-        report.warnings.add("recovered: " + outcome.message());
-        report.current = outcome.current();
-        if (outcome.result() == ApplyOutcome.Result.BROKEN) {
-          return report.finish(
-              Action.FAILED,
-              ExitCodes.BROKEN,
-              outcome.message(),
-              new NodeReport.Reason(outcome.reasonCode(), outcome.message()));
-        }
-        previous = Optional.ofNullable(outcome.current());
-      }
-
-      RemoteRefs refs;
-      ChannelTarget target;
-      try {
-        refs = RemoteRefs.list(request.remote());
-        target = ChannelTarget.resolve(channel, spec, refs);
-      } catch (GitException e) {
-        String keeping = keeping(previous);
-        if (e.kind() == GitException.Kind.UNREACHABLE) {
-          return report.finish(
-              Action.OFFLINE, ExitCodes.OFFLINE, e.getMessage() + keeping, reason(e));
-        }
-        return report.finish(Action.FAILED, ExitCodes.USAGE, e.getMessage() + keeping, reason(e));
-      }
-      report.target = target;
-      report.version = versionAt(refs, spec, previous.orElse(null));
-
-      if (previous.isPresent() && previous.get().equals(target.commit())) {
-        return report.finish(
-            Action.UNCHANGED,
-            ExitCodes.OK,
-            channel + ": already at " + describe(target.commit(), report.version),
-            null);
-      }
-      Optional<FailedCommitStore.Failure> failed = failures.find(target.commit().name());
-      int maxAttempts = request.apply().maxAttempts();
-      if (failed.isPresent() && failed.get().attempts() >= maxAttempts) {
-        String text =
-            "commit "
-                + abbreviate(target.commit())
-                + " failed "
-                + failed.get().attempts()
-                + " time(s) here (last: "
-                + failed.get().lastReason()
-                + "); skipped until a newer commit appears"
-                + keeping(previous);
-        return report.finish(
-            Action.HELD, ExitCodes.OK, text, new NodeReport.Reason("max-attempts", text));
-      }
-      return apply(workdir, applier, previous, target, refs, spec, report);
+      previous = Optional.ofNullable(outcome.current());
     }
+
+    RemoteRefs refs;
+    try {
+      refs = RemoteRefs.list(request.remote());
+    } catch (GitException e) {
+      draw(request, kv, policies.cached(), report);
+      Action action = e.kind() == GitException.Kind.UNREACHABLE ? Action.OFFLINE : Action.FAILED;
+      int code = action == Action.OFFLINE ? ExitCodes.OFFLINE : ExitCodes.USAGE;
+      return report.finish(action, code, e.getMessage() + keeping(previous), reason(e));
+    }
+    draw(request, kv, policies.refresh(refs, workdir, progress, report.started), report);
+    Policy policy = effectivePolicy(report.policy.policy(), request);
+    Channel channel = report.lottery.channel();
+    ChannelSpec spec =
+        request.layout() != null ? request.layout().spec(channel) : policy.spec(channel);
+
+    ChannelTarget target;
+    try {
+      target = ChannelTarget.resolve(channel, spec, refs);
+    } catch (GitException e) {
+      return report.finish(
+          Action.FAILED, ExitCodes.USAGE, e.getMessage() + keeping(previous), reason(e));
+    }
+    report.target = target;
+    report.version = versionAt(refs, spec, previous.orElse(null));
+
+    RemoteGitFacts git = new RemoteGitFacts(refs, workdir.repository());
+    if (previous.isPresent()
+        && !previous.get().equals(target.commit())
+        && !policy.barriers().isEmpty()) {
+      Optional<RunResult> failed = fetchHistory(workdir, target, policy, git, previous, report);
+      if (failed.isPresent()) {
+        return failed.get();
+      }
+    }
+    Map<ObjectId, Integer> attempts = new HashMap<>();
+    failures
+        .attempts()
+        .forEach((commit, count) -> attempts.put(ObjectId.fromString(commit), count));
+    RolloutDecision decision =
+        RolloutDecider.decide(
+            policy,
+            ChannelHead.of(target),
+            new NodeFacts(
+                report.node,
+                Set.copyOf(request.groups()),
+                report.lottery.ticket(),
+                previous.orElse(null),
+                attempts),
+            git,
+            report.started);
+    LOG.debug("decision: {}", decision.describe());
+    return switch (decision.verdict()) {
+      case STAY ->
+          report.finish(
+              Action.UNCHANGED,
+              ExitCodes.OK,
+              channel + ": already at " + describe(target.commit(), report.version),
+              null);
+      case HOLD -> {
+        String text = decision.reason().text() + keeping(previous);
+        LOG.info("held: {}", text);
+        yield report.finish(Action.HELD, ExitCodes.OK, text, decision.reason().toReport());
+      }
+      case MOVE -> {
+        Optional<String> ref = refFor(decision, target, policy, git, refs);
+        if (ref.isEmpty()) {
+          yield report.finish(
+              Action.FAILED,
+              ExitCodes.USAGE,
+              "no remote ref names " + decision.commit().name() + keeping(previous),
+              new NodeReport.Reason(
+                  "missing-ref", "no remote ref names " + decision.commit().name()));
+        }
+        if (decision.reason() != null && !Reason.FIRST_INSTALL.equals(decision.reason().code())) {
+          report.note = decision.reason().text();
+        }
+        yield apply(workdir, applier, previous, target, ref.get(), refs, spec, report);
+      }
+    };
+  }
+
+  /** The policy with this node's overrides of maxAttempts applied. */
+  private static Policy effectivePolicy(Policy policy, RunRequest request) {
+    Integer maxAttempts = request.apply().maxAttempts();
+    if (maxAttempts == null || maxAttempts == policy.maxAttempts()) {
+      return policy;
+    }
+    return new Policy(
+        policy.schema(),
+        policy.channels(),
+        policy.lottery(),
+        policy.promotion(),
+        policy.frozen(),
+        policy.deadends(),
+        policy.barriers(),
+        policy.rollouts(),
+        policy.maintenanceWindows(),
+        maxAttempts);
+  }
+
+  /** Barriers need ancestry: fetch the target and the barriers with their history. */
+  private Optional<RunResult> fetchHistory(
+      Workdir workdir,
+      ChannelTarget target,
+      Policy policy,
+      RemoteGitFacts git,
+      Optional<ObjectId> previous,
+      Report report) {
+    try {
+      workdir.fetch(target.ref(), progress, true);
+      for (Barrier barrier : policy.barriers()) {
+        Optional<RemoteRef> ref = git.remoteRef(barrier.ref());
+        if (ref.isPresent()) {
+          workdir.fetch(ref.get().name(), progress, true);
+        }
+      }
+      return Optional.empty();
+    } catch (GitException e) {
+      Action action = e.kind() == GitException.Kind.UNREACHABLE ? Action.OFFLINE : Action.FAILED;
+      int code = action == Action.OFFLINE ? ExitCodes.OFFLINE : ExitCodes.ROLLED_BACK;
+      return Optional.of(
+          report.finish(action, code, e.getMessage() + keeping(previous), reason(e)));
+    }
+  }
+
+  /** The remote ref to fetch for a move: the channel's own ref, or the barrier's. */
+  private static Optional<String> refFor(
+      RolloutDecision decision,
+      ChannelTarget target,
+      Policy policy,
+      RemoteGitFacts git,
+      RemoteRefs refs) {
+    if (decision.commit().equals(target.commit())) {
+      return Optional.of(target.ref());
+    }
+    for (Barrier barrier : policy.barriers()) {
+      Optional<RemoteRef> ref = git.remoteRef(barrier.ref());
+      if (ref.isPresent() && ref.get().commitId().equals(decision.commit())) {
+        return Optional.of(ref.get().name());
+      }
+    }
+    return refs.all().stream()
+        .filter(ref -> ref.commitId().equals(decision.commit()))
+        .map(RemoteRef::name)
+        .findFirst();
   }
 
   private RunResult apply(
@@ -215,12 +354,13 @@ public final class RunService {
       Applier applier,
       Optional<ObjectId> previous,
       ChannelTarget target,
+      String fetchRef,
       RemoteRefs refs,
       ChannelSpec spec,
       Report report) {
     ObjectId commit;
     try {
-      commit = workdir.fetch(target.ref(), progress);
+      commit = workdir.fetch(fetchRef, progress, !report.policy.policy().barriers().isEmpty());
     } catch (GitException e) {
       return switch (e.kind()) {
         case UNREACHABLE ->
@@ -237,17 +377,17 @@ public final class RunService {
                 reason(e));
       };
     }
-    if (!commit.equals(target.commit())) {
+    if (fetchRef.equals(target.ref()) && !commit.equals(target.commit())) {
       report.warnings.add(target.ref() + " moved while fetching; taking " + abbreviate(commit));
     }
     report.target =
         new ChannelTarget(
             target.channel(),
-            target.ref(),
+            fetchRef,
             commit,
             refs.releaseAt(spec.tagPattern(), commit).orElse(null));
 
-    ApplyOutcome outcome = applier.apply(target.channel().id(), target.ref(), previous, commit);
+    ApplyOutcome outcome = applier.apply(target.channel().id(), fetchRef, previous, commit);
     outcome.saved().ifPresent(saved -> report.saved = saved.ref());
     report.warnings.addAll(outcome.savedWarnings());
     report.current = outcome.current();
@@ -255,8 +395,7 @@ public final class RunService {
     String from = previous.map(RunService::abbreviate).orElse("nothing");
     return switch (outcome.result()) {
       case APPLIED -> {
-        LOG.info(
-            "moved {} from {} to {} ({})", target.channel(), from, commit.name(), target.ref());
+        LOG.info("moved {} from {} to {} ({})", target.channel(), from, commit.name(), fetchRef);
         yield report.finish(
             Action.UPDATED,
             ExitCodes.OK,
@@ -265,7 +404,8 @@ public final class RunService {
                 + ": "
                 + from
                 + " -> "
-                + describe(commit, report.version),
+                + describe(commit, report.version)
+                + (report.note == null ? "" : "; " + report.note),
             null);
       }
       case ROLLED_BACK ->
@@ -340,6 +480,8 @@ public final class RunService {
     final Instant started;
     final List<String> warnings = new ArrayList<>();
     LotteryResult lottery;
+    NodePolicy.Loaded policy;
+    String note;
     ChannelTarget target;
     ObjectId previous;
     ObjectId current;

@@ -66,6 +66,16 @@ public final class KeyValueStore {
     }
   }
 
+  public void delete(String key) {
+    try (PreparedStatement statement =
+        connection.prepareStatement("DELETE FROM kv WHERE key = ?")) {
+      statement.setString(1, key);
+      statement.executeUpdate();
+    } catch (SQLException e) {
+      throw new StateException("cannot delete '" + key + "' from the state file: " + e, e);
+    }
+  }
+
   /** Every key with its value, sorted by key. */
   public Map<String, String> all() {
     Map<String, String> values = new LinkedHashMap<>();

@@ -239,8 +239,8 @@ class ApplyTest {
     assertThat(held.report().action()).isEqualTo(Action.HELD);
     assertThat(held.report().reason().code()).isEqualTo("max-attempts");
     assertThat(held.report().message())
-        .contains("failed 2 time(s)")
-        .contains("until a newer commit appears");
+        .contains("failed 2 times on this node")
+        .contains("newer commit");
 
     ObjectId fixed = remote.commit("master", "fixed", Map.of("app.txt", "fixed\n"));
     RunResult next = runWith(s -> s.withMaxAttempts(2));

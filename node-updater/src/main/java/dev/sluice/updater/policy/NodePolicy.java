@@ -1,0 +1,140 @@
+package dev.sluice.updater.policy;
+
+import dev.sluice.core.git.GitException;
+import dev.sluice.core.git.RemoteRef;
+import dev.sluice.core.git.RemoteRefs;
+import dev.sluice.core.policy.Policy;
+import dev.sluice.core.policy.PolicyParser;
+import dev.sluice.core.policy.PolicyReader;
+import dev.sluice.core.policy.PolicyValidationException;
+import dev.sluice.core.policy.PolicyWriter;
+import dev.sluice.updater.git.Workdir;
+import dev.sluice.updater.state.KeyValueStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ProgressMonitor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rollout policy as a node sees it: {@code channels.json} on the remote's {@code
+ * rollout-policy} branch, with the last valid one cached in the state database. An invalid policy
+ * on the remote is never used: the node keeps the last valid one and says so. No branch at all
+ * means the built-in defaults.
+ */
+public final class NodePolicy {
+
+  static final String JSON = "policy.json";
+  static final String COMMIT = "policy.commit";
+  static final String INVALID_COMMIT = "policy.invalid_commit";
+  static final String INVALID_REASON = "policy.invalid_reason";
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodePolicy.class);
+
+  private final KeyValueStore kv;
+
+  public NodePolicy(KeyValueStore kv) {
+    this.kv = kv;
+  }
+
+  /** The policy in force and where it came from, with anything the operator should know. */
+  public record Loaded(Policy policy, String source, List<String> warnings) {
+    public Loaded {
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  /** The cached policy, for a run that cannot reach the remote. */
+  public Loaded cached() {
+    Optional<String> json = kv.get(JSON);
+    if (json.isEmpty()) {
+      return new Loaded(Policy.defaults(), "built-in defaults", List.of());
+    }
+    String commit = kv.get(COMMIT).orElse("?");
+    try {
+      return new Loaded(PolicyParser.parse(json.get(), "cached policy"), source(commit), List.of());
+    } catch (PolicyValidationException e) {
+      LOG.warn(
+          "cached policy from {} no longer reads ({}); using built-in defaults",
+          commit,
+          e.getMessage());
+      return new Loaded(
+          Policy.defaults(),
+          "built-in defaults",
+          List.of(
+              "cached policy from "
+                  + abbreviate(commit)
+                  + " is unreadable; using built-in defaults"));
+    }
+  }
+
+  /**
+   * The policy the remote holds now: fetched when its branch moved, validated, cached when valid.
+   * Never throws for the remote's sake: anything wrong falls back to the last valid policy.
+   */
+  public Loaded refresh(RemoteRefs refs, Workdir workdir, ProgressMonitor progress, Instant now) {
+    Optional<RemoteRef> branch = refs.branch(Policy.BRANCH);
+    if (branch.isEmpty()) {
+      if (kv.get(JSON).isPresent()) {
+        LOG.info("the remote has no {} branch any more; using built-in defaults", Policy.BRANCH);
+        kv.delete(JSON);
+        kv.delete(COMMIT);
+      }
+      return new Loaded(Policy.defaults(), "built-in defaults", List.of());
+    }
+    String tip = branch.get().commitId().name();
+    Loaded cached = cached();
+    if (kv.get(COMMIT).filter(tip::equals).isPresent() && kv.get(JSON).isPresent()) {
+      return cached;
+    }
+    if (kv.get(INVALID_COMMIT).filter(tip::equals).isPresent()) {
+      return invalid(cached, tip, kv.get(INVALID_REASON).orElse("invalid"));
+    }
+    ObjectId fetched;
+    try {
+      fetched = workdir.fetch(branch.get().name(), progress);
+    } catch (GitException e) {
+      List<String> warnings = new ArrayList<>(cached.warnings());
+      warnings.add(
+          "cannot fetch the rollout policy (" + e.getMessage() + "); using " + cached.source());
+      return new Loaded(cached.policy(), cached.source(), warnings);
+    }
+    try {
+      Policy policy = PolicyReader.read(workdir.repository(), fetched);
+      kv.putAll(Map.of(JSON, PolicyWriter.write(policy), COMMIT, fetched.name()), now);
+      kv.delete(INVALID_COMMIT);
+      kv.delete(INVALID_REASON);
+      LOG.info("rollout policy is now {} from {}", Policy.FILE, source(fetched.name()));
+      return new Loaded(policy, source(fetched.name()), List.of());
+    } catch (PolicyValidationException e) {
+      String reason = String.join("; ", e.errors());
+      LOG.warn("marking rollout policy {} invalid: {}", fetched.name(), reason);
+      kv.putAll(Map.of(INVALID_COMMIT, fetched.name(), INVALID_REASON, reason), now);
+      return invalid(cached, fetched.name(), reason);
+    }
+  }
+
+  private static Loaded invalid(Loaded cached, String commit, String reason) {
+    List<String> warnings = new ArrayList<>(cached.warnings());
+    warnings.add(
+        "rollout policy at "
+            + abbreviate(commit)
+            + " is invalid ("
+            + reason
+            + "); using "
+            + cached.source());
+    return new Loaded(cached.policy(), cached.source(), warnings);
+  }
+
+  private static String source(String commit) {
+    return Policy.BRANCH + "@" + abbreviate(commit);
+  }
+
+  private static String abbreviate(String commit) {
+    return commit.length() > 10 ? commit.substring(0, 10) : commit;
+  }
+}
