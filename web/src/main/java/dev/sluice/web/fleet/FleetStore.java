@@ -1,0 +1,564 @@
+package dev.sluice.web.fleet;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.sluice.core.json.Json;
+import dev.sluice.core.report.NodeReport;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * All SQL of the fleet dashboard: the latest report per node, the daily adoption counts, and the
+ * aggregate queries behind the API. Writes go through the database's single writer connection.
+ */
+public final class FleetStore {
+
+  /** Adoption rows older than this many days are dropped. */
+  static final int HISTORY_DAYS = 400;
+
+  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+
+  private static final String NODE_COLUMNS =
+      """
+      node, channel, preprod, groups, version, current_commit, target_commit, action, message,
+      reason_code, reason_text, ticket, finished_at, received_at, last_seen
+      """;
+
+  private final FleetDatabase database;
+
+  public FleetStore(FleetDatabase database) {
+    this.database = database;
+  }
+
+  /** What became of one report handed to {@link #save}. */
+  public enum Outcome {
+    STORED,
+    /** Older than the node's last stored report: ignored. */
+    OUT_OF_ORDER
+  }
+
+  private record Previous(long finishedAt, String channel, String label) {}
+
+  /** Stores a batch of reports in one transaction, in order, and says what became of each. */
+  public List<Outcome> save(List<ReceivedReport> reports, Instant now) {
+    synchronized (database) {
+      Connection connection = database.writer();
+      try {
+        connection.setAutoCommit(false);
+        List<Outcome> outcomes = new ArrayList<>(reports.size());
+        try (PreparedStatement previous =
+                connection.prepareStatement(
+                    "SELECT finished_at, channel, label FROM nodes WHERE node = ?");
+            PreparedStatement upsert = connection.prepareStatement(UPSERT);
+            PreparedStatement count = connection.prepareStatement(ADOPTION_ADD);
+            PreparedStatement prune =
+                connection.prepareStatement("DELETE FROM adoption WHERE day < ? OR nodes <= 0")) {
+          for (ReceivedReport report : reports) {
+            Optional<Previous> before = previous(previous, report.report().node());
+            if (before.isPresent()
+                && report.finishedAt().toEpochMilli() < before.get().finishedAt()) {
+              outcomes.add(Outcome.OUT_OF_ORDER);
+              continue;
+            }
+            bindUpsert(upsert, report);
+            upsert.executeUpdate();
+            countAdoption(count, before, report);
+            outcomes.add(Outcome.STORED);
+          }
+          prune.setString(1, day(now.minus(java.time.Duration.ofDays(HISTORY_DAYS))));
+          prune.executeUpdate();
+        }
+        connection.commit();
+        return outcomes;
+      } catch (SQLException | RuntimeException e) {
+        rollback(connection);
+        throw new StoreException(
+            "database " + database.file() + ": storing reports failed: " + e.getMessage(), e);
+      } finally {
+        try {
+          connection.setAutoCommit(true);
+        } catch (SQLException e) {
+          // The connection is unusable; the next write reports it.
+        }
+      }
+    }
+  }
+
+  private static final String UPSERT =
+      """
+      INSERT INTO nodes (node, channel, preprod, groups, version, label, current_commit,
+        previous_commit, target_ref, target_commit, action, message, reason_code, reason_text,
+        ticket, weight, finished_at, received_at, last_seen, search, report)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (node) DO UPDATE SET
+        channel = excluded.channel, preprod = excluded.preprod, groups = excluded.groups,
+        version = excluded.version, label = excluded.label,
+        current_commit = excluded.current_commit, previous_commit = excluded.previous_commit,
+        target_ref = excluded.target_ref, target_commit = excluded.target_commit,
+        action = excluded.action, message = excluded.message,
+        reason_code = excluded.reason_code, reason_text = excluded.reason_text,
+        ticket = excluded.ticket, weight = excluded.weight, finished_at = excluded.finished_at,
+        received_at = excluded.received_at, last_seen = excluded.last_seen,
+        search = excluded.search, report = excluded.report
+      """;
+
+  private static final String ADOPTION_ADD =
+      """
+      INSERT INTO adoption (day, channel, label, nodes) VALUES (?, ?, ?, ?)
+      ON CONFLICT (day, channel, label) DO UPDATE SET nodes = nodes + excluded.nodes
+      """;
+
+  private static Optional<Previous> previous(PreparedStatement statement, String node)
+      throws SQLException {
+    statement.setString(1, node);
+    try (ResultSet rows = statement.executeQuery()) {
+      return rows.next()
+          ? Optional.of(new Previous(rows.getLong(1), rows.getString(2), rows.getString(3)))
+          : Optional.empty();
+    }
+  }
+
+  private static void bindUpsert(PreparedStatement s, ReceivedReport received) throws SQLException {
+    NodeReport r = received.report();
+    int i = 1;
+    s.setString(i++, r.node());
+    s.setString(i++, r.channel());
+    s.setInt(i++, r.preprod() ? 1 : 0);
+    s.setString(i++, Json.write(r.groups()));
+    s.setString(i++, r.version());
+    s.setString(i++, received.label());
+    s.setString(i++, r.currentCommit());
+    s.setString(i++, r.previousCommit());
+    s.setString(i++, r.target() == null ? null : r.target().ref());
+    s.setString(i++, r.target() == null ? null : r.target().commit());
+    s.setString(i++, r.action().id());
+    s.setString(i++, r.message());
+    s.setString(i++, r.reason() == null ? null : r.reason().code());
+    s.setString(i++, r.reason() == null ? null : r.reason().text());
+    if (r.lottery() == null || r.lottery().ticket() == null) {
+      s.setNull(i++, Types.REAL);
+    } else {
+      s.setDouble(i++, r.lottery().ticket());
+    }
+    if (r.lottery() == null) {
+      s.setNull(i++, Types.REAL);
+    } else {
+      s.setDouble(i++, r.lottery().weight());
+    }
+    s.setLong(i++, received.finishedAt().toEpochMilli());
+    s.setLong(i++, received.receivedAt().toEpochMilli());
+    s.setLong(i++, received.lastSeen().toEpochMilli());
+    s.setString(i++, searchText(r));
+    s.setString(i, Json.write(r));
+  }
+
+  private static String searchText(NodeReport r) {
+    StringBuilder text = new StringBuilder(r.node());
+    for (String group : r.groups()) {
+      text.append('\n').append(group);
+    }
+    for (String part :
+        new String[] {
+          r.currentCommit(), r.target() == null ? null : r.target().commit(), r.version()
+        }) {
+      if (part != null) {
+        text.append('\n').append(part);
+      }
+    }
+    return text.toString().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * Keeps the daily adoption counts: each node counts once per day, for the channel and version of
+   * its last report that day.
+   */
+  private static void countAdoption(
+      PreparedStatement count, Optional<Previous> before, ReceivedReport report)
+      throws SQLException {
+    String day = day(report.finishedAt());
+    String channel = report.report().channel();
+    String label = report.label();
+    if (before.isPresent()) {
+      Previous previous = before.get();
+      String previousDay = day(Instant.ofEpochMilli(previous.finishedAt()));
+      if (previousDay.equals(day)) {
+        if (previous.channel().equals(channel) && previous.label().equals(label)) {
+          return;
+        }
+        addAdoption(count, day, previous.channel(), previous.label(), -1);
+      }
+    }
+    addAdoption(count, day, channel, label, 1);
+  }
+
+  private static void addAdoption(
+      PreparedStatement count, String day, String channel, String label, int delta)
+      throws SQLException {
+    count.setString(1, day);
+    count.setString(2, channel);
+    count.setString(3, label);
+    count.setInt(4, delta);
+    count.executeUpdate();
+  }
+
+  static String day(Instant instant) {
+    return LocalDate.ofInstant(instant, ZoneOffset.UTC).toString();
+  }
+
+  private static void rollback(Connection connection) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      // Nothing more to undo: the original error is what matters.
+    }
+  }
+
+  /** Forgets a node (its history counts stay). Returns whether it was known. */
+  public boolean delete(String node) {
+    synchronized (database) {
+      try (PreparedStatement statement =
+          database.writer().prepareStatement("DELETE FROM nodes WHERE node = ?")) {
+        statement.setString(1, node);
+        return statement.executeUpdate() > 0;
+      } catch (SQLException e) {
+        throw new StoreException(
+            "database " + database.file() + ": deleting node failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** The stored (validated, normalised) report of one node, as JSON. */
+  public Optional<String> report(String node) {
+    return database.read(
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement("SELECT report FROM nodes WHERE node = ?")) {
+            statement.setString(1, node);
+            try (ResultSet rows = statement.executeQuery()) {
+              return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+            }
+          }
+        });
+  }
+
+  // ---- aggregates -------------------------------------------------------------------------
+
+  /** Raw counts behind {@link FleetSummary}, read in one consistent snapshot. */
+  record Aggregates(
+      List<FleetSummary.ChannelCount> channels,
+      List<FleetSummary.VersionCount> versions,
+      Map<String, Integer> actions,
+      List<FleetSummary.ReasonCount> failureReasons,
+      List<NodeView> recentFailures,
+      List<FleetSummary.ReasonCount> heldReasons,
+      List<NodeView> heldNodes,
+      int staleTotal,
+      List<NodeView> staleNodes) {}
+
+  Aggregates aggregates(Instant activeSince, int listLimit) {
+    long since = activeSince.toEpochMilli();
+    return database.read(
+        connection -> {
+          connection.setAutoCommit(false);
+          try {
+            List<FleetSummary.ChannelCount> channels = new ArrayList<>();
+            try (PreparedStatement s =
+                connection.prepareStatement(
+                    """
+                    SELECT channel, count(*), coalesce(sum(last_seen >= ?), 0)
+                    FROM nodes GROUP BY channel ORDER BY channel
+                    """)) {
+              s.setLong(1, since);
+              try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                  channels.add(
+                      new FleetSummary.ChannelCount(
+                          rows.getString(1), rows.getInt(2), rows.getInt(3)));
+                }
+              }
+            }
+            List<FleetSummary.VersionCount> versions = new ArrayList<>();
+            try (PreparedStatement s =
+                connection.prepareStatement(
+                    """
+                    SELECT channel, label, current_commit, count(*) AS n
+                    FROM nodes GROUP BY channel, label, current_commit
+                    ORDER BY channel, n DESC, label LIMIT 200
+                    """)) {
+              try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                  versions.add(
+                      new FleetSummary.VersionCount(
+                          rows.getString(1), rows.getString(2), rows.getString(3), rows.getInt(4)));
+                }
+              }
+            }
+            Map<String, Integer> actions = new LinkedHashMap<>();
+            try (PreparedStatement s =
+                    connection.prepareStatement(
+                        "SELECT action, count(*) FROM nodes GROUP BY action ORDER BY action");
+                ResultSet rows = s.executeQuery()) {
+              while (rows.next()) {
+                actions.put(rows.getString(1), rows.getInt(2));
+              }
+            }
+            List<FleetSummary.ReasonCount> failureReasons =
+                reasons(
+                    connection,
+                    """
+                    SELECT action, reason_code, target_commit, count(*) AS n, min(reason_text)
+                    FROM nodes WHERE action IN ('failed', 'rolled-back')
+                    GROUP BY action, reason_code, target_commit ORDER BY n DESC LIMIT ?
+                    """,
+                    listLimit);
+            List<NodeView> recentFailures =
+                nodes(
+                    connection,
+                    "WHERE action IN ('failed', 'rolled-back') ORDER BY last_seen DESC, node"
+                        + " LIMIT ?",
+                    List.of(listLimit));
+            List<FleetSummary.ReasonCount> heldReasons =
+                reasons(
+                    connection,
+                    """
+                    SELECT action, reason_code, NULL, count(*) AS n, min(reason_text)
+                    FROM nodes WHERE action = 'held'
+                    GROUP BY reason_code ORDER BY n DESC LIMIT ?
+                    """,
+                    listLimit);
+            List<NodeView> heldNodes =
+                nodes(
+                    connection,
+                    "WHERE action = 'held' ORDER BY last_seen DESC, node LIMIT ?",
+                    List.of(listLimit));
+            int staleTotal;
+            try (PreparedStatement s =
+                connection.prepareStatement("SELECT count(*) FROM nodes WHERE last_seen < ?")) {
+              s.setLong(1, since);
+              try (ResultSet rows = s.executeQuery()) {
+                staleTotal = rows.next() ? rows.getInt(1) : 0;
+              }
+            }
+            List<NodeView> staleNodes =
+                nodes(
+                    connection,
+                    "WHERE last_seen < ? ORDER BY last_seen, node LIMIT ?",
+                    List.of(since, listLimit));
+            return new Aggregates(
+                channels,
+                versions,
+                actions,
+                failureReasons,
+                recentFailures,
+                heldReasons,
+                heldNodes,
+                staleTotal,
+                staleNodes);
+          } finally {
+            connection.commit();
+            connection.setAutoCommit(true);
+          }
+        });
+  }
+
+  private static List<FleetSummary.ReasonCount> reasons(
+      Connection connection, String sql, int limit) throws SQLException {
+    List<FleetSummary.ReasonCount> result = new ArrayList<>();
+    try (PreparedStatement s = connection.prepareStatement(sql)) {
+      s.setInt(1, limit);
+      try (ResultSet rows = s.executeQuery()) {
+        while (rows.next()) {
+          result.add(
+              new FleetSummary.ReasonCount(
+                  rows.getString(1),
+                  rows.getString(2),
+                  rows.getString(3),
+                  rows.getInt(4),
+                  rows.getString(5)));
+        }
+      }
+    }
+    return result;
+  }
+
+  private static List<NodeView> nodes(Connection connection, String tail, List<Object> parameters)
+      throws SQLException {
+    List<NodeView> result = new ArrayList<>();
+    try (PreparedStatement s =
+        connection.prepareStatement("SELECT " + NODE_COLUMNS + " FROM nodes " + tail)) {
+      for (int i = 0; i < parameters.size(); i++) {
+        s.setObject(i + 1, parameters.get(i));
+      }
+      try (ResultSet rows = s.executeQuery()) {
+        while (rows.next()) {
+          result.add(nodeView(rows));
+        }
+      }
+    }
+    return result;
+  }
+
+  private static NodeView nodeView(ResultSet rows) throws SQLException {
+    String reasonCode = rows.getString("reason_code");
+    double ticket = rows.getDouble("ticket");
+    Double ticketOrNull = rows.wasNull() ? null : ticket;
+    return new NodeView(
+        rows.getString("node"),
+        rows.getString("channel"),
+        rows.getInt("preprod") != 0,
+        groups(rows.getString("groups")),
+        rows.getString("version"),
+        rows.getString("current_commit"),
+        rows.getString("target_commit"),
+        rows.getString("action"),
+        rows.getString("message"),
+        reasonCode == null ? null : new NodeView.Reason(reasonCode, rows.getString("reason_text")),
+        ticketOrNull,
+        Instant.ofEpochMilli(rows.getLong("finished_at")),
+        Instant.ofEpochMilli(rows.getLong("received_at")),
+        Instant.ofEpochMilli(rows.getLong("last_seen")));
+  }
+
+  private static List<String> groups(String json) {
+    try {
+      return Json.mapper().readValue(json, STRINGS);
+    } catch (JsonProcessingException e) {
+      throw new StoreException("stored groups are not a JSON list: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** One filtered page of nodes in node-id order, with the number of matches. */
+  public NodePage nodes(NodeQuery query) {
+    StringBuilder where = new StringBuilder("WHERE 1 = 1");
+    List<Object> parameters = new ArrayList<>();
+    if (query.channel() != null) {
+      where.append(" AND channel = ?");
+      parameters.add(query.channel());
+    }
+    if (query.version() != null) {
+      where.append(" AND label = ?");
+      parameters.add(query.version());
+    }
+    if (query.action() != null) {
+      where.append(" AND action = ?");
+      parameters.add(query.action());
+    }
+    if (query.text() != null) {
+      where.append(" AND search LIKE ? ESCAPE '\\'");
+      parameters.add("%" + query.text().replaceAll("([\\\\%_])", "\\\\$1") + "%");
+    }
+    String filter = where.toString();
+    return database.read(
+        connection -> {
+          connection.setAutoCommit(false);
+          try {
+            int total;
+            try (PreparedStatement s =
+                connection.prepareStatement("SELECT count(*) FROM nodes " + filter)) {
+              for (int i = 0; i < parameters.size(); i++) {
+                s.setObject(i + 1, parameters.get(i));
+              }
+              try (ResultSet rows = s.executeQuery()) {
+                total = rows.next() ? rows.getInt(1) : 0;
+              }
+            }
+            List<Object> pageParameters = new ArrayList<>(parameters);
+            String pageFilter = filter;
+            if (query.after() != null) {
+              pageFilter += " AND node > ?";
+              pageParameters.add(query.after());
+            }
+            pageParameters.add(query.limit() + 1);
+            pageParameters.add(query.offset());
+            List<NodeView> page =
+                nodes(connection, pageFilter + " ORDER BY node LIMIT ? OFFSET ?", pageParameters);
+            String next = null;
+            if (page.size() > query.limit()) {
+              page = page.subList(0, query.limit());
+              next = page.get(page.size() - 1).node();
+            }
+            return new NodePage(total, query.offset(), query.limit(), page, next);
+          } finally {
+            connection.commit();
+            connection.setAutoCommit(true);
+          }
+        });
+  }
+
+  /** Healthy and failed preprod nodes for one commit (see {@link PromotionHealth}). */
+  public PromotionHealth promotionHealth(String commit) {
+    return database.read(
+        connection -> {
+          connection.setAutoCommit(false);
+          try {
+            int healthy =
+                count(
+                    connection,
+                    """
+                    SELECT count(*) FROM nodes
+                    WHERE current_commit = ? AND channel = 'preprod'
+                      AND action IN ('updated', 'unchanged', 'held')
+                    """,
+                    commit);
+            int failed =
+                count(
+                    connection,
+                    """
+                    SELECT count(*) FROM nodes
+                    WHERE target_commit = ? AND channel = 'preprod'
+                      AND action IN ('failed', 'rolled-back')
+                    """,
+                    commit);
+            return PromotionHealth.of(commit, healthy, failed);
+          } finally {
+            connection.commit();
+            connection.setAutoCommit(true);
+          }
+        });
+  }
+
+  private static int count(Connection connection, String sql, String parameter)
+      throws SQLException {
+    try (PreparedStatement s = connection.prepareStatement(sql)) {
+      s.setString(1, parameter);
+      try (ResultSet rows = s.executeQuery()) {
+        return rows.next() ? rows.getInt(1) : 0;
+      }
+    }
+  }
+
+  /** The daily adoption counts from {@code fromDay} (inclusive), in day order. */
+  public List<AdoptionHistory.Point> adoption(String fromDay) {
+    return database.read(
+        connection -> {
+          List<AdoptionHistory.Point> points = new ArrayList<>();
+          try (PreparedStatement s =
+              connection.prepareStatement(
+                  """
+                  SELECT day, channel, label, nodes FROM adoption
+                  WHERE day >= ? AND nodes > 0 ORDER BY day, channel, nodes DESC, label
+                  """)) {
+            s.setString(1, fromDay);
+            try (ResultSet rows = s.executeQuery()) {
+              while (rows.next()) {
+                points.add(
+                    new AdoptionHistory.Point(
+                        rows.getString(1), rows.getString(2), rows.getString(3), rows.getInt(4)));
+              }
+            }
+          }
+          return points;
+        });
+  }
+}
