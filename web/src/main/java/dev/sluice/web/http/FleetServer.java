@@ -115,7 +115,8 @@ public final class FleetServer {
     app.error(
         HttpStatus.NOT_FOUND,
         ctx -> {
-          if (ctx.path().startsWith("/api/") && ctx.result() == null) {
+          String type = ctx.res().getContentType();
+          if (ctx.path().startsWith("/api/") && (type == null || !type.contains("json"))) {
             error(ctx, HttpStatus.NOT_FOUND, "no such endpoint: " + ctx.path());
           }
         });
