@@ -105,7 +105,7 @@
     $("preprod-share").textContent = percent(fleet.preprod.share);
     $("preprod-target").textContent = percent(fleet.preprod.target);
     $("preprod-nodes").textContent = fleet.preprod.nodes;
-    const scale = Math.max(0.2, fleet.preprod.target * 2, fleet.preprod.share || 0);
+    const scale = Math.max(0.2, fleet.preprod.target * 2, (fleet.preprod.share || 0) * 1.25);
     $("preprod-fill").style.width = Math.min(100, ((fleet.preprod.share || 0) / scale) * 100) + "%";
     $("preprod-mark").style.left = Math.min(100, (fleet.preprod.target / scale) * 100) + "%";
     $("failures-total").textContent = fleet.failures.total;
@@ -172,7 +172,7 @@
           bar.appendChild(title);
           chart.appendChild(bar);
         }
-        if (i % 7 === 0 || i === days.length - 1) {
+        if ((i % 7 === 0 && i < days.length - 4) || i === days.length - 1) {
           const label = svg("text", { x: left + i * barW, y: height - 4 });
           label.textContent = day.substring(5);
           chart.appendChild(label);

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 @Command(
     name = "fleet-web",
@@ -215,6 +216,9 @@ final class FleetWebCommand implements Callable<Integer> {
   }
 
   static int exitCodeOf(Throwable e) {
+    if (e instanceof ParameterException) {
+      return USAGE;
+    }
     if (e instanceof FleetWebException.Store) {
       return STORE;
     }
