@@ -53,15 +53,25 @@ public final class FleetDatabase implements AutoCloseable {
             finished_at INTEGER NOT NULL,
             received_at INTEGER NOT NULL,
             last_seen INTEGER NOT NULL,
-            search TEXT NOT NULL,
+            search TEXT NOT NULL
+          ) STRICT;
+          CREATE INDEX nodes_by_seen ON nodes (last_seen, channel);
+          CREATE INDEX nodes_by_action ON nodes (action, last_seen);
+          CREATE TABLE reports (
+            node TEXT PRIMARY KEY,
             report TEXT NOT NULL
           ) STRICT;
-          CREATE INDEX nodes_by_version ON nodes (channel, label, current_commit);
-          CREATE INDEX nodes_by_seen ON nodes (channel, last_seen);
-          CREATE INDEX nodes_by_last_seen ON nodes (last_seen);
-          CREATE INDEX nodes_by_action ON nodes (action, reason_code);
-          CREATE INDEX nodes_by_current ON nodes (current_commit, channel, action);
-          CREATE INDEX nodes_by_target ON nodes (target_commit, channel, action);
+          CREATE TABLE fleet_counts (
+            channel TEXT NOT NULL,
+            label TEXT NOT NULL,
+            current_commit TEXT NOT NULL,
+            action TEXT NOT NULL,
+            reason_code TEXT NOT NULL,
+            target_commit TEXT NOT NULL,
+            nodes INTEGER NOT NULL,
+            example TEXT,
+            PRIMARY KEY (channel, label, current_commit, action, reason_code, target_commit)
+          ) STRICT, WITHOUT ROWID;
           CREATE TABLE adoption (
             day TEXT NOT NULL,
             channel TEXT NOT NULL,

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -48,7 +49,45 @@ public final class FleetStore {
     OUT_OF_ORDER
   }
 
-  private record Previous(long finishedAt, String channel, String label) {}
+  /**
+   * The key of a node in {@code fleet_counts}: what the summary groups by. Nulls are stored as
+   * empty strings so that they can be part of the primary key.
+   */
+  private record Group(
+      String channel,
+      String label,
+      String currentCommit,
+      String action,
+      String reasonCode,
+      String targetCommit) {
+
+    static Group of(ReceivedReport received) {
+      NodeReport r = received.report();
+      return new Group(
+          r.channel(),
+          received.label(),
+          blank(r.currentCommit()),
+          r.action().id(),
+          blank(r.reason() == null ? null : r.reason().code()),
+          blank(r.target() == null ? null : r.target().commit()));
+    }
+
+    static Group read(ResultSet rows, int first) throws SQLException {
+      return new Group(
+          rows.getString(first),
+          rows.getString(first + 1),
+          blank(rows.getString(first + 2)),
+          rows.getString(first + 3),
+          blank(rows.getString(first + 4)),
+          blank(rows.getString(first + 5)));
+    }
+
+    private static String blank(String text) {
+      return text == null ? "" : text;
+    }
+  }
+
+  private record Previous(long finishedAt, Group group) {}
 
   /** Stores a batch of reports in one transaction, in order, and says what became of each. */
   public List<Outcome> save(List<ReceivedReport> reports, Instant now) {
@@ -57,12 +96,14 @@ public final class FleetStore {
       try {
         connection.setAutoCommit(false);
         List<Outcome> outcomes = new ArrayList<>(reports.size());
-        try (PreparedStatement previous =
-                connection.prepareStatement(
-                    "SELECT finished_at, channel, label FROM nodes WHERE node = ?");
+        try (PreparedStatement previous = connection.prepareStatement(PREVIOUS);
             PreparedStatement upsert = connection.prepareStatement(UPSERT);
-            PreparedStatement count = connection.prepareStatement(ADOPTION_ADD);
-            PreparedStatement prune =
+            PreparedStatement upsertReport = connection.prepareStatement(UPSERT_REPORT);
+            PreparedStatement count = connection.prepareStatement(COUNT_ADD);
+            PreparedStatement adopt = connection.prepareStatement(ADOPTION_ADD);
+            PreparedStatement pruneCounts =
+                connection.prepareStatement("DELETE FROM fleet_counts WHERE nodes <= 0");
+            PreparedStatement pruneAdoption =
                 connection.prepareStatement("DELETE FROM adoption WHERE day < ? OR nodes <= 0")) {
           for (ReceivedReport report : reports) {
             Optional<Previous> before = previous(previous, report.report().node());
@@ -73,11 +114,23 @@ public final class FleetStore {
             }
             bindUpsert(upsert, report);
             upsert.executeUpdate();
-            countAdoption(count, before, report);
+            upsertReport.setString(1, report.report().node());
+            upsertReport.setString(2, Json.write(report.report()));
+            upsertReport.executeUpdate();
+            Group group = Group.of(report);
+            if (before.isEmpty() || !before.get().group().equals(group)) {
+              if (before.isPresent()) {
+                addCount(count, before.get().group(), -1, null);
+              }
+              NodeReport.Reason reason = report.report().reason();
+              addCount(count, group, 1, reason == null ? null : reason.text());
+            }
+            countAdoption(adopt, before, report);
             outcomes.add(Outcome.STORED);
           }
-          prune.setString(1, day(now.minus(java.time.Duration.ofDays(HISTORY_DAYS))));
-          prune.executeUpdate();
+          pruneCounts.executeUpdate();
+          pruneAdoption.setString(1, day(now.minus(Duration.ofDays(HISTORY_DAYS))));
+          pruneAdoption.executeUpdate();
         }
         connection.commit();
         return outcomes;
@@ -86,21 +139,59 @@ public final class FleetStore {
         throw new StoreException(
             "database " + database.file() + ": storing reports failed: " + e.getMessage(), e);
       } finally {
-        try {
-          connection.setAutoCommit(true);
-        } catch (SQLException e) {
-          // The connection is unusable; the next write reports it.
-        }
+        autoCommit(connection);
       }
     }
+  }
+
+  private static void autoCommit(Connection connection) {
+    try {
+      connection.setAutoCommit(true);
+    } catch (SQLException e) {
+      // The connection is unusable; the next use reports it.
+    }
+  }
+
+  private static final String PREVIOUS =
+      """
+      SELECT finished_at, channel, label, current_commit, action, reason_code, target_commit
+      FROM nodes WHERE node = ?
+      """;
+
+  private static final String UPSERT_REPORT =
+      """
+      INSERT INTO reports (node, report) VALUES (?, ?)
+      ON CONFLICT (node) DO UPDATE SET report = excluded.report
+      """;
+
+  private static final String COUNT_ADD =
+      """
+      INSERT INTO fleet_counts (channel, label, current_commit, action, reason_code, target_commit,
+        nodes, example)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (channel, label, current_commit, action, reason_code, target_commit)
+      DO UPDATE SET nodes = nodes + excluded.nodes, example = coalesce(excluded.example, example)
+      """;
+
+  private static void addCount(PreparedStatement s, Group group, int delta, String example)
+      throws SQLException {
+    s.setString(1, group.channel());
+    s.setString(2, group.label());
+    s.setString(3, group.currentCommit());
+    s.setString(4, group.action());
+    s.setString(5, group.reasonCode());
+    s.setString(6, group.targetCommit());
+    s.setInt(7, delta);
+    s.setString(8, example);
+    s.executeUpdate();
   }
 
   private static final String UPSERT =
       """
       INSERT INTO nodes (node, channel, preprod, groups, version, label, current_commit,
         previous_commit, target_ref, target_commit, action, message, reason_code, reason_text,
-        ticket, weight, finished_at, received_at, last_seen, search, report)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ticket, weight, finished_at, received_at, last_seen, search)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (node) DO UPDATE SET
         channel = excluded.channel, preprod = excluded.preprod, groups = excluded.groups,
         version = excluded.version, label = excluded.label,
@@ -110,7 +201,7 @@ public final class FleetStore {
         reason_code = excluded.reason_code, reason_text = excluded.reason_text,
         ticket = excluded.ticket, weight = excluded.weight, finished_at = excluded.finished_at,
         received_at = excluded.received_at, last_seen = excluded.last_seen,
-        search = excluded.search, report = excluded.report
+        search = excluded.search
       """;
 
   private static final String ADOPTION_ADD =
@@ -124,7 +215,7 @@ public final class FleetStore {
     statement.setString(1, node);
     try (ResultSet rows = statement.executeQuery()) {
       return rows.next()
-          ? Optional.of(new Previous(rows.getLong(1), rows.getString(2), rows.getString(3)))
+          ? Optional.of(new Previous(rows.getLong(1), Group.read(rows, 2)))
           : Optional.empty();
     }
   }
@@ -159,8 +250,7 @@ public final class FleetStore {
     s.setLong(i++, received.finishedAt().toEpochMilli());
     s.setLong(i++, received.receivedAt().toEpochMilli());
     s.setLong(i++, received.lastSeen().toEpochMilli());
-    s.setString(i++, searchText(r));
-    s.setString(i, Json.write(r));
+    s.setString(i, searchText(r));
   }
 
   private static String searchText(NodeReport r) {
@@ -193,10 +283,11 @@ public final class FleetStore {
       Previous previous = before.get();
       String previousDay = day(Instant.ofEpochMilli(previous.finishedAt()));
       if (previousDay.equals(day)) {
-        if (previous.channel().equals(channel) && previous.label().equals(label)) {
+        Group was = previous.group();
+        if (was.channel().equals(channel) && was.label().equals(label)) {
           return;
         }
-        addAdoption(count, day, previous.channel(), previous.label(), -1);
+        addAdoption(count, day, was.channel(), was.label(), -1);
       }
     }
     addAdoption(count, day, channel, label, 1);
@@ -224,16 +315,38 @@ public final class FleetStore {
     }
   }
 
-  /** Forgets a node (its history counts stay). Returns whether it was known. */
+  /** Forgets a node (its adoption history stays). Returns whether it was known. */
   public boolean delete(String node) {
     synchronized (database) {
-      try (PreparedStatement statement =
-          database.writer().prepareStatement("DELETE FROM nodes WHERE node = ?")) {
-        statement.setString(1, node);
-        return statement.executeUpdate() > 0;
-      } catch (SQLException e) {
+      Connection connection = database.writer();
+      try {
+        connection.setAutoCommit(false);
+        try (PreparedStatement previous = connection.prepareStatement(PREVIOUS);
+            PreparedStatement deleteNode =
+                connection.prepareStatement("DELETE FROM nodes WHERE node = ?");
+            PreparedStatement deleteReport =
+                connection.prepareStatement("DELETE FROM reports WHERE node = ?");
+            PreparedStatement count = connection.prepareStatement(COUNT_ADD);
+            PreparedStatement prune =
+                connection.prepareStatement("DELETE FROM fleet_counts WHERE nodes <= 0")) {
+          Optional<Previous> before = previous(previous, node);
+          if (before.isPresent()) {
+            deleteNode.setString(1, node);
+            deleteNode.executeUpdate();
+            deleteReport.setString(1, node);
+            deleteReport.executeUpdate();
+            addCount(count, before.get().group(), -1, null);
+            prune.executeUpdate();
+          }
+          connection.commit();
+          return before.isPresent();
+        }
+      } catch (SQLException | RuntimeException e) {
+        rollback(connection);
         throw new StoreException(
             "database " + database.file() + ": deleting node failed: " + e.getMessage(), e);
+      } finally {
+        autoCommit(connection);
       }
     }
   }
@@ -243,7 +356,7 @@ public final class FleetStore {
     return database.read(
         connection -> {
           try (PreparedStatement statement =
-              connection.prepareStatement("SELECT report FROM nodes WHERE node = ?")) {
+              connection.prepareStatement("SELECT report FROM reports WHERE node = ?")) {
             statement.setString(1, node);
             try (ResultSet rows = statement.executeQuery()) {
               return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
@@ -266,48 +379,69 @@ public final class FleetStore {
       int staleTotal,
       List<NodeView> staleNodes) {}
 
+  /**
+   * Reads the summary's numbers in one snapshot. Counts come from {@code fleet_counts}, which the
+   * writer keeps in step with {@code nodes}, so the cost does not grow with the fleet; only the
+   * "not seen recently" count walks an index, and only over the silent nodes.
+   */
   Aggregates aggregates(Instant activeSince, int listLimit) {
     long since = activeSince.toEpochMilli();
     return database.read(
         connection -> {
           connection.setAutoCommit(false);
           try {
-            List<FleetSummary.ChannelCount> channels = new ArrayList<>();
+            Map<String, Integer> staleByChannel = new LinkedHashMap<>();
             try (PreparedStatement s =
                 connection.prepareStatement(
-                    """
-                    SELECT channel, count(*), coalesce(sum(last_seen >= ?), 0)
-                    FROM nodes GROUP BY channel ORDER BY channel
-                    """)) {
+                    "SELECT channel, count(*) FROM nodes WHERE last_seen < ? GROUP BY channel")) {
               s.setLong(1, since);
               try (ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {
-                  channels.add(
-                      new FleetSummary.ChannelCount(
-                          rows.getString(1), rows.getInt(2), rows.getInt(3)));
+                  staleByChannel.put(rows.getString(1), rows.getInt(2));
                 }
+              }
+            }
+            List<FleetSummary.ChannelCount> channels = new ArrayList<>();
+            try (PreparedStatement s =
+                    connection.prepareStatement(
+                        """
+                        SELECT channel, sum(nodes) FROM fleet_counts
+                        GROUP BY channel ORDER BY channel
+                        """);
+                ResultSet rows = s.executeQuery()) {
+              while (rows.next()) {
+                String channel = rows.getString(1);
+                int nodes = rows.getInt(2);
+                channels.add(
+                    new FleetSummary.ChannelCount(
+                        channel, nodes, nodes - staleByChannel.getOrDefault(channel, 0)));
               }
             }
             List<FleetSummary.VersionCount> versions = new ArrayList<>();
             try (PreparedStatement s =
-                connection.prepareStatement(
-                    """
-                    SELECT channel, label, current_commit, count(*) AS n
-                    FROM nodes GROUP BY channel, label, current_commit
-                    ORDER BY channel, n DESC, label LIMIT 200
-                    """)) {
-              try (ResultSet rows = s.executeQuery()) {
-                while (rows.next()) {
-                  versions.add(
-                      new FleetSummary.VersionCount(
-                          rows.getString(1), rows.getString(2), rows.getString(3), rows.getInt(4)));
-                }
+                    connection.prepareStatement(
+                        """
+                        SELECT channel, label, current_commit, sum(nodes) AS n FROM fleet_counts
+                        GROUP BY channel, label, current_commit
+                        ORDER BY channel, n DESC, label LIMIT 200
+                        """);
+                ResultSet rows = s.executeQuery()) {
+              while (rows.next()) {
+                versions.add(
+                    new FleetSummary.VersionCount(
+                        rows.getString(1),
+                        rows.getString(2),
+                        nullIfBlank(rows.getString(3)),
+                        rows.getInt(4)));
               }
             }
             Map<String, Integer> actions = new LinkedHashMap<>();
             try (PreparedStatement s =
                     connection.prepareStatement(
-                        "SELECT action, count(*) FROM nodes GROUP BY action ORDER BY action");
+                        """
+                        SELECT action, sum(nodes) FROM fleet_counts
+                        GROUP BY action ORDER BY action
+                        """);
                 ResultSet rows = s.executeQuery()) {
               while (rows.next()) {
                 actions.put(rows.getString(1), rows.getInt(2));
@@ -317,9 +451,9 @@ public final class FleetStore {
                 reasons(
                     connection,
                     """
-                    SELECT action, reason_code, target_commit, count(*) AS n, min(reason_text)
-                    FROM nodes WHERE action IN ('failed', 'rolled-back')
-                    GROUP BY action, reason_code, target_commit ORDER BY n DESC LIMIT ?
+                    SELECT action, reason_code, target_commit, sum(nodes) AS n, max(example)
+                    FROM fleet_counts WHERE action IN ('failed', 'rolled-back')
+                    GROUP BY action, reason_code, target_commit ORDER BY n DESC, reason_code LIMIT ?
                     """,
                     listLimit);
             List<NodeView> recentFailures =
@@ -332,9 +466,9 @@ public final class FleetStore {
                 reasons(
                     connection,
                     """
-                    SELECT action, reason_code, NULL, count(*) AS n, min(reason_text)
-                    FROM nodes WHERE action = 'held'
-                    GROUP BY reason_code ORDER BY n DESC LIMIT ?
+                    SELECT 'held', reason_code, '', sum(nodes) AS n, max(example)
+                    FROM fleet_counts WHERE action = 'held'
+                    GROUP BY reason_code ORDER BY n DESC, reason_code LIMIT ?
                     """,
                     listLimit);
             List<NodeView> heldNodes =
@@ -342,14 +476,7 @@ public final class FleetStore {
                     connection,
                     "WHERE action = 'held' ORDER BY last_seen DESC, node LIMIT ?",
                     List.of(listLimit));
-            int staleTotal;
-            try (PreparedStatement s =
-                connection.prepareStatement("SELECT count(*) FROM nodes WHERE last_seen < ?")) {
-              s.setLong(1, since);
-              try (ResultSet rows = s.executeQuery()) {
-                staleTotal = rows.next() ? rows.getInt(1) : 0;
-              }
-            }
+            int staleTotal = staleByChannel.values().stream().mapToInt(Integer::intValue).sum();
             List<NodeView> staleNodes =
                 nodes(
                     connection,
@@ -372,6 +499,10 @@ public final class FleetStore {
         });
   }
 
+  private static String nullIfBlank(String text) {
+    return text == null || text.isEmpty() ? null : text;
+  }
+
   private static List<FleetSummary.ReasonCount> reasons(
       Connection connection, String sql, int limit) throws SQLException {
     List<FleetSummary.ReasonCount> result = new ArrayList<>();
@@ -382,8 +513,8 @@ public final class FleetStore {
           result.add(
               new FleetSummary.ReasonCount(
                   rows.getString(1),
-                  rows.getString(2),
-                  rows.getString(3),
+                  nullIfBlank(rows.getString(2)),
+                  nullIfBlank(rows.getString(3)),
                   rows.getInt(4),
                   rows.getString(5)));
         }
@@ -506,8 +637,8 @@ public final class FleetStore {
                 count(
                     connection,
                     """
-                    SELECT count(*) FROM nodes
-                    WHERE current_commit = ? AND channel = 'preprod'
+                    SELECT coalesce(sum(nodes), 0) FROM fleet_counts
+                    WHERE channel = 'preprod' AND current_commit = ?
                       AND action IN ('updated', 'unchanged', 'held')
                     """,
                     commit);
@@ -515,8 +646,8 @@ public final class FleetStore {
                 count(
                     connection,
                     """
-                    SELECT count(*) FROM nodes
-                    WHERE target_commit = ? AND channel = 'preprod'
+                    SELECT coalesce(sum(nodes), 0) FROM fleet_counts
+                    WHERE channel = 'preprod' AND target_commit = ?
                       AND action IN ('failed', 'rolled-back')
                     """,
                     commit);

@@ -302,4 +302,74 @@ class FleetServiceTest {
     }
     assertThat(service.fleet().totalNodes()).isEqualTo(1_000);
   }
+
+  @Test
+  void incrementalCountsMatchTheLatestReportsAfterManyUpdatesAndDeletes() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    Map<String, NodeReport> latest = new java.util.HashMap<>();
+    String[] commits = {COMMIT_A, COMMIT_B, Reports.COMMIT_C};
+    Action[] actions = Action.values();
+    for (int round = 0; round < 40; round++) {
+      List<NodeReport> batch = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        String node = Reports.nodeId(random.nextInt(60));
+        int c = random.nextInt(3);
+        Action action = actions[random.nextInt(actions.length)];
+        Reports builder =
+            report()
+                .node(node)
+                .on(commits[c], c == 2 ? null : "v1." + c + ".0")
+                .target(commits[random.nextInt(3)])
+                .action(action)
+                .finishedAt(NOW.minusSeconds(random.nextInt(200_000)));
+        if (random.nextBoolean()) {
+          builder.preprod();
+        }
+        if (action == Action.HELD || action == Action.FAILED || action == Action.ROLLED_BACK) {
+          builder.reason("code-" + random.nextInt(3), "text");
+        }
+        NodeReport report = builder.build();
+        batch.add(report);
+        NodeReport before = latest.get(node);
+        if (before == null || !report.finishedAt().isBefore(before.finishedAt())) {
+          latest.put(node, report);
+        }
+      }
+      save(batch.toArray(NodeReport[]::new));
+      String forget = Reports.nodeId(random.nextInt(60));
+      assertThat(service.forget(forget)).isEqualTo(latest.remove(forget) != null);
+    }
+
+    FleetSummary fleet = service.fleet();
+    Map<String, Integer> expectedActions = new java.util.TreeMap<>();
+    Map<String, Integer> expectedVersions = new java.util.TreeMap<>();
+    for (NodeReport r : latest.values()) {
+      expectedActions.merge(r.action().id(), 1, Integer::sum);
+      String label = r.version() != null ? r.version() : r.currentCommit().substring(0, 12);
+      expectedVersions.merge(r.channel() + " " + label + " " + r.currentCommit(), 1, Integer::sum);
+    }
+    Map<String, Integer> actualVersions = new java.util.TreeMap<>();
+    for (FleetSummary.VersionCount v : fleet.versions()) {
+      actualVersions.put(v.channel() + " " + v.version() + " " + v.commit(), v.nodes());
+    }
+    assertThat(fleet.totalNodes()).isEqualTo(latest.size());
+    assertThat(fleet.actions()).isEqualTo(expectedActions);
+    assertThat(actualVersions).isEqualTo(expectedVersions);
+    long healthy =
+        latest.values().stream()
+            .filter(r -> r.channel().equals("preprod") && r.currentCommit().equals(COMMIT_B))
+            .filter(
+                r ->
+                    r.action() == Action.UPDATED
+                        || r.action() == Action.UNCHANGED
+                        || r.action() == Action.HELD)
+            .count();
+    long failed =
+        latest.values().stream()
+            .filter(r -> r.channel().equals("preprod") && r.target().commit().equals(COMMIT_B))
+            .filter(r -> r.action() == Action.FAILED || r.action() == Action.ROLLED_BACK)
+            .count();
+    assertThat(service.promotionHealth(COMMIT_B))
+        .isEqualTo(PromotionHealth.of(COMMIT_B, (int) healthy, (int) failed));
+  }
 }
