@@ -57,6 +57,7 @@ public final class FleetDatabase implements AutoCloseable {
           ) STRICT;
           CREATE INDEX nodes_by_seen ON nodes (last_seen, channel);
           CREATE INDEX nodes_by_action ON nodes (action, last_seen);
+          CREATE INDEX nodes_by_channel ON nodes (channel, node);
           CREATE TABLE reports (
             node TEXT PRIMARY KEY,
             report TEXT NOT NULL
@@ -134,6 +135,9 @@ public final class FleetDatabase implements AutoCloseable {
     config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
     config.setBusyTimeout(5_000);
     config.enforceForeignKeys(true);
+    // 100,000 nodes make a file of a few hundred MB: keep the hot pages in memory.
+    config.setCacheSize(-32_768);
+    config.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, String.valueOf(256L << 20));
     try {
       return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
     } catch (SQLException e) {

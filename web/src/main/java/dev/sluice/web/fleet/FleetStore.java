@@ -393,7 +393,10 @@ public final class FleetStore {
             Map<String, Integer> staleByChannel = new LinkedHashMap<>();
             try (PreparedStatement s =
                 connection.prepareStatement(
-                    "SELECT channel, count(*) FROM nodes WHERE last_seen < ? GROUP BY channel")) {
+                    """
+                    SELECT channel, count(*) FROM nodes INDEXED BY nodes_by_seen
+                    WHERE last_seen < ? GROUP BY channel
+                    """)) {
               s.setLong(1, since);
               try (ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {

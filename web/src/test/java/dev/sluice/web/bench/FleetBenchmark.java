@@ -12,8 +12,12 @@ import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.http.FleetServer;
 import io.javalin.Javalin;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -28,8 +32,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,9 +39,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * /api/fleet} latency with 100,000 nodes stored. Not a test (timings on a shared machine vary); run
  * it with {@code scripts/bench-fleet-web}.
  *
- * <p>Arguments: {@code [--nodes N] [--concurrency C] [--url BASE]}. Without {@code --url} it starts
- * the server in this JVM on a fresh database in a temporary directory; with it, it loads an already
- * running fleet-web (for example {@code scripts/fleet-web --db /tmp/b.db --port 8099}).
+ * <p>Arguments: {@code [--nodes N] [--concurrency C] [--url BASE] [--keep]}. Without {@code --url}
+ * it starts the server in this JVM on a fresh database in a temporary directory; with it, it loads
+ * an already running fleet-web (for example {@code scripts/fleet-web --db /tmp/b.db --port 8099}).
  */
 public final class FleetBenchmark {
 
@@ -51,11 +53,13 @@ public final class FleetBenchmark {
     int nodes = 100_000;
     int concurrency = 32;
     String url = null;
+    boolean keep = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--nodes" -> nodes = Integer.parseInt(args[++i]);
         case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
         case "--url" -> url = args[++i].replaceAll("/+$", "");
+        case "--keep" -> keep = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -93,8 +97,12 @@ public final class FleetBenchmark {
       if (database != null) {
         database.close();
       }
-      try (var files = Files.walk(dir)) {
-        files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
+      if (keep) {
+        OUT.println("database kept in " + dir.resolve("fleet.db"));
+      } else {
+        try (var files = Files.walk(dir)) {
+          files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
+        }
       }
     }
   }
@@ -115,10 +123,10 @@ public final class FleetBenchmark {
     // Warm up the JIT and connections with a slice of the reports (stored again later: the newer
     // run of each node wins).
     int warm = Math.min(5_000, nodes);
-    ingest(http, url, bodies.subList(0, warm), concurrency);
+    ingest(url, bodies.subList(0, warm), concurrency);
 
     long start = System.nanoTime();
-    int failed = ingest(http, url, bodies, concurrency);
+    int failed = ingest(url, bodies, concurrency);
     double seconds = (System.nanoTime() - start) / 1e9;
     OUT.printf(
         "ingest: %d reports in %.2f s = %.0f reports/s (%d failed)%n",
@@ -173,31 +181,64 @@ public final class FleetBenchmark {
     }
   }
 
-  private static int ingest(HttpClient http, String url, List<byte[]> bodies, int concurrency)
+  /**
+   * Posts every body once from {@code concurrency} threads, each with its own keep-alive connection
+   * (plain {@link HttpURLConnection}: the lightest client in the JDK, so that the client steals as
+   * little CPU from the server as possible on a small machine).
+   */
+  private static int ingest(String url, List<byte[]> bodies, int concurrency)
       throws InterruptedException {
-    Semaphore inFlight = new Semaphore(concurrency);
+    AtomicInteger next = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
-    List<CompletableFuture<?>> all = new ArrayList<>(bodies.size());
-    URI uri = URI.create(url + "/api/reports");
-    for (byte[] body : bodies) {
-      inFlight.acquire();
-      HttpRequest request =
-          HttpRequest.newBuilder(uri)
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-              .build();
-      all.add(
-          http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-              .whenComplete(
-                  (response, error) -> {
-                    if (error != null || response.statusCode() != 200) {
+    URL target = toUrl(url + "/api/reports");
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < concurrency; t++) {
+      Thread thread =
+          new Thread(
+              () -> {
+                byte[] sink = new byte[4096];
+                for (int i = next.getAndIncrement();
+                    i < bodies.size();
+                    i = next.getAndIncrement()) {
+                  try {
+                    HttpURLConnection connection = (HttpURLConnection) target.openConnection();
+                    connection.setRequestMethod("POST");
+                    connection.setDoOutput(true);
+                    connection.setRequestProperty("Content-Type", "application/json");
+                    connection.setFixedLengthStreamingMode(bodies.get(i).length);
+                    try (OutputStream out = connection.getOutputStream()) {
+                      out.write(bodies.get(i));
+                    }
+                    int status = connection.getResponseCode();
+                    try (InputStream in =
+                        status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+                      while (in != null && in.read(sink) >= 0) {
+                        // drain so the connection is reused
+                      }
+                    }
+                    if (status != 200) {
                       failed.incrementAndGet();
                     }
-                    inFlight.release();
-                  }));
+                  } catch (IOException e) {
+                    failed.incrementAndGet();
+                  }
+                }
+              });
+      thread.start();
+      threads.add(thread);
     }
-    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    for (Thread thread : threads) {
+      thread.join();
+    }
     return failed.get();
+  }
+
+  private static URL toUrl(String text) {
+    try {
+      return URI.create(text).toURL();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(text, e);
+    }
   }
 
   private static void latency(HttpClient http, String url, String name, int rounds)
@@ -230,7 +271,7 @@ public final class FleetBenchmark {
         sorted.length);
   }
 
-  /** A plausible fleet: 7 % preprod, a few versions, some failures and held nodes. */
+  /** A plausible fleet: 7 % preprod, a few versions, some failures, held and silent nodes. */
   private static List<byte[]> reports(int nodes) {
     SplittableRandom random = new SplittableRandom(42);
     Instant now = Instant.now();
@@ -256,7 +297,11 @@ public final class FleetBenchmark {
             case HELD -> new NodeReport.Reason("maintenance-window", "outside the window");
             default -> null;
           };
-      Instant finished = now.minusSeconds(random.nextInt(4 * 3600));
+      // Nodes report hourly; 3 % have gone quiet (2 hours to 3 days ago).
+      Instant finished =
+          random.nextInt(100) < 97
+              ? now.minusSeconds(random.nextInt(90 * 60))
+              : now.minusSeconds(2 * 3600 + random.nextInt(3 * 86_400));
       NodeReport report =
           new NodeReport(
               new UUID(random.nextLong(), random.nextLong()).toString(),
