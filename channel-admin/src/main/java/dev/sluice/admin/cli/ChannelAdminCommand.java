@@ -1,0 +1,116 @@
+package dev.sluice.admin.cli;
+
+import dev.sluice.admin.git.Operator;
+import dev.sluice.admin.git.RemoteAccess;
+import dev.sluice.core.git.GitIsolation;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.Objects;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code channel-admin}: the operators' tool for Sluice's release channels. */
+@Command(
+    name = "channel-admin",
+    mixinStandardHelpOptions = true,
+    versionProvider = ManifestVersion.class,
+    sortOptions = false,
+    description = {
+      "Shows channel status, cuts preprod releases, promotes soaked releases to stable and reads"
+          + " the history back, all as git tags and atomic pushes.",
+      "Flow: development -> release -> preprod + vX.Y.Z_pre -> soak -> promote -> master + vX.Y.Z"
+    },
+    subcommands = {
+      StatusCommand.class,
+      ReleaseCommand.class,
+      PromoteCommand.class,
+      HistoryCommand.class,
+      AutoComplete.GenerateCompletion.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:done (with --dry-run: would be done; also: already promoted)",
+      "1:failed: remote unreachable, git or cache error",
+      "2:bad usage: unknown option, not a version, unknown ref",
+      "3:refused by a gate (soak, fast-forward, pause, health, tag exists, not newer);"
+          + " every reason is listed",
+      "4:the remote rejected the push (someone else moved a branch); nothing was changed"
+    })
+public final class ChannelAdminCommand implements Runnable {
+
+  @Spec CommandSpec spec;
+
+  @Mixin RemoteOptions remote;
+
+  @Mixin ClockOption clock;
+
+  @Mixin OutputOptions output;
+
+  private final Wiring wiring;
+
+  ChannelAdminCommand(Wiring wiring) {
+    this.wiring = Objects.requireNonNull(wiring, "wiring");
+  }
+
+  public static void main(String... args) {
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs channel-admin with these arguments, printing to {@code out} and {@code err}. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    return run(Wiring.system(), out, err, args);
+  }
+
+  static int run(Wiring wiring, PrintWriter out, PrintWriter err, String... args) {
+    GitIsolation.install();
+    Errors errors = new Errors();
+    CommandLine commandLine =
+        new CommandLine(new ChannelAdminCommand(wiring))
+            .setOut(out)
+            .setErr(err)
+            .setExitCodeExceptionMapper(errors)
+            .setExecutionExceptionHandler(errors);
+    int code = commandLine.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing subcommand: status, release, promote or history");
+  }
+
+  Wiring wiring() {
+    return wiring;
+  }
+
+  RemoteAccess access() {
+    return remote.access(wiring);
+  }
+
+  Clock clock() {
+    return clock.clock();
+  }
+
+  boolean json() {
+    return output.json;
+  }
+
+  Operator operator() {
+    return Operator.fromEnvironment(wiring.env());
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+}

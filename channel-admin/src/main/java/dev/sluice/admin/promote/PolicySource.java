@@ -1,0 +1,17 @@
+package dev.sluice.admin.promote;
+
+import org.eclipse.jgit.lib.Repository;
+
+/**
+ * Where promote and status get the rollout policy from: read from the freshly fetched cache clone
+ * (which also mirrors the {@code rollout-policy} branch), so the policy is as current as the
+ * channels it governs.
+ */
+@FunctionalInterface
+public interface PolicySource {
+
+  /** No policy file yet: {@link PromotionPolicy#DEFAULT}. */
+  PolicySource DEFAULTS = cache -> PromotionPolicy.DEFAULT;
+
+  PromotionPolicy read(Repository cache);
+}

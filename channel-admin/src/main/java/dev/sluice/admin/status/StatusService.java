@@ -1,0 +1,97 @@
+package dev.sluice.admin.status;
+
+import dev.sluice.admin.git.RemoteAccess;
+import dev.sluice.admin.promote.PolicySource;
+import dev.sluice.admin.promote.PromotionPolicy;
+import dev.sluice.core.channel.Channel;
+import dev.sluice.core.channel.ChannelSpec;
+import dev.sluice.core.git.RemoteCache;
+import dev.sluice.core.promotion.BranchState;
+import dev.sluice.core.promotion.ChannelState;
+import dev.sluice.core.promotion.ChannelStatusReader;
+import dev.sluice.core.promotion.PromotionDecision;
+import dev.sluice.core.promotion.PromotionGates;
+import dev.sluice.core.promotion.PromotionInputs;
+import dev.sluice.core.promotion.Release;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/** Reads a remote's channels and judges, without changing anything, whether promote would pass. */
+public final class StatusService {
+
+  private final ChannelSpec stable;
+  private final ChannelStatusReader reader;
+  private final Clock clock;
+  private final PolicySource policy;
+
+  public StatusService(ChannelSpec stable, ChannelSpec preprod, Clock clock, PolicySource policy) {
+    this.stable = Objects.requireNonNull(stable, "stable");
+    this.reader = new ChannelStatusReader(stable, Objects.requireNonNull(preprod, "preprod"));
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.policy = Objects.requireNonNull(policy, "policy");
+  }
+
+  /**
+   * A service for the built-in layout ({@code master}/{@code v*}, {@code preprod}/{@code v*_pre}).
+   */
+  public static StatusService withDefaultChannels(Clock clock, PolicySource policy) {
+    return new StatusService(
+        ChannelSpec.defaultFor(Channel.STABLE),
+        ChannelSpec.defaultFor(Channel.PREPROD),
+        clock,
+        policy);
+  }
+
+  /**
+   * The status of the remote's channels.
+   *
+   * @param soak the soak a candidate must serve, or null for the policy's
+   */
+  public StatusReport status(RemoteAccess access, Duration soak) {
+    ChannelState state;
+    PromotionPolicy rules;
+    try (RemoteCache cache = access.openFetched()) {
+      state = reader.read(cache.repository(), access.remote());
+      rules = policy.read(cache.repository());
+    }
+    Instant now = clock.instant();
+    PromotionDecision decision =
+        PromotionGates.decide(
+            PromotionInputs.of(
+                state, soak != null ? soak : rules.soak(), now, rules.stablePaused()));
+    Release candidate = state.candidate();
+    StatusReport.Next next =
+        state.alreadyPromoted()
+            ? StatusReport.Next.ALREADY_PROMOTED
+            : decision.allowed() ? StatusReport.Next.PROMOTE : StatusReport.Next.REFUSED;
+    return new StatusReport(
+        access.remote(),
+        now,
+        List.of(line(state.stable()), line(state.preprod())),
+        state.preprodAhead(),
+        state.preprodBehind(),
+        candidate == null
+            ? null
+            : new StatusReport.Candidate(
+                candidate.tag(),
+                candidate.version(),
+                candidate.commit(),
+                candidate.time(),
+                stable.tagPattern().tagFor(candidate.semver())),
+        next,
+        decision);
+  }
+
+  private static StatusReport.ChannelLine line(BranchState branch) {
+    Release newest = branch.newestRelease();
+    return new StatusReport.ChannelLine(
+        branch.channel(),
+        branch.branch(),
+        branch.tip(),
+        newest == null ? null : newest.tag(),
+        newest == null ? null : newest.time());
+  }
+}
