@@ -211,8 +211,11 @@
         dl.appendChild(el("dt", name));
         dl.appendChild(el("dd", value, className));
       };
-      item("commit", short(channel.commit), "mono");
+      item("commit", channel.commit ? short(channel.commit) : "branch missing", "mono");
       item("tag", channel.tag || "untagged");
+      if (channel.newestRelease && channel.newestRelease !== channel.tag) {
+        item("newest release", channel.newestRelease);
+      }
       if (channel.soakEndsAt) {
         const remaining = (Date.parse(channel.soakEndsAt) - now()) / 1000;
         item("soak", remaining > 0 ? duration(remaining) + " left" : "soaked");
@@ -227,6 +230,9 @@
       }
       cards.appendChild(card);
     }
+    $("channels-note").textContent = status.note
+      ? "Read from " + status.remote + " at " + status.checkedAt + ". Note: " + status.note
+      : (status.remote ? "Remote: " + status.remote : "");
   }
 
   // ---- node table --------------------------------------------------------------------------

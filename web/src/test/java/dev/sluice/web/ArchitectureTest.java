@@ -18,7 +18,7 @@ class ArchitectureTest {
   void fleetLogicImportsNoFrontEnd() {
     noClasses()
         .that()
-        .resideInAPackage("dev.sluice.web.fleet..")
+        .resideInAnyPackage("dev.sluice.web.fleet..", "dev.sluice.web.channels..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
@@ -57,5 +57,7 @@ class ArchitectureTest {
     org.assertj.core.api.Assertions.assertThat(web.containPackage("dev.sluice.web.fleet")).isTrue();
     org.assertj.core.api.Assertions.assertThat(web.containPackage("dev.sluice.web.http")).isTrue();
     org.assertj.core.api.Assertions.assertThat(web.containPackage("dev.sluice.web.cli")).isTrue();
+    org.assertj.core.api.Assertions.assertThat(web.containPackage("dev.sluice.web.channels"))
+        .isTrue();
   }
 }

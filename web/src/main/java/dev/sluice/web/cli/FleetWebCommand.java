@@ -1,5 +1,7 @@
 package dev.sluice.web.cli;
 
+import dev.sluice.core.promotion.ChannelStatusReader;
+import dev.sluice.web.channels.ChannelsService;
 import dev.sluice.web.fleet.FleetDatabase;
 import dev.sluice.web.fleet.FleetService;
 import dev.sluice.web.fleet.FleetStore;
@@ -106,6 +108,15 @@ final class FleetWebCommand implements Callable<Integer> {
   Duration staleAfter;
 
   @Option(
+      names = "--soak",
+      defaultValue = "P7D",
+      paramLabel = "DURATION",
+      description =
+          "Soak a preprod release needs before promotion, for the channel cards (ISO-8601,"
+              + " default: ${DEFAULT-VALUE}).")
+  Duration soak;
+
+  @Option(
       names = "--now",
       paramLabel = "INSTANT",
       description = "Fixed clock (ISO-8601 instant) for tests and demos.")
@@ -181,7 +192,8 @@ final class FleetWebCommand implements Callable<Integer> {
                   writer,
                   clock,
                   Optional.ofNullable(ingestToken),
-                  Optional.ofNullable(adminToken)));
+                  Optional.ofNullable(adminToken),
+                  Optional.ofNullable(remote).map(url -> channels(url, clock, fleet))));
       try {
         app.start(bind, port);
       } catch (RuntimeException e) {
@@ -201,6 +213,19 @@ final class FleetWebCommand implements Callable<Integer> {
       stopper.finished();
     }
     return OK;
+  }
+
+  private ChannelsService channels(String url, Clock clock, FleetService fleet) {
+    Path cache = db.toAbsolutePath().resolveSibling(db.getFileName() + ".remote-cache");
+    return new ChannelsService(
+        url,
+        cache,
+        ChannelStatusReader.withDefaultChannels(),
+        clock,
+        soak,
+        fleet::promotionHealth,
+        System::nanoTime,
+        ChannelsService.DEFAULT_CACHE_FOR);
   }
 
   private static String hostForUrl(String bind) {

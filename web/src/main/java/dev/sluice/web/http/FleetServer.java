@@ -3,6 +3,7 @@ package dev.sluice.web.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sluice.core.json.Json;
+import dev.sluice.web.channels.ChannelsService;
 import dev.sluice.web.fleet.FleetService;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
@@ -47,6 +48,7 @@ public final class FleetServer {
    * @param clock the dashboard's clock (receive times, staleness)
    * @param ingestToken if present, {@code POST /api/reports} requires it as a bearer token
    * @param adminToken if present, enables the admin endpoints behind it (403 otherwise)
+   * @param channels the remote's channel status, absent without {@code --remote}
    */
   public record Deps(
       FleetService fleet,
@@ -54,7 +56,8 @@ public final class FleetServer {
       ReportWriter writer,
       Clock clock,
       Optional<String> ingestToken,
-      Optional<String> adminToken) {
+      Optional<String> adminToken,
+      Optional<ChannelsService> channels) {
     public Deps {
       Objects.requireNonNull(fleet, "fleet");
       Objects.requireNonNull(validator, "validator");
@@ -62,6 +65,7 @@ public final class FleetServer {
       Objects.requireNonNull(clock, "clock");
       Objects.requireNonNull(ingestToken, "ingestToken");
       Objects.requireNonNull(adminToken, "adminToken");
+      Objects.requireNonNull(channels, "channels");
     }
   }
 
@@ -101,6 +105,17 @@ public final class FleetServer {
     app.delete("/api/nodes/{id}", fleet::forget);
     app.get("/api/promotion-health", fleet::promotionHealth);
     app.get("/api/adoption", fleet::adoption);
+    app.get(
+        "/api/channels",
+        ctx ->
+            ctx.json(
+                deps.channels()
+                    .orElseThrow(
+                        () ->
+                            new HttpProblem(
+                                HttpStatus.NOT_FOUND,
+                                "channel status is off: start fleet-web with --remote URL"))
+                    .status()));
 
     app.exception(HttpProblem.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
     app.exception(

@@ -82,6 +82,7 @@ public final class FleetBenchmark {
                         writer,
                         clock,
                         Optional.empty(),
+                        Optional.empty(),
                         Optional.empty()))
                 .start("127.0.0.1", 0);
         url = "http://127.0.0.1:" + app.port();

@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sluice.core.git.GitIsolation;
+import dev.sluice.core.promotion.ChannelStatusReader;
 import dev.sluice.core.report.Action;
+import dev.sluice.core.testing.TestRemote;
+import dev.sluice.web.channels.ChannelsService;
 import dev.sluice.web.fleet.FleetDatabase;
 import dev.sluice.web.fleet.FleetService;
 import dev.sluice.web.fleet.FleetStore;
@@ -27,7 +31,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,17 +69,33 @@ class DashboardBrowserTest {
         ci || Files.isExecutable(CHROMIUM),
         "no /usr/bin/chromium (apt-get install chromium chromium-driver); required when CI=true");
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    GitIsolation.install();
+    TestRemote remote = TestRemote.create(dir).at(NOW.minus(Duration.ofDays(2)));
+    ObjectId candidate = remote.commit("preprod", "feature", Map.of("app.txt", "1.1"));
+    remote.tag("v1.1.0_pre", candidate, "preprod release 1.1.0");
     database = FleetDatabase.open(dir.resolve("fleet.db"));
     writer = new ReportWriter(new FleetStore(database), clock);
+    FleetService fleet = new FleetService(new FleetStore(database), clock);
+    ChannelsService channels =
+        new ChannelsService(
+            remote.uri(),
+            dir.resolve("remote-cache"),
+            ChannelStatusReader.withDefaultChannels(),
+            clock,
+            Duration.ofDays(7),
+            fleet::promotionHealth,
+            System::nanoTime,
+            Duration.ofSeconds(30));
     app =
         FleetServer.create(
                 new FleetServer.Deps(
-                    new FleetService(new FleetStore(database), clock),
+                    fleet,
                     new ReportValidator(clock),
                     writer,
                     clock,
                     Optional.empty(),
-                    Optional.empty()))
+                    Optional.empty(),
+                    Optional.of(channels)))
             .start("127.0.0.1", 0);
 
     ChromeOptions options = new ChromeOptions();
@@ -172,6 +194,13 @@ class DashboardBrowserTest {
     browser.get(base());
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
     wait.until(b -> text("status").equals("live"));
+    wait.until(b -> !text("channel-cards").isEmpty());
+
+    // Channel cards: the candidate was tagged a minute after its branch moved, 2 days ago.
+    String cards = text("channel-cards");
+    assertThat(cards).contains("stable · master", "preprod · preprod", "v1.1.0_pre");
+    assertThat(cards).containsPattern("soak\\s+5 d 0 h [01] min left");
+    assertThat(cards).contains("not promotable").contains("left (until");
 
     assertThat(text("total-nodes")).isEqualTo("10");
     assertThat(text("active-nodes")).isEqualTo("9");

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.json.Json;
+import dev.sluice.core.promotion.ChannelStatusReader;
 import dev.sluice.core.report.Action;
+import dev.sluice.web.channels.ChannelsService;
 import dev.sluice.web.fleet.FleetDatabase;
 import dev.sluice.web.fleet.FleetService;
 import dev.sluice.web.fleet.FleetStore;
+import dev.sluice.web.fleet.PromotionHealth;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.testing.Reports;
@@ -21,6 +24,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
@@ -54,6 +58,8 @@ class FleetServerTest {
     database.close();
   }
 
+  private Optional<ChannelsService> channels = Optional.empty();
+
   private Javalin app(Optional<String> ingestToken, Optional<String> adminToken) {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     writer = new ReportWriter(new FleetStore(database), clock);
@@ -64,7 +70,8 @@ class FleetServerTest {
             writer,
             clock,
             ingestToken,
-            adminToken));
+            adminToken,
+            channels));
   }
 
   private void withServer(Consumer<Base> test) {
@@ -376,6 +383,41 @@ class FleetServerTest {
           assertThat(adoption.at("/points/0/version").asText()).isEqualTo("v1.0.0");
           assertThat(adoption.at("/points/0/nodes").asInt()).isEqualTo(1);
           assertError(server.get("/api/adoption?days=0"), 400, "days must be between 1 and 366");
+        });
+  }
+
+  @Test
+  void channelStatusIsOffWithoutARemote() {
+    withServer(
+        server ->
+            assertError(
+                server.get("/api/channels"),
+                404,
+                "channel status is off: start fleet-web with --remote URL"));
+  }
+
+  @Test
+  void anUnreachableRemoteIsReportedInTheErrorField() {
+    String missing = dir.resolve("gone.git").toUri().toString();
+    channels =
+        Optional.of(
+            new ChannelsService(
+                missing,
+                dir.resolve("cache"),
+                ChannelStatusReader.withDefaultChannels(),
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                Duration.ofDays(7),
+                commit -> PromotionHealth.of(commit, 0, 0),
+                System::nanoTime,
+                Duration.ofSeconds(30)));
+    withServer(
+        server -> {
+          HttpResponse<String> response = server.get("/api/channels");
+          assertThat(response.statusCode()).isEqualTo(200);
+          JsonNode body = json(response);
+          assertThat(body.get("remote").asText()).isEqualTo(missing);
+          assertThat(body.get("error").asText()).contains("gone.git");
+          assertThat(body.get("channels")).isEmpty();
         });
   }
 }
