@@ -5,6 +5,7 @@ import dev.sluice.core.promotion.BranchState;
 import dev.sluice.core.promotion.ChannelState;
 import dev.sluice.core.promotion.ChannelStatusReader;
 import dev.sluice.core.promotion.Durations;
+import dev.sluice.core.promotion.Gate;
 import dev.sluice.core.promotion.GateResult;
 import dev.sluice.core.promotion.HealthReport;
 import dev.sluice.core.promotion.HealthThresholds;
@@ -139,9 +140,7 @@ public final class ChannelsService {
             ChannelsView.Promotion.iso(decision.soakRequired()),
             ChannelsView.Promotion.iso(decision.soakRemaining()),
             decision.soakEndsAt(),
-            decision.gates().stream()
-                .filter(g -> g.gate() != dev.sluice.core.promotion.Gate.STABLE_NOT_PAUSED)
-                .toList(),
+            decision.gates().stream().filter(g -> g.gate() != Gate.STABLE_NOT_PAUSED).toList(),
             candidateHealth);
     return new ChannelsView(
         remote,

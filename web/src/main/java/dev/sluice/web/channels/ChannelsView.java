@@ -1,6 +1,7 @@
 package dev.sluice.web.channels;
 
 import dev.sluice.core.promotion.GateResult;
+import dev.sluice.web.fleet.PromotionHealth;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -68,7 +69,7 @@ public record ChannelsView(
       String soakRemaining,
       Instant soakEndsAt,
       List<GateResult> gates,
-      dev.sluice.web.fleet.PromotionHealth health) {
+      PromotionHealth health) {
     public Promotion {
       gates = List.copyOf(gates);
     }

@@ -24,8 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "fleet-web",
@@ -84,13 +86,21 @@ final class FleetWebCommand implements Callable<Integer> {
   @Option(
       names = "--ingest-token",
       paramLabel = "TOKEN",
-      description = "Require 'Authorization: Bearer TOKEN' on POST /api/reports.")
+      defaultValue = "${env:SLUICE_INGEST_TOKEN}",
+      description = {
+        "Require 'Authorization: Bearer TOKEN' on POST /api/reports.",
+        "Default: environment variable SLUICE_INGEST_TOKEN (keeps it out of ps)."
+      })
   String ingestToken;
 
   @Option(
       names = "--admin-token",
       paramLabel = "TOKEN",
-      description = "Enable admin endpoints (DELETE /api/nodes/ID) behind this bearer token.")
+      defaultValue = "${env:SLUICE_ADMIN_TOKEN}",
+      description = {
+        "Enable admin endpoints (DELETE /api/nodes/ID) behind this bearer token;",
+        "without it they answer 403. Default: environment variable SLUICE_ADMIN_TOKEN."
+      })
   String adminToken;
 
   @Option(
@@ -171,8 +181,16 @@ final class FleetWebCommand implements Callable<Integer> {
     }
   }
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws InterruptedException {
+    for (String[] token :
+        new String[][] {{"--ingest-token", ingestToken}, {"--admin-token", adminToken}}) {
+      if (token[1] != null && token[1].isBlank()) {
+        throw new ParameterException(spec.commandLine(), token[0] + " must not be empty");
+      }
+    }
     Clock clock = now == null ? Clock.systemUTC() : Clock.fixed(now, ZoneOffset.UTC);
     FleetDatabase database;
     try {

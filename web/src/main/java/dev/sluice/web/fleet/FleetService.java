@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -99,12 +100,12 @@ public final class FleetService {
 
   /** The stored report of one node, as JSON. */
   public Optional<String> report(String node) {
-    return store.report(node.toLowerCase(java.util.Locale.ROOT));
+    return store.report(node.toLowerCase(Locale.ROOT));
   }
 
   /** Forgets a decommissioned node. */
   public boolean forget(String node) {
-    return store.delete(node.toLowerCase(java.util.Locale.ROOT));
+    return store.delete(node.toLowerCase(Locale.ROOT));
   }
 
   /**
@@ -116,7 +117,7 @@ public final class FleetService {
     if (commit == null || !COMMIT.matcher(commit).matches()) {
       throw new IllegalArgumentException("commit must be 40 hex digits");
     }
-    return store.promotionHealth(commit.toLowerCase(java.util.Locale.ROOT));
+    return store.promotionHealth(commit.toLowerCase(Locale.ROOT));
   }
 
   /** Adoption per channel and version for the last {@code days} days (1 to 366). */

@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -266,7 +267,7 @@ public final class FleetStore {
         text.append('\n').append(part);
       }
     }
-    return text.toString().toLowerCase(java.util.Locale.ROOT);
+    return text.toString().toLowerCase(Locale.ROOT);
   }
 
   /**

@@ -36,7 +36,9 @@ public final class ReportValidator {
   static final int MAX_GROUPS = 32;
   static final int MAX_WARNINGS = 32;
   static final int MAX_SHORT = 128;
-  static final int MAX_TEXT = 2_000;
+
+  /** Free text (messages, reasons) may carry the tail of a hook's output; still bounded. */
+  static final int MAX_TEXT = 8_000;
 
   /** Reports may come from nodes whose clock runs a little ahead; this much is tolerated. */
   static final Duration CLOCK_SKEW = Duration.ofMinutes(10);

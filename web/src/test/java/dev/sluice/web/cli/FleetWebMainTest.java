@@ -77,6 +77,12 @@ class FleetWebMainTest {
   }
 
   @Test
+  void anEmptyTokenIsABadUsageNotAnOpenDoor() {
+    assertThat(run("--db", dir.resolve("f.db").toString(), "--ingest-token", " ")).isEqualTo(2);
+    assertThat(err.toString()).contains("--ingest-token must not be empty");
+  }
+
+  @Test
   void aBadClockIsABadUsage() {
     assertThat(run("--db", dir.resolve("f.db").toString(), "--now", "tomorrow")).isEqualTo(2);
     assertThat(err.toString()).contains("--now");

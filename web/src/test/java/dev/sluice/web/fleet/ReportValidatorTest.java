@@ -149,7 +149,7 @@ class ReportValidatorTest {
   void rejectsOversizedStringsAndLists() {
     assertRejected(
         edited(t -> t.put("message", "x".repeat(ReportValidator.MAX_TEXT + 1))),
-        "field 'message' is longer than 2000 characters");
+        "field 'message' is longer than 8000 characters");
     assertRejected(
         edited(
             t -> {
