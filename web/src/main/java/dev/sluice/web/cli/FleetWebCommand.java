@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Fleet dashboard: collects node reports (POST /api/reports), aggregates them",
-      "(GET /api/fleet, /api/nodes, /api/promotion-health) and serves the dashboard on /."
+      "(GET /api/fleet, /api/nodes, /api/promotion-health), shows the channels of --remote",
+      "(GET /api/channels) and serves the dashboard on /."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
