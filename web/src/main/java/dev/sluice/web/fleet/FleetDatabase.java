@@ -51,7 +51,6 @@ public final class FleetDatabase implements AutoCloseable {
             ticket REAL,
             weight REAL,
             finished_at INTEGER NOT NULL,
-            received_at INTEGER NOT NULL,
             last_seen INTEGER NOT NULL,
             search TEXT NOT NULL
           ) STRICT;

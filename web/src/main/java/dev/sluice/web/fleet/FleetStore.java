@@ -34,7 +34,7 @@ public final class FleetStore {
   private static final String NODE_COLUMNS =
       """
       node, channel, preprod, groups, version, current_commit, target_commit, action, message,
-      reason_code, reason_text, ticket, finished_at, received_at, last_seen
+      reason_code, reason_text, ticket, finished_at, last_seen
       """;
 
   private final FleetDatabase database;
@@ -191,8 +191,8 @@ public final class FleetStore {
       """
       INSERT INTO nodes (node, channel, preprod, groups, version, label, current_commit,
         previous_commit, target_ref, target_commit, action, message, reason_code, reason_text,
-        ticket, weight, finished_at, received_at, last_seen, search)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ticket, weight, finished_at, last_seen, search)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (node) DO UPDATE SET
         channel = excluded.channel, preprod = excluded.preprod, groups = excluded.groups,
         version = excluded.version, label = excluded.label,
@@ -201,7 +201,7 @@ public final class FleetStore {
         action = excluded.action, message = excluded.message,
         reason_code = excluded.reason_code, reason_text = excluded.reason_text,
         ticket = excluded.ticket, weight = excluded.weight, finished_at = excluded.finished_at,
-        received_at = excluded.received_at, last_seen = excluded.last_seen,
+        last_seen = excluded.last_seen,
         search = excluded.search
       """;
 
@@ -250,7 +250,6 @@ public final class FleetStore {
     }
     s.setLong(i++, received.finishedAt().toEpochMilli());
     s.setLong(i++, received.receivedAt().toEpochMilli());
-    s.setLong(i++, received.lastSeen().toEpochMilli());
     s.setString(i, searchText(r));
   }
 
@@ -561,7 +560,6 @@ public final class FleetStore {
         reasonCode == null ? null : new NodeView.Reason(reasonCode, rows.getString("reason_text")),
         ticketOrNull,
         Instant.ofEpochMilli(rows.getLong("finished_at")),
-        Instant.ofEpochMilli(rows.getLong("received_at")),
         Instant.ofEpochMilli(rows.getLong("last_seen")));
   }
 

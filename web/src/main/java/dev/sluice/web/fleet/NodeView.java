@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * What the dashboard knows about one node: its latest report, flattened.
  *
- * @param lastSeen when the node was last known alive: the earlier of the report's finish time and
- *     the time the dashboard received it, so a node's clock can never make it look fresher
+ * @param finishedAt when the node says its last run finished (on the node's clock)
+ * @param lastSeen when the dashboard received the node's last report (on the dashboard's clock, so
+ *     a node with a wrong clock neither looks fresher nor goes stale)
  */
 public record NodeView(
     String node,
@@ -22,7 +23,6 @@ public record NodeView(
     Reason reason,
     Double ticket,
     Instant finishedAt,
-    Instant receivedAt,
     Instant lastSeen) {
 
   public NodeView {

@@ -16,12 +16,6 @@ public record ReceivedReport(NodeReport report, Instant receivedAt) {
     return report.finishedAt() == null ? receivedAt : report.finishedAt();
   }
 
-  /** The earlier of finish and receive time: a node's clock cannot make it look fresher. */
-  public Instant lastSeen() {
-    Instant finished = finishedAt();
-    return finished.isBefore(receivedAt) ? finished : receivedAt;
-  }
-
   /** The version label shown in charts: the tag, else the short commit, else {@code none}. */
   public String label() {
     return label(report.version(), report.currentCommit());

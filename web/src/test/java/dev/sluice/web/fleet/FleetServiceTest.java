@@ -48,7 +48,8 @@ class FleetServiceTest {
   private List<FleetStore.Outcome> save(NodeReport... reports) {
     List<ReceivedReport> received = new ArrayList<>();
     for (NodeReport report : reports) {
-      received.add(new ReceivedReport(report, NOW));
+      // Each report arrives when its run finished.
+      received.add(new ReceivedReport(report, report.finishedAt()));
     }
     return store.save(received, NOW);
   }
@@ -145,6 +146,22 @@ class FleetServiceTest {
     assertThat(fleet.held().nodes()).extracting(NodeView::node).containsExactly(Reports.nodeId(12));
     assertThat(fleet.stale().total()).isEqualTo(1);
     assertThat(fleet.stale().nodes()).extracting(NodeView::node).containsExactly(Reports.nodeId(9));
+  }
+
+  @Test
+  void aNodeWithAWrongClockIsSeenWhenItsReportArrives() {
+    NodeReport slow = report().node(1).finishedAt(Instant.parse("2001-01-01T00:00:00Z")).build();
+    store.save(List.of(new ReceivedReport(slow, NOW.minusSeconds(60))), NOW);
+    FleetSummary fleet = service.fleet();
+    assertThat(fleet.activeNodes()).isEqualTo(1);
+    assertThat(fleet.stale().total()).isZero();
+    assertThat(service.nodes(new NodeQuery(null, null, null, null, null, 0, 1)).nodes())
+        .singleElement()
+        .satisfies(
+            n -> {
+              assertThat(n.lastSeen()).isEqualTo(NOW.minusSeconds(60));
+              assertThat(n.finishedAt()).isEqualTo(slow.finishedAt());
+            });
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.sluice.web.fleet.FleetService;
 import dev.sluice.web.fleet.FleetStore;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
+import dev.sluice.web.testing.MutableClock;
 import dev.sluice.web.testing.Reports;
 import io.javalin.Javalin;
 import java.io.File;
@@ -26,10 +27,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +60,7 @@ class DashboardBrowserTest {
   private ReportWriter writer;
   private Javalin app;
   private ChromeDriver browser;
+  private MutableClock clock;
 
   @BeforeEach
   void start() {
@@ -68,7 +68,7 @@ class DashboardBrowserTest {
     assumeTrue(
         ci || Files.isExecutable(CHROMIUM),
         "no /usr/bin/chromium (apt-get install chromium chromium-driver); required when CI=true");
-    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    clock = new MutableClock(NOW);
     GitIsolation.install();
     TestRemote remote = TestRemote.create(dir).at(NOW.minus(Duration.ofDays(2)));
     ObjectId candidate = remote.commit("preprod", "feature", Map.of("app.txt", "1.1"));
@@ -163,7 +163,10 @@ class DashboardBrowserTest {
     for (int n = 1; n <= 6; n++) {
       post(report().node(n).groups("farm-a").finishedAt(recent).json());
     }
+    // Node 7 last reported six hours ago.
+    clock.set(NOW.minus(Duration.ofHours(6)));
     post(report().node(7).finishedAt(NOW.minus(Duration.ofHours(6))).json());
+    clock.set(NOW);
     post(
         report()
             .node(8)
