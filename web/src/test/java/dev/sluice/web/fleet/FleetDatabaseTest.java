@@ -38,6 +38,7 @@ class FleetDatabaseTest {
       assertThat(rows.getString(1)).isEqualTo("wal");
     }
     try (FleetDatabase again = FleetDatabase.open(file)) {
+      assertThat(again.file()).isEqualTo(file);
       assertThat(pragma(file, "user_version")).isEqualTo(FleetDatabase.latestSchema());
     }
   }
