@@ -99,6 +99,7 @@ public final class FleetStore {
         List<Outcome> outcomes = new ArrayList<>(reports.size());
         try (PreparedStatement previous = connection.prepareStatement(PREVIOUS);
             PreparedStatement upsert = connection.prepareStatement(UPSERT);
+            PreparedStatement seen = connection.prepareStatement(SEEN);
             PreparedStatement upsertReport = connection.prepareStatement(UPSERT_REPORT);
             PreparedStatement count = connection.prepareStatement(COUNT_ADD);
             PreparedStatement adopt = connection.prepareStatement(ADOPTION_ADD);
@@ -110,6 +111,10 @@ public final class FleetStore {
             Optional<Previous> before = previous(previous, report.report().node());
             if (before.isPresent()
                 && report.finishedAt().toEpochMilli() < before.get().finishedAt()) {
+              // Its content is stale, but the node is alive.
+              seen.setLong(1, report.receivedAt().toEpochMilli());
+              seen.setString(2, report.report().node());
+              seen.executeUpdate();
               outcomes.add(Outcome.OUT_OF_ORDER);
               continue;
             }
@@ -158,6 +163,9 @@ public final class FleetStore {
       SELECT finished_at, channel, label, current_commit, action, reason_code, target_commit
       FROM nodes WHERE node = ?
       """;
+
+  private static final String SEEN =
+      "UPDATE nodes SET last_seen = max(last_seen, ?) WHERE node = ?";
 
   private static final String UPSERT_REPORT =
       """

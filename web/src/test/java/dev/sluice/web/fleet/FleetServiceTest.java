@@ -165,6 +165,21 @@ class FleetServiceTest {
   }
 
   @Test
+  void anOutOfOrderReportStillShowsTheNodeIsAlive() {
+    String node = Reports.nodeId(1);
+    save(report().node(node).finishedAt(NOW.minus(Duration.ofHours(3))).build());
+    assertThat(service.fleet().stale().total()).isEqualTo(1);
+
+    NodeReport older = report().node(node).finishedAt(NOW.minus(Duration.ofHours(4))).build();
+    assertThat(store.save(List.of(new ReceivedReport(older, NOW)), NOW))
+        .containsExactly(FleetStore.Outcome.OUT_OF_ORDER);
+
+    FleetSummary fleet = service.fleet();
+    assertThat(fleet.stale().total()).isZero();
+    assertThat(fleet.activeNodes()).isEqualTo(1);
+  }
+
+  @Test
   void anEmptyFleetHasNoShare() {
     FleetSummary fleet = service.fleet();
     assertThat(fleet.totalNodes()).isZero();
