@@ -111,6 +111,10 @@
     $("failures-total").textContent = fleet.failures.total;
     $("held-total").textContent = fleet.held.total;
     $("stale-total").textContent = fleet.stale.total;
+    // Colour a card only when there is something to look at.
+    $("failures-card").classList.toggle("bad", fleet.failures.total > 0);
+    $("held-card").classList.toggle("warn", fleet.held.total > 0);
+    $("stale-card").classList.toggle("warn", fleet.stale.total > 0);
 
     fill($("versions-table").tBodies[0], fleet.versions.map((v) => row([
       v.channel, v.version, td(short(v.commit), "mono"), td(v.nodes, "num")])), 4, "no reports yet");
