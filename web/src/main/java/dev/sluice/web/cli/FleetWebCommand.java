@@ -1,0 +1,287 @@
+package dev.sluice.web.cli;
+
+import dev.sluice.core.promotion.ChannelStatusReader;
+import dev.sluice.web.channels.ChannelsService;
+import dev.sluice.web.fleet.FleetDatabase;
+import dev.sluice.web.fleet.FleetService;
+import dev.sluice.web.fleet.FleetStore;
+import dev.sluice.web.fleet.ReportValidator;
+import dev.sluice.web.fleet.ReportWriter;
+import dev.sluice.web.fleet.StoreException;
+import dev.sluice.web.http.FleetServer;
+import io.javalin.Javalin;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "fleet-web",
+    mixinStandardHelpOptions = true,
+    versionProvider = FleetWebCommand.ManifestVersion.class,
+    sortOptions = false,
+    description = {
+      "Fleet dashboard: collects node reports (POST /api/reports), aggregates them",
+      "(GET /api/fleet, /api/nodes, /api/promotion-health), shows the channels of --remote",
+      "(GET /api/channels) and serves the dashboard on /."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      " 0:stopped normally",
+      " 1:unexpected error",
+      " 2:bad usage",
+      " 3:the database cannot be used (corrupt, not a fleet-web database, newer schema)",
+      " 4:cannot listen on the address and port"
+    })
+final class FleetWebCommand implements Callable<Integer> {
+
+  static final int OK = 0;
+  static final int UNEXPECTED = 1;
+  static final int USAGE = 2;
+  static final int STORE = 3;
+  static final int LISTEN = 4;
+
+  private static final Logger LOG = LoggerFactory.getLogger(FleetWebCommand.class);
+
+  @Option(
+      names = "--db",
+      required = true,
+      paramLabel = "FILE",
+      description = "SQLite file to keep reports in (created if missing).")
+  Path db;
+
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      paramLabel = "PORT",
+      description = "Port to listen on, 0 for any free port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(
+      names = "--bind",
+      defaultValue = "127.0.0.1",
+      paramLabel = "ADDRESS",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Option(
+      names = "--remote",
+      paramLabel = "URL",
+      description = "Git remote whose channels the dashboard shows.")
+  String remote;
+
+  @Option(
+      names = "--ingest-token",
+      paramLabel = "TOKEN",
+      defaultValue = "${env:SLUICE_INGEST_TOKEN}",
+      description = {
+        "Require 'Authorization: Bearer TOKEN' on POST /api/reports.",
+        "Default: environment variable SLUICE_INGEST_TOKEN (keeps it out of ps)."
+      })
+  String ingestToken;
+
+  @Option(
+      names = "--admin-token",
+      paramLabel = "TOKEN",
+      defaultValue = "${env:SLUICE_ADMIN_TOKEN}",
+      description = {
+        "Enable admin endpoints (DELETE /api/nodes/ID) behind this bearer token;",
+        "without it they answer 403. Default: environment variable SLUICE_ADMIN_TOKEN."
+      })
+  String adminToken;
+
+  @Option(
+      names = "--preprod-target",
+      defaultValue = "0.07",
+      paramLabel = "P",
+      description = "Share of the fleet that should ride preprod (default: ${DEFAULT-VALUE}).")
+  double preprodTarget;
+
+  @Option(
+      names = "--stale-after",
+      defaultValue = "PT2H",
+      paramLabel = "DURATION",
+      description = "List nodes not seen for this long (ISO-8601, default: ${DEFAULT-VALUE}).")
+  Duration staleAfter;
+
+  @Option(
+      names = "--soak",
+      defaultValue = "P7D",
+      paramLabel = "DURATION",
+      description =
+          "Soak a preprod release needs before promotion, for the channel cards (ISO-8601,"
+              + " default: ${DEFAULT-VALUE}).")
+  Duration soak;
+
+  @Option(
+      names = "--now",
+      paramLabel = "INSTANT",
+      description = "Fixed clock (ISO-8601 instant) for tests and demos.")
+  Instant now;
+
+  @Option(names = "--verbose", description = "Show stack traces on errors.")
+  boolean verbose;
+
+  private final PrintWriter out;
+  private final Stopper stopper;
+
+  FleetWebCommand(PrintWriter out, Stopper stopper) {
+    this.out = out;
+    this.stopper = stopper;
+  }
+
+  /** Blocks until the server should stop. */
+  interface Stopper {
+    /** Returns when the server should stop. */
+    void awaitStop(Javalin app) throws InterruptedException;
+
+    /** Called once the server is stopped and the database closed. */
+    void finished();
+
+    /** Runs until the JVM is asked to stop, then lets the main thread close the database. */
+    static Stopper untilShutdown() {
+      CountDownLatch stopped = new CountDownLatch(1);
+      CountDownLatch closed = new CountDownLatch(1);
+      return new Stopper() {
+        @Override
+        public void awaitStop(Javalin app) throws InterruptedException {
+          Runtime.getRuntime()
+              .addShutdownHook(
+                  new Thread(
+                      () -> {
+                        stopped.countDown();
+                        try {
+                          closed.await(10, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                      },
+                      "fleet-web-shutdown"));
+          stopped.await();
+        }
+
+        @Override
+        public void finished() {
+          closed.countDown();
+        }
+      };
+    }
+  }
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    for (String[] token :
+        new String[][] {{"--ingest-token", ingestToken}, {"--admin-token", adminToken}}) {
+      if (token[1] != null && token[1].isBlank()) {
+        throw new ParameterException(spec.commandLine(), token[0] + " must not be empty");
+      }
+    }
+    Clock clock = now == null ? Clock.systemUTC() : Clock.fixed(now, ZoneOffset.UTC);
+    FleetDatabase database;
+    try {
+      database = FleetDatabase.open(db);
+    } catch (StoreException e) {
+      throw new FleetWebException.Store(e.getMessage(), e);
+    }
+    try (database;
+        ReportWriter writer = new ReportWriter(new FleetStore(database), clock)) {
+      FleetService fleet =
+          new FleetService(new FleetStore(database), clock, preprodTarget, staleAfter);
+      Javalin app =
+          FleetServer.create(
+              new FleetServer.Deps(
+                  fleet,
+                  new ReportValidator(clock),
+                  writer,
+                  clock,
+                  Optional.ofNullable(ingestToken),
+                  Optional.ofNullable(adminToken),
+                  Optional.ofNullable(remote).map(url -> channels(url, clock, fleet))));
+      try {
+        app.start(bind, port);
+      } catch (RuntimeException e) {
+        throw new FleetWebException.Listen(
+            "cannot listen on " + bind + ":" + port + ": " + rootMessage(e), e);
+      }
+      String url = "http://" + hostForUrl(bind) + ":" + app.port() + "/";
+      LOG.info("fleet-web {} listening on {} with database {}", version(), url, db);
+      out.println("fleet-web listening on " + url);
+      out.flush();
+      try {
+        stopper.awaitStop(app);
+      } finally {
+        app.stop();
+      }
+    } finally {
+      stopper.finished();
+    }
+    return OK;
+  }
+
+  private ChannelsService channels(String url, Clock clock, FleetService fleet) {
+    Path cache = db.toAbsolutePath().resolveSibling(db.getFileName() + ".remote-cache");
+    return new ChannelsService(
+        url,
+        cache,
+        ChannelStatusReader.withDefaultChannels(),
+        clock,
+        soak,
+        fleet::promotionHealth,
+        System::nanoTime,
+        ChannelsService.DEFAULT_CACHE_FOR);
+  }
+
+  private static String hostForUrl(String bind) {
+    return bind.contains(":") ? "[" + bind + "]" : bind;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  static int exitCodeOf(Throwable e) {
+    if (e instanceof ParameterException) {
+      return USAGE;
+    }
+    if (e instanceof FleetWebException.Store) {
+      return STORE;
+    }
+    if (e instanceof FleetWebException.Listen) {
+      return LISTEN;
+    }
+    return UNEXPECTED;
+  }
+
+  static String version() {
+    String version = FleetWebCommand.class.getPackage().getImplementationVersion();
+    return version == null ? "development build" : version;
+  }
+
+  /** The version from the jar manifest. */
+  static final class ManifestVersion implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"fleet-web " + version()};
+    }
+  }
+}

@@ -1,0 +1,266 @@
+package dev.sluice.web.fleet;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The dashboard's SQLite file: connection settings (WAL, busy timeout), schema migrations keyed on
+ * {@code PRAGMA user_version} and a small pool of read connections next to the one writer
+ * connection.
+ *
+ * <p>A file written by a newer fleet-web, or one that is not a fleet-web database at all, is
+ * refused with a {@link StoreException} that says so in one line.
+ */
+public final class FleetDatabase implements AutoCloseable {
+
+  /** "SLWB": marks the file as a fleet-web database. */
+  static final int APPLICATION_ID = 0x534C5742;
+
+  private static final Logger LOG = LoggerFactory.getLogger(FleetDatabase.class);
+  private static final int READERS = 4;
+
+  private static final List<String> MIGRATIONS =
+      List.of(
+          """
+          CREATE TABLE nodes (
+            node TEXT PRIMARY KEY,
+            channel TEXT NOT NULL,
+            preprod INTEGER NOT NULL,
+            groups TEXT NOT NULL,
+            version TEXT,
+            label TEXT NOT NULL,
+            current_commit TEXT,
+            previous_commit TEXT,
+            target_ref TEXT,
+            target_commit TEXT,
+            action TEXT NOT NULL,
+            message TEXT NOT NULL,
+            reason_code TEXT,
+            reason_text TEXT,
+            ticket REAL,
+            weight REAL,
+            finished_at INTEGER NOT NULL,
+            last_seen INTEGER NOT NULL,
+            search TEXT NOT NULL
+          ) STRICT;
+          CREATE INDEX nodes_by_seen ON nodes (last_seen, channel);
+          CREATE INDEX nodes_by_action ON nodes (action, last_seen);
+          CREATE INDEX nodes_by_channel ON nodes (channel, node);
+          CREATE TABLE reports (
+            node TEXT PRIMARY KEY,
+            report TEXT NOT NULL
+          ) STRICT;
+          CREATE TABLE fleet_counts (
+            channel TEXT NOT NULL,
+            label TEXT NOT NULL,
+            current_commit TEXT NOT NULL,
+            action TEXT NOT NULL,
+            reason_code TEXT NOT NULL,
+            target_commit TEXT NOT NULL,
+            nodes INTEGER NOT NULL,
+            example TEXT,
+            PRIMARY KEY (channel, label, current_commit, action, reason_code, target_commit)
+          ) STRICT, WITHOUT ROWID;
+          CREATE TABLE adoption (
+            day TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            label TEXT NOT NULL,
+            nodes INTEGER NOT NULL,
+            PRIMARY KEY (day, channel, label)
+          ) STRICT, WITHOUT ROWID;
+          """);
+
+  private final Path file;
+  private final Connection writer;
+  private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+
+  private FleetDatabase(Path file, Connection writer) {
+    this.file = file;
+    this.writer = writer;
+  }
+
+  /** The schema version this build writes. */
+  public static int latestSchema() {
+    return MIGRATIONS.size();
+  }
+
+  /**
+   * Opens (creating it if needed) and migrates the database at {@code file}.
+   *
+   * @throws StoreException if the file cannot be opened, is not a fleet-web database, is corrupt or
+   *     was written by a newer fleet-web
+   */
+  public static FleetDatabase open(Path file) {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      throw new StoreException("database " + file + ": directory " + parent + " does not exist");
+    }
+    Connection writer = connect(file);
+    FleetDatabase database = new FleetDatabase(file, writer);
+    try {
+      database.migrate();
+      for (int i = 0; i < READERS; i++) {
+        Connection reader = connect(file);
+        try (Statement statement = reader.createStatement()) {
+          statement.execute("PRAGMA query_only = ON");
+        }
+        database.readers.add(reader);
+      }
+      return database;
+    } catch (SQLException e) {
+      database.close();
+      throw new StoreException(
+          "database " + file + " is corrupt or not an SQLite file: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  private static Connection connect(Path file) {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    config.setBusyTimeout(5_000);
+    config.enforceForeignKeys(true);
+    // 100,000 nodes make a file of a few hundred MB: keep the hot pages in memory.
+    config.setCacheSize(-32_768);
+    config.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, String.valueOf(256L << 20));
+    try {
+      return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    } catch (SQLException e) {
+      throw new StoreException(
+          "database " + file + " cannot be opened: " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  private void migrate() throws SQLException {
+    int version = intPragma("user_version");
+    int applicationId = intPragma("application_id");
+    if (version > latestSchema()) {
+      throw new StoreException(
+          "database "
+              + file
+              + " has schema version "
+              + version
+              + ", newer than this fleet-web understands ("
+              + latestSchema()
+              + "): use a newer fleet-web or another file");
+    }
+    if (version > 0 && applicationId != APPLICATION_ID
+        || version == 0 && (applicationId != 0 || hasTables())) {
+      throw new StoreException("database " + file + " is not a fleet-web database");
+    }
+    if (version == latestSchema()) {
+      return;
+    }
+    writer.setAutoCommit(false);
+    try (Statement statement = writer.createStatement()) {
+      for (int next = version; next < latestSchema(); next++) {
+        for (String sql : MIGRATIONS.get(next).split(";")) {
+          if (!sql.isBlank()) {
+            statement.execute(sql);
+          }
+        }
+      }
+      statement.execute("PRAGMA application_id = " + APPLICATION_ID);
+      statement.execute("PRAGMA user_version = " + latestSchema());
+      writer.commit();
+    } catch (SQLException | RuntimeException e) {
+      writer.rollback();
+      throw e;
+    } finally {
+      writer.setAutoCommit(true);
+    }
+    LOG.info("database {} migrated from schema {} to {}", file, version, latestSchema());
+  }
+
+  private boolean hasTables() throws SQLException {
+    try (Statement statement = writer.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT count(*) FROM sqlite_master")) {
+      return rows.next() && rows.getInt(1) > 0;
+    }
+  }
+
+  private int intPragma(String name) throws SQLException {
+    try (Statement statement = writer.createStatement();
+        ResultSet rows = statement.executeQuery("PRAGMA " + name)) {
+      return rows.next() ? rows.getInt(1) : 0;
+    }
+  }
+
+  /** The file this database lives in. */
+  public Path file() {
+    return file;
+  }
+
+  /** The single writer connection; callers serialise on this database object. */
+  Connection writer() {
+    return writer;
+  }
+
+  /** Work done on a read connection. */
+  @FunctionalInterface
+  interface Read<T> {
+    T apply(Connection connection) throws SQLException;
+  }
+
+  /** Runs {@code work} on one of the read connections (waiting for a free one). */
+  <T> T read(Read<T> work) {
+    Connection connection;
+    try {
+      connection = readers.poll(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("database " + file + ": interrupted while waiting", e);
+    }
+    if (connection == null) {
+      throw new StoreException("database " + file + ": no read connection free for 30 s");
+    }
+    try {
+      return work.apply(connection);
+    } catch (SQLException e) {
+      throw new StoreException("database " + file + ": " + firstLine(e.getMessage()), e);
+    } finally {
+      readers.add(connection);
+    }
+  }
+
+  static String firstLine(String text) {
+    if (text == null) {
+      return "unknown error";
+    }
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline);
+  }
+
+  @Override
+  public void close() {
+    for (Connection connection : readers) {
+      closeQuietly(connection);
+    }
+    readers.clear();
+    synchronized (this) {
+      closeQuietly(writer);
+    }
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      LOG.warn("closing database connection failed: {}", e.getMessage());
+    }
+  }
+}

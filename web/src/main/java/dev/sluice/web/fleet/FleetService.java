@@ -1,0 +1,132 @@
+package dev.sluice.web.fleet;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Answers the dashboard's questions about the fleet from the store: the summary, pages of nodes, a
+ * commit's health on preprod and the adoption history.
+ */
+public final class FleetService {
+
+  /** The policy's default preprod probability. */
+  public static final double DEFAULT_TARGET = 0.07;
+
+  /** Nodes not seen for this long are listed as stale. */
+  public static final Duration DEFAULT_STALE_AFTER = Duration.ofHours(2);
+
+  /** How many nodes each list in the summary shows at most. */
+  static final int LIST_LIMIT = 50;
+
+  private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{40}");
+
+  private final FleetStore store;
+  private final Clock clock;
+  private final double preprodTarget;
+  private final Duration staleAfter;
+
+  /**
+   * @param preprodTarget the share of the fleet that should ride preprod (the policy's weight)
+   * @param staleAfter how long a node may stay silent before it is listed as not seen
+   */
+  public FleetService(FleetStore store, Clock clock, double preprodTarget, Duration staleAfter) {
+    if (!(preprodTarget >= 0.0 && preprodTarget <= 1.0)) {
+      throw new IllegalArgumentException("preprod target must be in [0,1]");
+    }
+    if (staleAfter.isNegative() || staleAfter.isZero()) {
+      throw new IllegalArgumentException("stale-after must be positive");
+    }
+    this.store = Objects.requireNonNull(store);
+    this.clock = Objects.requireNonNull(clock);
+    this.preprodTarget = preprodTarget;
+    this.staleAfter = staleAfter;
+  }
+
+  public FleetService(FleetStore store, Clock clock) {
+    this(store, clock, DEFAULT_TARGET, DEFAULT_STALE_AFTER);
+  }
+
+  /** The fleet at a glance. */
+  public FleetSummary fleet() {
+    Instant now = clock.instant();
+    FleetStore.Aggregates a = store.aggregates(now.minus(staleAfter), LIST_LIMIT);
+    int total = 0;
+    int active = 0;
+    int preprod = 0;
+    int preprodActive = 0;
+    for (FleetSummary.ChannelCount channel : a.channels()) {
+      total += channel.nodes();
+      active += channel.activeNodes();
+      if (channel.channel().equals("preprod")) {
+        preprod = channel.nodes();
+        preprodActive = channel.activeNodes();
+      }
+    }
+    Double share = active == 0 ? null : (double) preprodActive / active;
+    FleetSummary.PreprodShare preprodShare =
+        new FleetSummary.PreprodShare(
+            preprod,
+            preprodActive,
+            share,
+            preprodTarget,
+            share == null ? null : share - preprodTarget);
+    int failures =
+        a.actions().getOrDefault("failed", 0) + a.actions().getOrDefault("rolled-back", 0);
+    return new FleetSummary(
+        now,
+        staleAfter,
+        total,
+        active,
+        a.channels(),
+        preprodShare,
+        a.versions(),
+        a.actions(),
+        new FleetSummary.Failures(failures, a.failureReasons(), a.recentFailures()),
+        new FleetSummary.Held(a.actions().getOrDefault("held", 0), a.heldReasons(), a.heldNodes()),
+        new FleetSummary.Stale(a.staleTotal(), a.staleNodes()));
+  }
+
+  /** One page of nodes. */
+  public NodePage nodes(NodeQuery query) {
+    return store.nodes(query);
+  }
+
+  /** The stored report of one node, as JSON. */
+  public Optional<String> report(String node) {
+    return store.report(node.toLowerCase(Locale.ROOT));
+  }
+
+  /** Forgets a decommissioned node. */
+  public boolean forget(String node) {
+    return store.delete(node.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * How a commit fares on preprod.
+   *
+   * @throws IllegalArgumentException if {@code commit} is not 40 hex digits
+   */
+  public PromotionHealth promotionHealth(String commit) {
+    if (commit == null || !COMMIT.matcher(commit).matches()) {
+      throw new IllegalArgumentException("commit must be 40 hex digits");
+    }
+    return store.promotionHealth(commit.toLowerCase(Locale.ROOT));
+  }
+
+  /** Adoption per channel and version for the last {@code days} days (1 to 366). */
+  public AdoptionHistory adoption(int days) {
+    if (days < 1 || days > 366) {
+      throw new IllegalArgumentException("days must be between 1 and 366");
+    }
+    LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    String from = today.minusDays(days - 1L).toString();
+    return new AdoptionHistory(from, today.toString(), store.adoption(from));
+  }
+}

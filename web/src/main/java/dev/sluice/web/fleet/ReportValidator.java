@@ -1,0 +1,333 @@
+package dev.sluice.web.fleet;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.channel.Channel;
+import dev.sluice.core.json.Json;
+import dev.sluice.core.report.Action;
+import dev.sluice.core.report.NodeReport;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Turns the bytes a node posted into a {@link NodeReport}, refusing anything that is not a sane
+ * report: wrong types, missing fields, ids that are not UUIDs, commits that are not 40 hex digits,
+ * tickets outside [0,1), times in the future, oversized strings and lists.
+ *
+ * <p>Everything a node sends is untrusted, so the reasons name the field but never echo its value.
+ */
+public final class ReportValidator {
+
+  /** Largest body accepted, in bytes. */
+  public static final int MAX_BODY_BYTES = 64 * 1024;
+
+  static final int MAX_GROUPS = 32;
+  static final int MAX_WARNINGS = 32;
+  static final int MAX_SHORT = 128;
+
+  /** Free text (messages, reasons) may carry the tail of a hook's output; still bounded. */
+  static final int MAX_TEXT = 8_000;
+
+  /** Reports may come from nodes whose clock runs a little ahead; this much is tolerated. */
+  static final Duration CLOCK_SKEW = Duration.ofMinutes(10);
+
+  /** Nothing Sluice reports happened before this. */
+  static final Instant EPOCH_FLOOR = Instant.parse("2000-01-01T00:00:00Z");
+
+  private static final Pattern UUID =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{40}");
+  private static final Pattern CODE = Pattern.compile("[A-Za-z0-9._:/-]{1,64}");
+
+  /** The JSON type each known top-level field must have (null is allowed unless required). */
+  private static final Map<String, JsonNodeType> FIELDS =
+      Map.ofEntries(
+          Map.entry("node", JsonNodeType.STRING),
+          Map.entry("channel", JsonNodeType.STRING),
+          Map.entry("preprod", JsonNodeType.BOOLEAN),
+          Map.entry("groups", JsonNodeType.ARRAY),
+          Map.entry("lottery", JsonNodeType.OBJECT),
+          Map.entry("target", JsonNodeType.OBJECT),
+          Map.entry("previousCommit", JsonNodeType.STRING),
+          Map.entry("currentCommit", JsonNodeType.STRING),
+          Map.entry("version", JsonNodeType.STRING),
+          Map.entry("action", JsonNodeType.STRING),
+          Map.entry("message", JsonNodeType.STRING),
+          Map.entry("reason", JsonNodeType.OBJECT),
+          Map.entry("savedLocalChanges", JsonNodeType.STRING),
+          Map.entry("warnings", JsonNodeType.ARRAY),
+          Map.entry("startedAt", JsonNodeType.STRING),
+          Map.entry("finishedAt", JsonNodeType.STRING));
+
+  private static final Map<String, JsonNodeType> LOTTERY_FIELDS =
+      Map.of(
+          "ticket", JsonNodeType.NUMBER,
+          "weight", JsonNodeType.NUMBER,
+          "drawnAt", JsonNodeType.STRING,
+          "nextDrawAt", JsonNodeType.STRING,
+          "reason", JsonNodeType.STRING);
+
+  private static final Map<String, JsonNodeType> TARGET_FIELDS =
+      Map.of(
+          "ref", JsonNodeType.STRING,
+          "commit", JsonNodeType.STRING,
+          "version", JsonNodeType.STRING);
+
+  private static final Map<String, JsonNodeType> REASON_FIELDS =
+      Map.of("code", JsonNodeType.STRING, "text", JsonNodeType.STRING);
+
+  private final ObjectMapper mapper = Json.mapper();
+  private final Clock clock;
+
+  public ReportValidator(Clock clock) {
+    this.clock = clock;
+  }
+
+  /**
+   * Parses and validates one report.
+   *
+   * @throws InvalidReportException naming the first problem found
+   */
+  public NodeReport validate(byte[] body) {
+    if (body.length > MAX_BODY_BYTES) {
+      throw new InvalidReportException("report is larger than " + MAX_BODY_BYTES + " bytes");
+    }
+    JsonNode tree;
+    try {
+      tree = mapper.readTree(body);
+    } catch (IOException e) {
+      throw new InvalidReportException("report is not valid JSON");
+    }
+    if (tree == null || !tree.isObject()) {
+      throw new InvalidReportException("report must be a JSON object");
+    }
+    ObjectNode object = (ObjectNode) tree;
+    checkTypes("", object, FIELDS);
+    for (String required : new String[] {"node", "channel", "preprod", "action", "message"}) {
+      if (!object.hasNonNull(required)) {
+        throw new InvalidReportException("field '" + required + "' is required");
+      }
+    }
+    checkNested("lottery", object, LOTTERY_FIELDS);
+    checkNested("target", object, TARGET_FIELDS);
+    checkNested("reason", object, REASON_FIELDS);
+    JsonNode reason = object.get("reason");
+    if (reason != null
+        && reason.isObject()
+        && !(reason.hasNonNull("code") && reason.hasNonNull("text"))) {
+      throw new InvalidReportException("field 'reason' needs both 'code' and 'text'");
+    }
+    checkStringArray(object, "groups", MAX_GROUPS, MAX_SHORT);
+    checkStringArray(object, "warnings", MAX_WARNINGS, MAX_TEXT);
+
+    String action = object.get("action").textValue();
+    if (Arrays.stream(Action.values()).noneMatch(a -> a.id().equals(action))) {
+      throw new InvalidReportException(
+          "field 'action' must be one of "
+              + Arrays.stream(Action.values()).map(Action::id).collect(Collectors.joining(", ")));
+    }
+    NodeReport report;
+    try {
+      report = mapper.treeToValue(object, NodeReport.class);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new InvalidReportException(cause(e));
+    }
+    checkValues(report);
+    return normalised(report);
+  }
+
+  private static String cause(Exception e) {
+    if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+      StringBuilder path = new StringBuilder();
+      for (JsonMappingException.Reference reference : mapping.getPath()) {
+        if (reference.getFieldName() != null) {
+          path.append(path.length() == 0 ? "" : ".").append(reference.getFieldName());
+        }
+      }
+      if (path.length() > 0) {
+        return "field '" + path + "' has the wrong form";
+      }
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root instanceof IllegalArgumentException && root.getMessage() != null) {
+      return "report does not match the report schema: "
+          + FleetDatabase.firstLine(root.getMessage());
+    }
+    return "report does not match the report schema";
+  }
+
+  private static void checkTypes(
+      String prefix, ObjectNode object, Map<String, JsonNodeType> types) {
+    Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      JsonNodeType expected = types.get(field.getKey());
+      JsonNode value = field.getValue();
+      if (expected == null || value.isNull()) {
+        continue;
+      }
+      if (value.getNodeType() != expected) {
+        throw new InvalidReportException(
+            "field '"
+                + prefix
+                + field.getKey()
+                + "' must be "
+                + expected.name().toLowerCase(Locale.ROOT)
+                + ", not "
+                + value.getNodeType().name().toLowerCase(Locale.ROOT));
+      }
+    }
+  }
+
+  private static void checkNested(String name, ObjectNode parent, Map<String, JsonNodeType> types) {
+    JsonNode value = parent.get(name);
+    if (value != null && value.isObject()) {
+      checkTypes(name + ".", (ObjectNode) value, types);
+    }
+  }
+
+  private static void checkStringArray(ObjectNode object, String name, int maxItems, int maxLen) {
+    JsonNode array = object.get(name);
+    if (array == null || array.isNull()) {
+      return;
+    }
+    if (array.size() > maxItems) {
+      throw new InvalidReportException(
+          "field '" + name + "' has more than " + maxItems + " entries");
+    }
+    for (JsonNode item : array) {
+      if (!item.isTextual()) {
+        throw new InvalidReportException("field '" + name + "' must hold only strings");
+      }
+      if (item.textValue().isBlank() || item.textValue().length() > maxLen) {
+        throw new InvalidReportException(
+            "field '" + name + "' has an entry that is empty or longer than " + maxLen);
+      }
+    }
+  }
+
+  private void checkValues(NodeReport report) {
+    if (!UUID.matcher(report.node()).matches()) {
+      throw new InvalidReportException("field 'node' must be a UUID");
+    }
+    try {
+      Channel.parse(report.channel());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidReportException("field 'channel' must be 'stable' or 'preprod'");
+    }
+    if (!report.channel().equals(report.channel().trim().toLowerCase(Locale.ROOT))) {
+      throw new InvalidReportException("field 'channel' must be 'stable' or 'preprod'");
+    }
+    checkCommit("previousCommit", report.previousCommit());
+    checkCommit("currentCommit", report.currentCommit());
+    checkLength("version", report.version(), MAX_SHORT);
+    checkLength("message", report.message(), MAX_TEXT);
+    checkLength("savedLocalChanges", report.savedLocalChanges(), MAX_TEXT);
+    if (report.target() != null) {
+      checkLength("target.ref", report.target().ref(), 256);
+      checkCommit("target.commit", report.target().commit());
+      checkLength("target.version", report.target().version(), MAX_SHORT);
+    }
+    if (report.reason() != null) {
+      if (!CODE.matcher(report.reason().code()).matches()) {
+        throw new InvalidReportException(
+            "field 'reason.code' must be 1 to 64 letters, digits or ._:/-");
+      }
+      checkLength("reason.text", report.reason().text(), MAX_TEXT);
+    }
+    NodeReport.Lottery lottery = report.lottery();
+    if (lottery != null) {
+      if (lottery.ticket() != null && !(lottery.ticket() >= 0.0 && lottery.ticket() < 1.0)) {
+        throw new InvalidReportException("field 'lottery.ticket' must be in [0,1)");
+      }
+      if (!(lottery.weight() >= 0.0 && lottery.weight() <= 1.0)) {
+        throw new InvalidReportException("field 'lottery.weight' must be in [0,1]");
+      }
+      checkLength("lottery.reason", lottery.reason(), MAX_TEXT);
+      checkTime("lottery.drawnAt", lottery.drawnAt());
+    }
+    checkTime("startedAt", report.startedAt());
+    checkTime("finishedAt", report.finishedAt());
+    if (report.startedAt() != null
+        && report.finishedAt() != null
+        && report.finishedAt().isBefore(report.startedAt())) {
+      throw new InvalidReportException("field 'finishedAt' is before 'startedAt'");
+    }
+  }
+
+  private static void checkCommit(String field, String commit) {
+    if (commit != null && !COMMIT.matcher(commit).matches()) {
+      throw new InvalidReportException("field '" + field + "' must be 40 hex digits or null");
+    }
+  }
+
+  private static void checkLength(String field, String text, int max) {
+    if (text != null && text.length() > max) {
+      throw new InvalidReportException(
+          "field '" + field + "' is longer than " + max + " characters");
+    }
+  }
+
+  private void checkTime(String field, Instant time) {
+    if (time == null) {
+      return;
+    }
+    if (time.isAfter(clock.instant().plus(CLOCK_SKEW))) {
+      throw new InvalidReportException("field '" + field + "' is in the future");
+    }
+    if (time.isBefore(EPOCH_FLOOR)) {
+      throw new InvalidReportException("field '" + field + "' is before " + EPOCH_FLOOR);
+    }
+  }
+
+  /** Lower-cases ids and commits so that the same node or commit is always spelled one way. */
+  private static NodeReport normalised(NodeReport r) {
+    NodeReport.Target target =
+        r.target() == null
+            ? null
+            : new NodeReport.Target(
+                r.target().ref(), lower(r.target().commit()), r.target().version());
+    return new NodeReport(
+        r.node().toLowerCase(Locale.ROOT),
+        r.channel(),
+        r.preprod(),
+        r.groups(),
+        r.lottery(),
+        target,
+        lower(r.previousCommit()),
+        lower(r.currentCommit()),
+        r.version(),
+        r.action(),
+        r.message(),
+        r.reason(),
+        r.savedLocalChanges(),
+        r.warnings(),
+        r.startedAt(),
+        r.finishedAt());
+  }
+
+  private static String lower(String text) {
+    return text == null ? null : text.toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether {@code action} is one the dashboard counts as a failure. */
+  public static boolean isFailure(Action action) {
+    return action == Action.FAILED || action == Action.ROLLED_BACK;
+  }
+}

@@ -1,0 +1,104 @@
+package dev.sluice.web.fleet;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that writes reports: requests queue their report and wait; the writer takes
+ * whatever has queued up (up to {@link #MAX_BATCH}) and stores it in one transaction, so that many
+ * nodes reporting at once cost one commit instead of one each.
+ */
+public final class ReportWriter implements AutoCloseable {
+
+  static final int MAX_BATCH = 500;
+  static final int MAX_QUEUED = 10_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReportWriter.class);
+
+  private record Pending(ReceivedReport report, CompletableFuture<FleetStore.Outcome> done) {}
+
+  private final FleetStore store;
+  private final Clock clock;
+  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  public ReportWriter(FleetStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+    this.thread = new Thread(this::loop, "fleet-report-writer");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /**
+   * Queues a report; the future completes once it is committed (or fails with the store's error).
+   *
+   * @throws StoreException if the queue is full (the dashboard is overloaded) or closed
+   */
+  public CompletableFuture<FleetStore.Outcome> submit(ReceivedReport report) {
+    if (!running) {
+      throw new StoreException("the report writer is shut down");
+    }
+    CompletableFuture<FleetStore.Outcome> done = new CompletableFuture<>();
+    if (!queue.offer(new Pending(report, done))) {
+      throw new StoreException("too many reports queued (" + MAX_QUEUED + "); try again later");
+    }
+    return done;
+  }
+
+  private void loop() {
+    List<Pending> batch = new ArrayList<>(MAX_BATCH);
+    while (running || !queue.isEmpty()) {
+      try {
+        Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        write(batch);
+      } catch (InterruptedException e) {
+        running = false;
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void write(List<Pending> batch) {
+    List<ReceivedReport> reports = new ArrayList<>(batch.size());
+    for (Pending pending : batch) {
+      reports.add(pending.report());
+    }
+    try {
+      List<FleetStore.Outcome> outcomes = store.save(reports, clock.instant());
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).done().complete(outcomes.get(i));
+      }
+    } catch (RuntimeException e) {
+      LOG.error("storing {} reports failed: {}", batch.size(), e.getMessage());
+      for (Pending pending : batch) {
+        pending.done().completeExceptionally(e);
+      }
+    }
+  }
+
+  /** Stores what is queued, then stops the writer thread. */
+  @Override
+  public void close() {
+    running = false;
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

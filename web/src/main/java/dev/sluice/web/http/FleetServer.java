@@ -1,0 +1,144 @@
+package dev.sluice.web.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sluice.core.json.Json;
+import dev.sluice.web.channels.ChannelsService;
+import dev.sluice.web.fleet.FleetService;
+import dev.sluice.web.fleet.ReportValidator;
+import dev.sluice.web.fleet.ReportWriter;
+import dev.sluice.web.fleet.StoreException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The fleet dashboard's HTTP face: the JSON API and the static dashboard page. */
+public final class FleetServer {
+
+  /**
+   * Only the page's own script, style and API: no inline script, no third-party anything, so a
+   * node's text can never run in an operator's browser even if it slipped past the escaping.
+   */
+  static final String CONTENT_SECURITY_POLICY =
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+          + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+  private static final Logger LOG = LoggerFactory.getLogger(FleetServer.class);
+
+  private static final Map<String, String> SECURITY_HEADERS =
+      Map.of(
+          "Content-Security-Policy", CONTENT_SECURITY_POLICY,
+          "X-Content-Type-Options", "nosniff",
+          "Referrer-Policy", "no-referrer",
+          "X-Frame-Options", "DENY");
+
+  private FleetServer() {}
+
+  /**
+   * What the server needs.
+   *
+   * @param clock the dashboard's clock (receive times, staleness)
+   * @param ingestToken if present, {@code POST /api/reports} requires it as a bearer token
+   * @param adminToken if present, enables the admin endpoints behind it (403 otherwise)
+   * @param channels the remote's channel status, absent without {@code --remote}
+   */
+  public record Deps(
+      FleetService fleet,
+      ReportValidator validator,
+      ReportWriter writer,
+      Clock clock,
+      Optional<String> ingestToken,
+      Optional<String> adminToken,
+      Optional<ChannelsService> channels) {
+    public Deps {
+      Objects.requireNonNull(fleet, "fleet");
+      Objects.requireNonNull(validator, "validator");
+      Objects.requireNonNull(writer, "writer");
+      Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(ingestToken, "ingestToken");
+      Objects.requireNonNull(adminToken, "adminToken");
+      Objects.requireNonNull(channels, "channels");
+    }
+  }
+
+  /** An unstarted server; the caller starts it on a port. */
+  public static Javalin create(Deps deps) {
+    ObjectMapper mapper =
+        Json.newMapper().disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+    Javalin app =
+        Javalin.create(
+            config -> {
+              config.showJavalinBanner = false;
+              config.jsonMapper(new JavalinJackson(mapper, false));
+              config.http.maxRequestSize = ReportValidator.MAX_BODY_BYTES;
+              config.staticFiles.add(
+                  files -> {
+                    files.hostedPath = "/";
+                    files.directory = "/web";
+                    files.location = Location.CLASSPATH;
+                    files.headers = SECURITY_HEADERS;
+                  });
+            });
+    app.before(ctx -> SECURITY_HEADERS.forEach(ctx::header));
+
+    ReportsHandler reports =
+        new ReportsHandler(
+            deps.validator(),
+            deps.writer(),
+            new BearerToken(deps.ingestToken(), "report ingest"),
+            deps.clock());
+    FleetHandlers fleet =
+        new FleetHandlers(deps.fleet(), new BearerToken(deps.adminToken(), "admin"));
+
+    app.post("/api/reports", reports::post);
+    app.get("/api/fleet", fleet::fleet);
+    app.get("/api/nodes", fleet::nodes);
+    app.get("/api/nodes/{id}", fleet::node);
+    app.delete("/api/nodes/{id}", fleet::forget);
+    app.get("/api/promotion-health", fleet::promotionHealth);
+    app.get("/api/adoption", fleet::adoption);
+    app.get(
+        "/api/channels",
+        ctx ->
+            ctx.json(
+                deps.channels()
+                    .orElseThrow(
+                        () ->
+                            new HttpProblem(
+                                HttpStatus.NOT_FOUND,
+                                "channel status is off: start fleet-web with --remote URL"))
+                    .status()));
+
+    app.exception(HttpProblem.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+    app.exception(
+        IllegalArgumentException.class,
+        (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
+    app.exception(
+        StoreException.class,
+        (e, ctx) -> {
+          LOG.error("database error on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+          error(ctx, HttpStatus.SERVICE_UNAVAILABLE, "database error: " + e.getMessage());
+        });
+    app.error(
+        HttpStatus.NOT_FOUND,
+        ctx -> {
+          String type = ctx.res().getContentType();
+          if (ctx.path().startsWith("/api/") && (type == null || !type.contains("json"))) {
+            error(ctx, HttpStatus.NOT_FOUND, "no such endpoint: " + ctx.path());
+          }
+        });
+    return app;
+  }
+
+  private static void error(Context ctx, HttpStatus status, String message) {
+    ctx.status(status).json(new ErrorBody(message));
+  }
+}

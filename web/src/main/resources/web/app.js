@@ -1,0 +1,309 @@
+// Sluice fleet dashboard. Everything shown comes from nodes and is untrusted: the DOM is built
+// with createElement/textContent only (node text is never parsed as HTML), and the CSP forbids
+// inline script.
+"use strict";
+
+(function () {
+  const REFRESH_MS = 15000;
+  const PAGE = 50;
+  const SVG = "http://www.w3.org/2000/svg";
+  const PALETTE = ["#0969da", "#1a7f37", "#bf8700", "#8250df", "#cf222e", "#1b7c83", "#9a6700",
+    "#57606a", "#e16f24", "#4d2d8f"];
+
+  const state = { offset: 0, total: 0, serverNow: Date.now(), fetchedAt: Date.now() };
+
+  // The server's clock (it may run on a fixed --now), advanced by the time since the last fetch.
+  function now() { return state.serverNow + (Date.now() - state.fetchedAt); }
+
+  function $(id) { return document.getElementById(id); }
+
+  function el(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  function svg(tag, attributes) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, String(value));
+    return node;
+  }
+
+  function short(commit) { return commit ? commit.substring(0, 12) : "–"; }
+
+  function percent(x) { return x === null || x === undefined ? "–" : (x * 100).toFixed(1) + " %"; }
+
+  function ago(iso) {
+    if (!iso) return "–";
+    const seconds = Math.max(0, (now() - Date.parse(iso)) / 1000);
+    if (seconds < 90) return Math.round(seconds) + " s ago";
+    if (seconds < 5400) return Math.round(seconds / 60) + " min ago";
+    if (seconds < 172800) return Math.round(seconds / 3600) + " h ago";
+    return Math.round(seconds / 86400) + " days ago";
+  }
+
+  function duration(seconds) {
+    if (seconds <= 0) return "over";
+    const d = Math.floor(seconds / 86400);
+    const h = Math.floor((seconds % 86400) / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    return (d ? d + " d " : "") + (d || h ? h + " h " : "") + m + " min";
+  }
+
+  function isoDuration(text) {
+    const match = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:\.\d+)?S)?$/.exec(text || "");
+    if (!match) return text || "–";
+    const parts = [];
+    if (match[1]) parts.push(match[1] + " h");
+    if (match[2]) parts.push(match[2] + " min");
+    if (match[3]) parts.push(match[3] + " s");
+    return parts.join(" ") || "0 s";
+  }
+
+  function row(cells) {
+    const tr = el("tr");
+    for (const cell of cells) {
+      if (cell instanceof Node) {
+        tr.appendChild(cell);
+      } else {
+        tr.appendChild(el("td", cell));
+      }
+    }
+    return tr;
+  }
+
+  function td(text, className) { return el("td", text, className); }
+
+  function fill(tbody, rows, columns, emptyText) {
+    tbody.replaceChildren();
+    if (rows.length === 0) {
+      const empty = td(emptyText, "empty");
+      empty.colSpan = columns;
+      tbody.appendChild(el("tr")).appendChild(empty);
+      return;
+    }
+    for (const r of rows) tbody.appendChild(r);
+  }
+
+  async function getJson(url) {
+    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(body.error || response.status + " " + response.statusText);
+    return body;
+  }
+
+  // ---- fleet summary -----------------------------------------------------------------------
+
+  function renderFleet(fleet) {
+    state.serverNow = Date.parse(fleet.generatedAt);
+    state.fetchedAt = Date.now();
+    $("generated-at").textContent = new Date(fleet.generatedAt).toISOString().replace(".000Z", "Z");
+    $("total-nodes").textContent = fleet.totalNodes;
+    $("active-nodes").textContent = fleet.activeNodes;
+    $("stale-after").textContent = isoDuration(fleet.staleAfter);
+    $("preprod-share").textContent = percent(fleet.preprod.share);
+    $("preprod-target").textContent = percent(fleet.preprod.target);
+    $("preprod-nodes").textContent = fleet.preprod.nodes;
+    const scale = Math.max(0.2, fleet.preprod.target * 2, (fleet.preprod.share || 0) * 1.25);
+    $("preprod-fill").style.width = Math.min(100, ((fleet.preprod.share || 0) / scale) * 100) + "%";
+    $("preprod-mark").style.left = Math.min(100, (fleet.preprod.target / scale) * 100) + "%";
+    $("failures-total").textContent = fleet.failures.total;
+    $("held-total").textContent = fleet.held.total;
+    $("stale-total").textContent = fleet.stale.total;
+    // Colour a card only when there is something to look at.
+    $("failures-card").classList.toggle("bad", fleet.failures.total > 0);
+    $("held-card").classList.toggle("warn", fleet.held.total > 0);
+    $("stale-card").classList.toggle("warn", fleet.stale.total > 0);
+
+    fill($("versions-table").tBodies[0], fleet.versions.map((v) => row([
+      v.channel, v.version, td(short(v.commit), "mono"), td(v.nodes, "num")])), 4, "no reports yet");
+    fill($("failures-table").tBodies[0], fleet.failures.byReason.map((f) => row([
+      td(f.action, "action-" + f.action), f.code || "–", td(short(f.targetCommit), "mono"),
+      td(f.nodes, "num"), td(f.example || "", "msg")])), 5, "no failures");
+    fill($("held-table").tBodies[0], fleet.held.byReason.map((h) => row([
+      h.code || "–", td(h.nodes, "num"), td(h.example || "", "msg")])), 3, "no held nodes");
+    fill($("stale-table").tBodies[0], fleet.stale.nodes.map((n) => row([
+      td(n.node, "mono"), n.channel, n.version || short(n.currentCommit), ago(n.lastSeen)])), 4,
+      "every node reported recently");
+  }
+
+  // ---- adoption chart ----------------------------------------------------------------------
+
+  function renderAdoption(history) {
+    const container = $("adoption-charts");
+    container.replaceChildren();
+    const days = [];
+    for (let d = new Date(history.from + "T00:00:00Z"); d <= new Date(history.to + "T00:00:00Z");
+      d.setUTCDate(d.getUTCDate() + 1)) {
+      days.push(d.toISOString().substring(0, 10));
+    }
+    const channels = [...new Set(history.points.map((p) => p.channel))].sort();
+    if (channels.length === 0) {
+      container.appendChild(el("p", "no reports in the last 30 days", "sub"));
+      return;
+    }
+    const versions = [...new Set(history.points.map((p) => p.version))].sort();
+    const color = (v) => PALETTE[versions.indexOf(v) % PALETTE.length];
+    for (const channel of channels) {
+      const box = el("div", null, "chart");
+      box.appendChild(el("h3", channel));
+      const width = 900, height = 180, left = 34, bottom = 18, top = 6;
+      const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: "none",
+        role: "img", "aria-label": "version share per day on " + channel });
+      const plotH = height - bottom - top;
+      const barW = (width - left) / days.length;
+      for (const y of [0, 0.5, 1]) {
+        const yy = top + plotH * (1 - y);
+        chart.appendChild(svg("line", { x1: left, x2: width, y1: yy, y2: yy, stroke: "#d9dee7" }));
+        const label = svg("text", { x: 2, y: yy + 3 });
+        label.textContent = Math.round(y * 100) + "%";
+        chart.appendChild(label);
+      }
+      const seen = new Set();
+      days.forEach((day, i) => {
+        const points = history.points.filter((p) => p.channel === channel && p.day === day);
+        const total = points.reduce((sum, p) => sum + p.nodes, 0);
+        let y = top + plotH;
+        for (const p of points) {
+          seen.add(p.version);
+          const h = (p.nodes / total) * plotH;
+          y -= h;
+          const bar = svg("rect", { x: left + i * barW + 1, y: y, width: Math.max(1, barW - 2),
+            height: h, fill: color(p.version) });
+          const title = svg("title");
+          title.textContent = `${day} ${p.version}: ${p.nodes} of ${total} nodes`;
+          bar.appendChild(title);
+          chart.appendChild(bar);
+        }
+        if ((i % 7 === 0 && i < days.length - 4) || i === days.length - 1) {
+          const label = svg("text", { x: left + i * barW, y: height - 4 });
+          label.textContent = day.substring(5);
+          chart.appendChild(label);
+        }
+      });
+      box.appendChild(chart);
+      const legend = el("div", null, "legend");
+      for (const v of versions.filter((v) => seen.has(v))) {
+        const item = el("span");
+        const swatch = el("span", null, "swatch");
+        swatch.style.background = color(v);
+        item.appendChild(swatch);
+        item.appendChild(document.createTextNode(v));
+        legend.appendChild(item);
+      }
+      box.appendChild(legend);
+      container.appendChild(box);
+    }
+  }
+
+  // ---- channels ----------------------------------------------------------------------------
+
+  function renderChannels(status) {
+    const section = $("channels-section");
+    section.hidden = false;
+    const error = $("channels-error");
+    error.hidden = !status.error;
+    error.textContent = status.error || "";
+    const cards = $("channel-cards");
+    cards.replaceChildren();
+    for (const channel of status.channels || []) {
+      const card = el("div", null, "card channel-card");
+      card.appendChild(el("h3", channel.channel + " · " + channel.branch));
+      const dl = el("dl");
+      const item = (name, value, className) => {
+        dl.appendChild(el("dt", name));
+        dl.appendChild(el("dd", value, className));
+      };
+      item("commit", channel.commit ? short(channel.commit) : "branch missing", "mono");
+      item("tag", channel.tag || "untagged");
+      if (channel.newestRelease && channel.newestRelease !== channel.tag) {
+        item("newest release", channel.newestRelease);
+      }
+      if (channel.soakEndsAt) {
+        const remaining = (Date.parse(channel.soakEndsAt) - now()) / 1000;
+        item("soak", remaining > 0 ? duration(remaining) + " left" : "soaked");
+      }
+      card.appendChild(dl);
+      if (channel.promotable !== undefined && channel.promotable !== null) {
+        card.appendChild(el("div", channel.promotable ? "promotable" : "not promotable",
+          "verdict " + (channel.promotable ? "ok" : "no")));
+        const reasons = el("ul", null, "reasons");
+        for (const reason of channel.reasons || []) reasons.appendChild(el("li", reason));
+        card.appendChild(reasons);
+      }
+      cards.appendChild(card);
+    }
+    $("channels-note").textContent = status.note
+      ? "Read from " + status.remote + " at " + status.checkedAt + ". Note: " + status.note
+      : (status.remote ? "Remote: " + status.remote : "");
+  }
+
+  // ---- node table --------------------------------------------------------------------------
+
+  async function loadNodes() {
+    const params = new URLSearchParams({ limit: PAGE, offset: state.offset });
+    const q = $("node-search").value.trim();
+    if (q) params.set("q", q);
+    if ($("node-channel").value) params.set("channel", $("node-channel").value);
+    if ($("node-action").value) params.set("action", $("node-action").value);
+    const page = await getJson("/api/nodes?" + params);
+    state.total = page.total;
+    fill($("nodes-table").tBodies[0], page.nodes.map((n) => row([
+      td(n.node, "mono"), n.channel, n.groups.join(", "), n.version || "–",
+      td(short(n.currentCommit), "mono"), td(n.action, "action-" + n.action),
+      td(n.reason ? n.message + " (" + n.reason.code + ")" : n.message, "msg"),
+      ago(n.lastSeen)])), 8, "no matching nodes");
+    const last = Math.min(state.offset + page.nodes.length, page.total);
+    $("page-info").textContent = page.total === 0 ? "0 nodes"
+      : `${state.offset + 1}–${last} of ${page.total}`;
+    $("prev-page").disabled = state.offset === 0;
+    $("next-page").disabled = page.next === null;
+  }
+
+  // ---- refresh -----------------------------------------------------------------------------
+
+  async function refresh() {
+    try {
+      const [fleet, adoption] = await Promise.all([getJson("/api/fleet"),
+        getJson("/api/adoption?days=30")]);
+      renderFleet(fleet);
+      renderAdoption(adoption);
+      await loadNodes();
+      $("status").textContent = "live";
+    } catch (e) {
+      $("status").textContent = "error: " + e.message;
+    }
+    try {
+      const response = await fetch("/api/channels");
+      if (response.status !== 404) renderChannels(await response.json());
+    } catch (e) {
+      $("status").textContent = "channels: " + e.message;
+    }
+  }
+
+  let searchTimer = null;
+  function reloadNodes() {
+    state.offset = 0;
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => loadNodes().catch((e) => {
+      $("status").textContent = "error: " + e.message;
+    }), 200);
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    $("node-search").addEventListener("input", reloadNodes);
+    $("node-channel").addEventListener("change", reloadNodes);
+    $("node-action").addEventListener("change", reloadNodes);
+    $("prev-page").addEventListener("click", () => {
+      state.offset = Math.max(0, state.offset - PAGE);
+      loadNodes();
+    });
+    $("next-page").addEventListener("click", () => {
+      state.offset += PAGE;
+      loadNodes();
+    });
+    refresh();
+    setInterval(refresh, REFRESH_MS);
+  });
+})();

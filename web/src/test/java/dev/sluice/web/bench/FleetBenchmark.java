@@ -1,0 +1,329 @@
+package dev.sluice.web.bench;
+
+import dev.sluice.core.json.Json;
+import dev.sluice.core.report.Action;
+import dev.sluice.core.report.NodeReport;
+import dev.sluice.web.fleet.FleetDatabase;
+import dev.sluice.web.fleet.FleetService;
+import dev.sluice.web.fleet.FleetStore;
+import dev.sluice.web.fleet.ReceivedReport;
+import dev.sluice.web.fleet.ReportValidator;
+import dev.sluice.web.fleet.ReportWriter;
+import dev.sluice.web.http.FleetServer;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Measures what issue 6 asks of the dashboard: ingest rate over real HTTP, and {@code GET
+ * /api/fleet} latency with 100,000 nodes stored. Not a test (timings on a shared machine vary); run
+ * it with {@code scripts/bench-fleet-web}.
+ *
+ * <p>Arguments: {@code [--nodes N] [--concurrency C] [--url BASE] [--keep]}. Without {@code --url}
+ * it starts the server in this JVM on a fresh database in a temporary directory; with it, it loads
+ * an already running fleet-web (for example {@code scripts/fleet-web --db /tmp/b.db --port 8099}).
+ */
+public final class FleetBenchmark {
+
+  private static final PrintStream OUT = System.out;
+
+  private FleetBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int nodes = 100_000;
+    int concurrency = 32;
+    String url = null;
+    boolean keep = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--nodes" -> nodes = Integer.parseInt(args[++i]);
+        case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+        case "--url" -> url = args[++i].replaceAll("/+$", "");
+        case "--keep" -> keep = true;
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    Path dir = Files.createTempDirectory("fleet-bench");
+    FleetDatabase database = null;
+    ReportWriter writer = null;
+    Javalin app = null;
+    FleetService service = null;
+    try {
+      if (url == null) {
+        Clock clock = Clock.systemUTC();
+        database = FleetDatabase.open(dir.resolve("fleet.db"));
+        writer = new ReportWriter(new FleetStore(database), clock);
+        service = new FleetService(new FleetStore(database), clock);
+        app =
+            FleetServer.create(
+                    new FleetServer.Deps(
+                        service,
+                        new ReportValidator(clock),
+                        writer,
+                        clock,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty()))
+                .start("127.0.0.1", 0);
+        url = "http://127.0.0.1:" + app.port();
+      }
+      run(url, nodes, concurrency, service);
+    } finally {
+      if (app != null) {
+        app.stop();
+      }
+      if (writer != null) {
+        writer.close();
+      }
+      if (database != null) {
+        database.close();
+      }
+      if (keep) {
+        OUT.println("database kept in " + dir.resolve("fleet.db"));
+      } else {
+        try (var files = Files.walk(dir)) {
+          files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
+  }
+
+  private static void run(String url, int nodes, int concurrency, FleetService service)
+      throws Exception {
+    OUT.printf(
+        "fleet-web benchmark: %d nodes, %d concurrent senders, %s%n", nodes, concurrency, url);
+    OUT.printf(
+        "machine: %d cores, java %s%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    List<byte[]> bodies = reports(nodes);
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    if (service != null) {
+      inProcess(bodies);
+    }
+
+    // Warm up the JIT and connections with a slice of the reports (stored again later: the newer
+    // run of each node wins).
+    int warm = Math.min(5_000, nodes);
+    ingest(url, bodies.subList(0, warm), concurrency);
+
+    long start = System.nanoTime();
+    int failed = ingest(url, bodies, concurrency);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    OUT.printf(
+        "ingest: %d reports in %.2f s = %.0f reports/s (%d failed)%n",
+        bodies.size(), seconds, bodies.size() / seconds, failed);
+
+    latency(http, url + "/api/fleet", "GET /api/fleet", 300);
+    latency(http, url + "/api/nodes?q=farm-7&limit=50", "GET /api/nodes?q=farm-7", 100);
+    latency(
+        http, url + "/api/nodes?channel=preprod&offset=5000&limit=50", "GET /api/nodes page", 100);
+    latency(
+        http,
+        url + "/api/promotion-health?commit=" + "b".repeat(40),
+        "GET /api/promotion-health",
+        300);
+    if (service != null) {
+      long[] times = new long[300];
+      for (int i = 0; i < times.length; i++) {
+        long t = System.nanoTime();
+        service.fleet();
+        times[i] = System.nanoTime() - t;
+      }
+      print("FleetService.fleet() in-process", times);
+    }
+  }
+
+  /** The parts of ingest without HTTP: validation alone, and the store alone on its own file. */
+  private static void inProcess(List<byte[]> bodies) throws IOException {
+    ReportValidator validator = new ReportValidator(Clock.systemUTC());
+    List<ReceivedReport> valid = new ArrayList<>(bodies.size());
+    for (int round = 0; round < 2; round++) {
+      valid.clear();
+      long start = System.nanoTime();
+      for (byte[] body : bodies) {
+        valid.add(new ReceivedReport(validator.validate(body), Instant.now()));
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      OUT.printf("in-process validation: %.0f reports/s%n", bodies.size() / seconds);
+    }
+    Path dir = Files.createTempDirectory("fleet-bench-store");
+    try (FleetDatabase database = FleetDatabase.open(dir.resolve("store.db"))) {
+      FleetStore store = new FleetStore(database);
+      long start = System.nanoTime();
+      for (int i = 0; i < valid.size(); i += 100) {
+        store.save(valid.subList(i, Math.min(valid.size(), i + 100)), Instant.now());
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      OUT.printf("in-process store, batches of 100: %.0f reports/s%n", valid.size() / seconds);
+    } finally {
+      try (var files = Files.walk(dir)) {
+        files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /**
+   * Posts every body once from {@code concurrency} threads, each with its own keep-alive connection
+   * (plain {@link HttpURLConnection}: the lightest client in the JDK, so that the client steals as
+   * little CPU from the server as possible on a small machine).
+   */
+  private static int ingest(String url, List<byte[]> bodies, int concurrency)
+      throws InterruptedException {
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    URL target = toUrl(url + "/api/reports");
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < concurrency; t++) {
+      Thread thread =
+          new Thread(
+              () -> {
+                byte[] sink = new byte[4096];
+                for (int i = next.getAndIncrement();
+                    i < bodies.size();
+                    i = next.getAndIncrement()) {
+                  try {
+                    HttpURLConnection connection = (HttpURLConnection) target.openConnection();
+                    connection.setRequestMethod("POST");
+                    connection.setDoOutput(true);
+                    connection.setRequestProperty("Content-Type", "application/json");
+                    connection.setFixedLengthStreamingMode(bodies.get(i).length);
+                    try (OutputStream out = connection.getOutputStream()) {
+                      out.write(bodies.get(i));
+                    }
+                    int status = connection.getResponseCode();
+                    try (InputStream in =
+                        status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+                      while (in != null && in.read(sink) >= 0) {
+                        // drain so the connection is reused
+                      }
+                    }
+                    if (status != 200) {
+                      failed.incrementAndGet();
+                    }
+                  } catch (IOException e) {
+                    failed.incrementAndGet();
+                  }
+                }
+              });
+      thread.start();
+      threads.add(thread);
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    return failed.get();
+  }
+
+  private static URL toUrl(String text) {
+    try {
+      return URI.create(text).toURL();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(text, e);
+    }
+  }
+
+  private static void latency(HttpClient http, String url, String name, int rounds)
+      throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).build();
+    for (int i = 0; i < 20; i++) {
+      http.send(request, HttpResponse.BodyHandlers.discarding());
+    }
+    long[] times = new long[rounds];
+    for (int i = 0; i < rounds; i++) {
+      long t = System.nanoTime();
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      times[i] = System.nanoTime() - t;
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(name + " answered " + response.statusCode());
+      }
+    }
+    print(name + " over HTTP", times);
+  }
+
+  private static void print(String name, long[] nanos) {
+    long[] sorted = nanos.clone();
+    Arrays.sort(sorted);
+    OUT.printf(
+        "%s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d requests)%n",
+        name,
+        sorted[sorted.length / 2] / 1e6,
+        sorted[(int) Math.ceil(sorted.length * 0.99) - 1] / 1e6,
+        sorted[sorted.length - 1] / 1e6,
+        sorted.length);
+  }
+
+  /** A plausible fleet: 7 % preprod, a few versions, some failures, held and silent nodes. */
+  private static List<byte[]> reports(int nodes) {
+    SplittableRandom random = new SplittableRandom(42);
+    Instant now = Instant.now();
+    String[] commits = {"a".repeat(40), "b".repeat(40), "c".repeat(40), "d".repeat(40)};
+    String[] tags = {"v5.0.0", "v5.1.0", "v5.2.0_pre", "v5.1.1"};
+    List<byte[]> bodies = new ArrayList<>(nodes);
+    for (int n = 0; n < nodes; n++) {
+      double ticket = random.nextDouble();
+      boolean preprod = ticket < 0.07;
+      int v = preprod ? 2 : (random.nextInt(10) < 8 ? 1 : random.nextInt(2) == 0 ? 0 : 3);
+      int roll = random.nextInt(1000);
+      Action action =
+          roll < 5
+              ? Action.ROLLED_BACK
+              : roll < 7
+                  ? Action.FAILED
+                  : roll < 30 ? Action.HELD : roll < 100 ? Action.UPDATED : Action.UNCHANGED;
+      NodeReport.Reason reason =
+          switch (action) {
+            case ROLLED_BACK ->
+                new NodeReport.Reason("health-check-failed", "health check exited 1");
+            case FAILED -> new NodeReport.Reason("restore-failed", "could not restore");
+            case HELD -> new NodeReport.Reason("maintenance-window", "outside the window");
+            default -> null;
+          };
+      // Nodes report hourly; 3 % have gone quiet (2 hours to 3 days ago).
+      Instant finished =
+          random.nextInt(100) < 97
+              ? now.minusSeconds(random.nextInt(90 * 60))
+              : now.minusSeconds(2 * 3600 + random.nextInt(3 * 86_400));
+      NodeReport report =
+          new NodeReport(
+              new UUID(random.nextLong(), random.nextLong()).toString(),
+              preprod ? "preprod" : "stable",
+              preprod,
+              List.of("farm-" + random.nextInt(200)),
+              new NodeReport.Lottery(
+                  ticket, 0.07, now.minusSeconds(86_400), now.plusSeconds(86_400), "drawn"),
+              new NodeReport.Target(preprod ? "preprod" : "master", commits[v], tags[v]),
+              commits[v],
+              commits[v],
+              tags[v],
+              action,
+              "run finished: " + action.id(),
+              reason,
+              null,
+              List.of(),
+              finished.minusSeconds(3),
+              finished);
+      bodies.add(Json.write(report).getBytes(StandardCharsets.UTF_8));
+    }
+    return bodies;
+  }
+}

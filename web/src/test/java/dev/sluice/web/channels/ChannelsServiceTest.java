@@ -1,0 +1,160 @@
+package dev.sluice.web.channels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.core.git.GitIsolation;
+import dev.sluice.core.promotion.ChannelStatusReader;
+import dev.sluice.core.testing.TestRemote;
+import dev.sluice.web.fleet.PromotionHealth;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.eclipse.jgit.lib.ObjectId;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChannelsServiceTest {
+
+  static final Instant RELEASED = Instant.parse("2026-11-10T10:00:00Z");
+
+  @TempDir Path dir;
+  private TestRemote remote;
+  private ObjectId candidate;
+  private ObjectId stableTip;
+  private final AtomicLong ticker = new AtomicLong();
+  private final AtomicInteger healthCalls = new AtomicInteger();
+
+  @BeforeAll
+  static void isolate() {
+    GitIsolation.install();
+  }
+
+  @BeforeEach
+  void remote() {
+    remote = TestRemote.create(dir).at(RELEASED.minus(Duration.ofDays(20)));
+    stableTip = remote.tip("master");
+    remote.tag("v1.0.0", stableTip, "release 1.0.0");
+    remote.at(RELEASED);
+    candidate = remote.commit("preprod", "feature", Map.of("app.txt", "1.1"));
+    remote.tag("v1.1.0_pre", candidate, "preprod release 1.1.0");
+  }
+
+  private ChannelsService service(Instant now, Function<String, PromotionHealth> health) {
+    return new ChannelsService(
+        remote.uri(),
+        dir.resolve("cache"),
+        ChannelStatusReader.withDefaultChannels(),
+        Clock.fixed(now, ZoneOffset.UTC),
+        Duration.ofDays(7),
+        commit -> {
+          healthCalls.incrementAndGet();
+          return health.apply(commit);
+        },
+        ticker::get,
+        Duration.ofSeconds(30));
+  }
+
+  private static Function<String, PromotionHealth> healthy(int nodes) {
+    return commit -> PromotionHealth.of(commit, nodes, 0);
+  }
+
+  @Test
+  void showsTipsTagsAndTheSoakStillToServe() {
+    ChannelsView view = service(RELEASED.plus(Duration.ofDays(2)), healthy(5)).status();
+
+    assertThat(view.error()).isNull();
+    assertThat(view.channels()).hasSize(2);
+    ChannelsView.Card stable = view.channels().get(0);
+    assertThat(stable.channel()).isEqualTo("stable");
+    assertThat(stable.branch()).isEqualTo("master");
+    assertThat(stable.commit()).isEqualTo(stableTip.name());
+    assertThat(stable.tag()).isEqualTo("v1.0.0");
+    ChannelsView.Card preprod = view.channels().get(1);
+    assertThat(preprod.commit()).isEqualTo(candidate.name());
+    assertThat(preprod.tag()).isEqualTo("v1.1.0_pre");
+    // The test remote's clock ticks a minute per commit and tag.
+    assertThat(preprod.soakEndsAt())
+        .isBetween(
+            RELEASED.plus(Duration.ofDays(7)), RELEASED.plus(Duration.ofDays(7).plusMinutes(5)));
+    assertThat(preprod.promotable()).isFalse();
+    assertThat(preprod.reasons()).singleElement().asString().contains("5d 1m left");
+    assertThat(view.promotion().candidateCommit()).isEqualTo(candidate.name());
+    assertThat(view.promotion().soakRemaining())
+        .isEqualTo(
+            Duration.between(RELEASED.plus(Duration.ofDays(2)), preprod.soakEndsAt()).toString());
+    assertThat(view.promotion().health()).isEqualTo(PromotionHealth.of(candidate.name(), 5, 0));
+  }
+
+  @Test
+  void aSoakedHealthyCandidateIsPromotable() {
+    ChannelsView view = service(RELEASED.plus(Duration.ofDays(8)), healthy(5)).status();
+    ChannelsView.Card preprod = view.channels().get(1);
+    assertThat(preprod.promotable()).isTrue();
+    assertThat(preprod.reasons()).isEmpty();
+    assertThat(view.promotion().allowed()).isTrue();
+  }
+
+  @Test
+  void failingPreprodNodesBlockThePromotion() {
+    ChannelsView view =
+        service(RELEASED.plus(Duration.ofDays(8)), commit -> PromotionHealth.of(commit, 1, 1))
+            .status();
+    ChannelsView.Card preprod = view.channels().get(1);
+    assertThat(preprod.promotable()).isFalse();
+    assertThat(preprod.reasons())
+        .containsExactly("failure ratio 50.0 % (maximum 5.0 %) is too high");
+  }
+
+  @Test
+  void anAlreadyPromotedCandidateIsNotPromotableAgain() {
+    remote.setBranch("master", candidate);
+    remote.tag("v1.1.0", candidate, "release 1.1.0");
+    ChannelsView view = service(RELEASED.plus(Duration.ofDays(8)), healthy(5)).status();
+    assertThat(view.channels().get(0).tag()).isEqualTo("v1.1.0");
+    assertThat(view.channels().get(1).promotable()).isFalse();
+    assertThat(view.channels().get(1).reasons())
+        .containsExactly("v1.1.0_pre is already promoted as v1.1.0; cut a new preprod release");
+  }
+
+  @Test
+  void keepsTheAnswerForThirtySecondsOfPolling() {
+    ChannelsService service = service(RELEASED.plus(Duration.ofDays(2)), healthy(1));
+    String first = service.status().channels().get(1).commit();
+    ObjectId moved = remote.commit("preprod", "more", Map.of("app.txt", "1.2"));
+
+    ticker.addAndGet(Duration.ofSeconds(29).toNanos());
+    assertThat(service.status().channels().get(1).commit()).isEqualTo(first);
+    assertThat(healthCalls.get()).isEqualTo(1);
+
+    ticker.addAndGet(Duration.ofSeconds(2).toNanos());
+    assertThat(service.status().channels().get(1).commit()).isEqualTo(moved.name());
+    assertThat(healthCalls.get()).isEqualTo(2);
+  }
+
+  @Test
+  void anUnreachableRemoteIsAnErrorFieldNotAnException() {
+    String missing = dir.resolve("nowhere.git").toUri().toString();
+    ChannelsService service =
+        new ChannelsService(
+            missing,
+            dir.resolve("cache-missing"),
+            ChannelStatusReader.withDefaultChannels(),
+            Clock.fixed(RELEASED, ZoneOffset.UTC),
+            Duration.ofDays(7),
+            healthy(0),
+            ticker::get,
+            Duration.ofSeconds(30));
+    ChannelsView view = service.status();
+    assertThat(view.error()).isNotBlank().contains("nowhere.git");
+    assertThat(view.channels()).isEmpty();
+    assertThat(view.promotion()).isNull();
+  }
+}

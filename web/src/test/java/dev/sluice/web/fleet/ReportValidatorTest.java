@@ -1,0 +1,172 @@
+package dev.sluice.web.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.json.Json;
+import dev.sluice.core.report.Action;
+import dev.sluice.web.testing.Reports;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class ReportValidatorTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
+  private final ReportValidator validator = new ReportValidator(Clock.fixed(NOW, ZoneOffset.UTC));
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String edited(Consumer<ObjectNode> edit) {
+    ObjectNode tree = Json.mapper().valueToTree(Reports.report().build());
+    edit.accept(tree);
+    return tree.toString();
+  }
+
+  private void assertRejected(String json, String reason) {
+    assertThatThrownBy(() -> validator.validate(bytes(json)))
+        .isInstanceOf(InvalidReportException.class)
+        .hasMessage(reason);
+  }
+
+  @Test
+  void acceptsWhatNodeUpdaterPrintsAndNormalisesCase() {
+    String node = "ABCDEF01-2345-4678-89AB-CDEF01234567";
+    var report =
+        validator.validate(
+            bytes(
+                edited(
+                    t -> {
+                      t.put("node", node);
+                      t.put("currentCommit", "A".repeat(40));
+                      t.put("someFutureField", 1);
+                    })));
+    assertThat(report.node()).isEqualTo(node.toLowerCase());
+    assertThat(report.currentCommit()).isEqualTo("a".repeat(40));
+    assertThat(report.action()).isEqualTo(Action.UNCHANGED);
+  }
+
+  @Test
+  void acceptsAMinimalReportWithoutTimesOrTarget() {
+    var report =
+        validator.validate(
+            bytes(
+                "{\"node\":\""
+                    + Reports.nodeId(1)
+                    + "\",\"channel\":\"stable\",\"preprod\":false,"
+                    + "\"action\":\"offline\",\"message\":\"remote unreachable\"}"));
+    assertThat(report.finishedAt()).isNull();
+    assertThat(report.target()).isNull();
+  }
+
+  @Test
+  void rejectsWhatIsNotAJsonObject() {
+    assertRejected("not json", "report is not valid JSON");
+    assertRejected("[1,2]", "report must be a JSON object");
+    assertRejected("", "report must be a JSON object");
+  }
+
+  @Test
+  void rejectsMissingRequiredFields() {
+    for (String field : new String[] {"node", "channel", "preprod", "action", "message"}) {
+      assertRejected(edited(t -> t.remove(field)), "field '" + field + "' is required");
+    }
+    assertRejected(edited(t -> t.putNull("node")), "field 'node' is required");
+  }
+
+  @Test
+  void rejectsWrongTypes() {
+    assertRejected(edited(t -> t.put("node", 12)), "field 'node' must be string, not number");
+    assertRejected(
+        edited(t -> t.put("preprod", "yes")), "field 'preprod' must be boolean, not string");
+    assertRejected(
+        edited(t -> t.put("groups", "farm")), "field 'groups' must be array, not string");
+    assertRejected(
+        edited(t -> t.with("lottery").put("ticket", "0.5")),
+        "field 'lottery.ticket' must be number, not string");
+    assertRejected(
+        edited(t -> t.putArray("groups").add(1)), "field 'groups' must hold only strings");
+    assertRejected(
+        edited(t -> t.put("finishedAt", "yesterday")), "field 'finishedAt' has the wrong form");
+    assertRejected(
+        edited(t -> t.putObject("reason").put("code", "x")),
+        "field 'reason' needs both 'code' and 'text'");
+  }
+
+  @Test
+  void rejectsInsaneValues() {
+    assertRejected(edited(t -> t.put("node", "node-1")), "field 'node' must be a UUID");
+    assertRejected(
+        edited(t -> t.put("channel", "beta")), "field 'channel' must be 'stable' or 'preprod'");
+    assertRejected(
+        edited(t -> t.put("action", "exploded")),
+        "field 'action' must be one of updated, unchanged, held, offline, rolled-back, failed");
+    assertRejected(
+        edited(t -> t.put("currentCommit", "abc123")),
+        "field 'currentCommit' must be 40 hex digits or null");
+    assertRejected(
+        edited(t -> t.with("target").put("commit", "z".repeat(40))),
+        "field 'target.commit' must be 40 hex digits or null");
+    assertRejected(
+        edited(t -> t.with("lottery").put("ticket", 1.0)),
+        "field 'lottery.ticket' must be in [0,1)");
+    assertRejected(
+        edited(t -> t.with("lottery").put("ticket", -0.1)),
+        "field 'lottery.ticket' must be in [0,1)");
+    assertRejected(
+        edited(t -> t.with("lottery").put("weight", 2)), "field 'lottery.weight' must be in [0,1]");
+    assertRejected(
+        edited(t -> t.putObject("reason").put("code", "has space").put("text", "t")),
+        "field 'reason.code' must be 1 to 64 letters, digits or ._:/-");
+  }
+
+  @Test
+  void rejectsTimesInTheFutureOrBeforeSluiceExisted() {
+    assertRejected(
+        edited(t -> t.put("finishedAt", NOW.plusSeconds(3600).toString())),
+        "field 'finishedAt' is in the future");
+    assertRejected(
+        edited(t -> t.put("startedAt", "1970-01-01T00:00:00Z")),
+        "field 'startedAt' is before 2000-01-01T00:00:00Z");
+    assertRejected(
+        edited(
+            t -> {
+              t.put("startedAt", NOW.toString());
+              t.put("finishedAt", NOW.minusSeconds(60).toString());
+            }),
+        "field 'finishedAt' is before 'startedAt'");
+    // A node clock a few minutes ahead is tolerated.
+    validator.validate(bytes(edited(t -> t.put("finishedAt", NOW.plusSeconds(120).toString()))));
+  }
+
+  @Test
+  void rejectsOversizedStringsAndLists() {
+    assertRejected(
+        edited(t -> t.put("message", "x".repeat(ReportValidator.MAX_TEXT + 1))),
+        "field 'message' is longer than 8000 characters");
+    assertRejected(
+        edited(
+            t -> {
+              var groups = t.putArray("groups");
+              for (int i = 0; i <= ReportValidator.MAX_GROUPS; i++) {
+                groups.add("g" + i);
+              }
+            }),
+        "field 'groups' has more than 32 entries");
+    assertRejected(
+        edited(t -> t.putArray("groups").add("g".repeat(129))),
+        "field 'groups' has an entry that is empty or longer than 128");
+    assertRejected(
+        edited(t -> t.put("version", "v".repeat(129))),
+        "field 'version' is longer than 128 characters");
+    assertRejected(
+        "{\"message\":\"" + "x".repeat(ReportValidator.MAX_BODY_BYTES) + "\"}",
+        "report is larger than 65536 bytes");
+  }
+}

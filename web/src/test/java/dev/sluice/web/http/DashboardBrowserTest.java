@@ -1,0 +1,244 @@
+package dev.sluice.web.http;
+
+import static dev.sluice.web.testing.Reports.COMMIT_B;
+import static dev.sluice.web.testing.Reports.report;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.sluice.core.git.GitIsolation;
+import dev.sluice.core.promotion.ChannelStatusReader;
+import dev.sluice.core.report.Action;
+import dev.sluice.core.testing.TestRemote;
+import dev.sluice.web.channels.ChannelsService;
+import dev.sluice.web.fleet.FleetDatabase;
+import dev.sluice.web.fleet.FleetService;
+import dev.sluice.web.fleet.FleetStore;
+import dev.sluice.web.fleet.ReportValidator;
+import dev.sluice.web.fleet.ReportWriter;
+import dev.sluice.web.testing.MutableClock;
+import dev.sluice.web.testing.Reports;
+import io.javalin.Javalin;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jgit.lib.ObjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.UnexpectedAlertBehaviour;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** Drives Debian's headless Chromium against a real server: what an operator actually sees. */
+class DashboardBrowserTest {
+
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  static final String XSS = "<img src=x onerror=alert(1)>";
+  static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
+
+  @TempDir Path dir;
+  private FleetDatabase database;
+  private ReportWriter writer;
+  private Javalin app;
+  private ChromeDriver browser;
+  private MutableClock clock;
+
+  @BeforeEach
+  void start() {
+    boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
+    assumeTrue(
+        ci || Files.isExecutable(CHROMIUM),
+        "no /usr/bin/chromium (apt-get install chromium chromium-driver); required when CI=true");
+    clock = new MutableClock(NOW);
+    GitIsolation.install();
+    TestRemote remote = TestRemote.create(dir).at(NOW.minus(Duration.ofDays(2)));
+    ObjectId candidate = remote.commit("preprod", "feature", Map.of("app.txt", "1.1"));
+    remote.tag("v1.1.0_pre", candidate, "preprod release 1.1.0");
+    database = FleetDatabase.open(dir.resolve("fleet.db"));
+    writer = new ReportWriter(new FleetStore(database), clock);
+    FleetService fleet = new FleetService(new FleetStore(database), clock);
+    ChannelsService channels =
+        new ChannelsService(
+            remote.uri(),
+            dir.resolve("remote-cache"),
+            ChannelStatusReader.withDefaultChannels(),
+            clock,
+            Duration.ofDays(7),
+            fleet::promotionHealth,
+            System::nanoTime,
+            Duration.ofSeconds(30));
+    app =
+        FleetServer.create(
+                new FleetServer.Deps(
+                    fleet,
+                    new ReportValidator(clock),
+                    writer,
+                    clock,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.of(channels)))
+            .start("127.0.0.1", 0);
+
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,2200",
+        "--user-data-dir=" + dir.resolve("chromium-profile"));
+    // Leave any alert open so the test can see it instead of the driver dismissing it.
+    options.setUnhandledPromptBehaviour(UnexpectedAlertBehaviour.IGNORE);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .withLogFile(dir.resolve("chromedriver.log").toFile())
+            .build();
+    browser = new ChromeDriver(service, options);
+  }
+
+  @AfterEach
+  void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (app != null) {
+      app.stop();
+    }
+    if (writer != null) {
+      writer.close();
+    }
+    if (database != null) {
+      database.close();
+    }
+  }
+
+  private void post(String json) throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(base() + "api/reports"))
+                    .POST(HttpRequest.BodyPublishers.ofString(json))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+  }
+
+  private String base() {
+    return "http://127.0.0.1:" + app.port() + "/";
+  }
+
+  private String text(String id) {
+    return browser.findElement(By.id(id)).getText();
+  }
+
+  @Test
+  void showsTheFleetAndNodeTextOnlyAsText() throws Exception {
+    Instant recent = NOW.minus(Duration.ofMinutes(5));
+    for (int n = 1; n <= 6; n++) {
+      post(report().node(n).groups("farm-a").finishedAt(recent).json());
+    }
+    // Node 7 last reported six hours ago.
+    clock.set(NOW.minus(Duration.ofHours(6)));
+    post(report().node(7).finishedAt(NOW.minus(Duration.ofHours(6))).json());
+    clock.set(NOW);
+    post(
+        report()
+            .node(8)
+            .preprod()
+            .on(COMMIT_B, "v1.1.0_pre")
+            .action(Action.UPDATED)
+            .finishedAt(recent)
+            .json());
+    post(
+        report()
+            .node(9)
+            .preprod()
+            .groups(XSS)
+            .target(COMMIT_B)
+            .action(Action.ROLLED_BACK)
+            .message(XSS)
+            .reason("health-check-failed", XSS)
+            .finishedAt(recent)
+            .json());
+    post(
+        report()
+            .node(10)
+            .action(Action.HELD)
+            .reason("maintenance-window", "outside the maintenance window")
+            .finishedAt(recent)
+            .json());
+
+    browser.get(base());
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    wait.until(b -> text("status").equals("live"));
+    wait.until(b -> !text("channel-cards").isEmpty());
+
+    // Channel cards: the candidate was tagged a minute after its branch moved, 2 days ago.
+    String cards = text("channel-cards");
+    assertThat(cards).contains("stable · master", "preprod · preprod", "v1.1.0_pre");
+    assertThat(cards).containsPattern("soak\\s+5 d 0 h [01] min left");
+    assertThat(cards).contains("not promotable").contains("left (until");
+
+    assertThat(text("total-nodes")).isEqualTo("10");
+    assertThat(text("active-nodes")).isEqualTo("9");
+    // 2 of the 9 active nodes ride preprod.
+    assertThat(text("preprod-share")).isEqualTo("22.2 %");
+    assertThat(text("preprod-target")).isEqualTo("7.0 %");
+    assertThat(text("failures-total")).isEqualTo("1");
+    assertThat(text("held-total")).isEqualTo("1");
+    assertThat(text("stale-total")).isEqualTo("1");
+    List<WebElement> versionRows = browser.findElements(By.cssSelector("#versions-table tbody tr"));
+    assertThat(versionRows)
+        .extracting(WebElement::getText)
+        .contains("stable v1.0.0 aaaaaaaaaaaa 8", "preprod v1.1.0_pre bbbbbbbbbbbb 1");
+    assertThat(browser.findElements(By.cssSelector("#adoption-charts svg rect"))).isNotEmpty();
+
+    // The node's hostile group, message and reason show up as literal text, never as markup.
+    assertThat(browser.findElement(By.cssSelector("#failures-table tbody")).getText())
+        .contains("health-check-failed", XSS);
+    WebElement search = browser.findElement(By.id("node-search"));
+    search.sendKeys("onerror");
+    wait.until(b -> text("page-info").equals("1–1 of 1"));
+    List<WebElement> cells = browser.findElements(By.cssSelector("#nodes-table tbody td"));
+    assertThat(cells).extracting(WebElement::getText).contains(Reports.nodeId(9), XSS);
+    assertThat(browser.findElements(By.tagName("img"))).isEmpty();
+    assertThatThrownBy(() -> browser.switchTo().alert())
+        .isInstanceOf(NoAlertPresentException.class);
+
+    search.clear();
+    search.sendKeys("farm-a");
+    wait.until(b -> text("page-info").equals("1–6 of 6"));
+
+    Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
+    Path target = Path.of("target", "screenshots");
+    Files.createDirectories(target);
+    Files.copy(shot, target.resolve("dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
+    assertThat(new File(target.toFile(), "dashboard.png")).isNotEmpty();
+  }
+}
