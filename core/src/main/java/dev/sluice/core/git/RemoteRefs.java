@@ -118,12 +118,20 @@ public final class RemoteRefs {
 
   /** The newest release tag matching the pattern that marks exactly this commit. */
   public Optional<ReleaseTag> releaseAt(TagPattern pattern, ObjectId commit) {
-    List<ReleaseTag> tags = releaseTags(pattern);
-    for (int i = tags.size() - 1; i >= 0; i--) {
-      if (tags.get(i).commit().equals(commit)) {
-        return Optional.of(tags.get(i));
+    // Only the few tags on this commit are parsed as versions, not every tag of the remote.
+    ReleaseTag newest = null;
+    for (RemoteRef ref : refs.values()) {
+      if (!ref.name().startsWith("refs/tags/") || !ref.commitId().equals(commit)) {
+        continue;
+      }
+      String shortName = ref.name().substring("refs/tags/".length());
+      Optional<ReleaseTag> tag =
+          pattern.versionOf(shortName).map(version -> new ReleaseTag(shortName, version, commit));
+      if (tag.isPresent()
+          && (newest == null || ReleaseTag.BY_VERSION.compare(tag.get(), newest) > 0)) {
+        newest = tag.get();
       }
     }
-    return Optional.empty();
+    return Optional.ofNullable(newest);
   }
 }

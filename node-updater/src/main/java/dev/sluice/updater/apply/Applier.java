@@ -124,7 +124,7 @@ public final class Applier {
     if (entry.step() == JournalStep.HEALTHY) {
       try {
         if (!workdir.head().equals(Optional.of(to))) {
-          workdir.checkout(to, checkoutProgress);
+          workdir.checkout(to, checkoutProgress, true);
         }
         workdir.verify(to, clock.instant());
         step(
@@ -238,7 +238,7 @@ public final class Applier {
     try {
       workdir.clearStaleLocks();
       workdir.removeCheckoutTempFiles(to); // a full disk leaves them behind, and they keep it full
-      workdir.checkout(from, checkoutProgress);
+      workdir.checkout(from, checkoutProgress, true);
       workdir.removeLeftovers(from, to);
       workdir.verify(from, clock.instant());
       Map<String, String> env = environment(channel, to, from, "restore");

@@ -464,18 +464,28 @@ public final class Workdir implements AutoCloseable {
   }
 
   /**
-   * Moves HEAD (detached) and the tracked files to a commit: every tracked file is rewritten to the
-   * commit's content, including files something else deleted or changed. Files that the commit does
-   * not track and ignored files are left alone.
+   * Moves HEAD (detached) and the tracked files to a commit, from a clean working tree: files the
+   * commit does not track and ignored files are left alone.
    */
   public void checkout(ObjectId commit, ProgressMonitor progress) {
+    checkout(commit, progress, false);
+  }
+
+  /**
+   * Like {@link #checkout(ObjectId, ProgressMonitor)}; with {@code rewriteAll} every tracked file
+   * is then rewritten to the commit's content too, including files something else deleted or
+   * changed meanwhile (a hook that broke the tree, a killed checkout): what a restore needs.
+   */
+  public void checkout(ObjectId commit, ProgressMonitor progress, boolean rewriteAll) {
     try {
       git.checkout().setName(commit.name()).setForced(true).setProgressMonitor(progress).call();
-      git.reset()
-          .setMode(ResetCommand.ResetType.HARD)
-          .setRef(commit.name())
-          .setProgressMonitor(progress)
-          .call();
+      if (rewriteAll) {
+        git.reset()
+            .setMode(ResetCommand.ResetType.HARD)
+            .setRef(commit.name())
+            .setProgressMonitor(progress)
+            .call();
+      }
       LOG.info("workdir {}: checked out {}", dir, commit.name());
     } catch (GitAPIException | JGitInternalException e) {
       throw new GitException(

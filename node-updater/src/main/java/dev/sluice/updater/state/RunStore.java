@@ -27,7 +27,25 @@ public final class RunStore {
     this.connection = database.connection();
   }
 
+  /** Records a run, prunes old ones and counts it, in one transaction (one sync to disk). */
   public void record(NodeReport report) {
+    try {
+      connection.setAutoCommit(false);
+      try {
+        insert(report);
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StateException("cannot record the run in the state file: " + e, e);
+    }
+  }
+
+  private void insert(NodeReport report) throws SQLException {
     try (PreparedStatement insert =
             connection.prepareStatement(
                 """
@@ -52,8 +70,6 @@ public final class RunStore {
       prune.setInt(1, KEEP);
       prune.executeUpdate();
       count(report.action().id(), report.finishedAt().toString());
-    } catch (SQLException e) {
-      throw new StateException("cannot record the run in the state file: " + e, e);
     }
   }
 
