@@ -250,7 +250,7 @@
     const page = await getJson("/api/nodes?" + params);
     state.total = page.total;
     fill($("nodes-table").tBodies[0], page.nodes.map((n) => row([
-      td(n.node, "mono"), n.channel, n.groups.join(", "), n.version || "–",
+      nodeLink(n.node), n.channel, n.groups.join(", "), n.version || "–",
       td(short(n.currentCommit), "mono"), td(n.action, "action-" + n.action),
       td(n.reason ? n.message + " (" + n.reason.code + ")" : n.message, "msg"),
       ago(n.lastSeen)])), 8, "no matching nodes");
@@ -259,6 +259,27 @@
       : `${state.offset + 1}–${last} of ${page.total}`;
     $("prev-page").disabled = state.offset === 0;
     $("next-page").disabled = page.next === null;
+  }
+
+  function nodeLink(id) {
+    const cell = td(null, "mono");
+    const button = el("button", id, "link");
+    button.type = "button";
+    button.addEventListener("click", () => showNode(id));
+    cell.appendChild(button);
+    return cell;
+  }
+
+  async function showNode(id) {
+    const box = $("node-detail");
+    box.hidden = false;
+    $("node-detail-title").textContent = "Last report of " + id;
+    try {
+      const report = await getJson("/api/nodes/" + encodeURIComponent(id));
+      $("node-detail-body").textContent = JSON.stringify(report, null, 2);
+    } catch (e) {
+      $("node-detail-body").textContent = "cannot load the report: " + e.message;
+    }
   }
 
   // ---- refresh -----------------------------------------------------------------------------
@@ -299,6 +320,7 @@
       state.offset = Math.max(0, state.offset - PAGE);
       loadNodes();
     });
+    $("node-detail-close").addEventListener("click", () => { $("node-detail").hidden = true; });
     $("next-page").addEventListener("click", () => {
       state.offset += PAGE;
       loadNodes();

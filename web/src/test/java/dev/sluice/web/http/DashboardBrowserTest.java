@@ -227,6 +227,10 @@ class DashboardBrowserTest {
     wait.until(b -> text("page-info").equals("1–1 of 1"));
     List<WebElement> cells = browser.findElements(By.cssSelector("#nodes-table tbody td"));
     assertThat(cells).extracting(WebElement::getText).contains(Reports.nodeId(9), XSS);
+    // The node's full report opens as text too.
+    browser.findElement(By.cssSelector("#nodes-table tbody button.link")).click();
+    wait.until(b -> text("node-detail-body").contains("rolled-back"));
+    assertThat(text("node-detail-body")).contains("\"message\": \"" + XSS + "\"");
     assertThat(browser.findElements(By.tagName("img"))).isEmpty();
     assertThatThrownBy(() -> browser.switchTo().alert())
         .isInstanceOf(NoAlertPresentException.class);
