@@ -1,11 +1,15 @@
 package dev.sluice.web.channels;
 
+import dev.sluice.core.channel.Channel;
 import dev.sluice.core.git.GitException;
+import dev.sluice.core.policy.LotteryPolicy;
+import dev.sluice.core.policy.Policy;
+import dev.sluice.core.policy.PolicyReader;
+import dev.sluice.core.policy.PolicyValidationException;
 import dev.sluice.core.promotion.BranchState;
 import dev.sluice.core.promotion.ChannelState;
 import dev.sluice.core.promotion.ChannelStatusReader;
 import dev.sluice.core.promotion.Durations;
-import dev.sluice.core.promotion.Gate;
 import dev.sluice.core.promotion.GateResult;
 import dev.sluice.core.promotion.HealthReport;
 import dev.sluice.core.promotion.HealthThresholds;
@@ -14,14 +18,20 @@ import dev.sluice.core.promotion.PromotionGates;
 import dev.sluice.core.promotion.PromotionInputs;
 import dev.sluice.core.promotion.Release;
 import dev.sluice.web.fleet.PromotionHealth;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,10 +49,14 @@ public final class ChannelsService {
   /** The policy's default soak. */
   public static final Duration DEFAULT_SOAK = Duration.ofDays(7);
 
-  static final String NOTE =
-      "the dashboard does not read the rollout policy: it assumes a soak of %s and the default"
-          + " health thresholds, and does not see a paused stable channel; channel-admin promote"
-          + " checks all of them";
+  static final String NO_POLICY =
+      "the remote has no rollout policy: built-in defaults (soak %s, default health thresholds)";
+  static final String FROM_POLICY =
+      "soak %s, pause and health thresholds from the rollout policy at %s";
+  static final String INVALID_POLICY =
+      "the remote's rollout policy is invalid (%s): showing built-in defaults; channel-admin"
+          + " refuses to promote until it is fixed";
+  static final String SOAK_OVERRIDE = "; soak %s set with --soak";
 
   private static final Logger LOG = LoggerFactory.getLogger(ChannelsService.class);
 
@@ -50,16 +64,18 @@ public final class ChannelsService {
   private final Path cacheDir;
   private final ChannelStatusReader reader;
   private final Clock clock;
-  private final Duration soak;
+  private final Duration soakOverride;
   private final Function<String, PromotionHealth> health;
   private final LongSupplier nanoTime;
   private final long cacheForNanos;
 
   private ChannelsView cached;
   private long cachedAtNanos;
+  private volatile double preprodTarget = LotteryPolicy.defaults().probability();
 
   /**
    * @param cacheDir where core keeps its mirror of the remote (safe to delete)
+   * @param soakOverride the soak to judge by instead of the rollout policy's, or null
    * @param health the dashboard's health numbers for a commit
    * @param nanoTime a monotonic ticker for the answer cache ({@code System::nanoTime}); separate
    *     from {@code clock}, which may be a fixed {@code --now}
@@ -69,7 +85,7 @@ public final class ChannelsService {
       Path cacheDir,
       ChannelStatusReader reader,
       Clock clock,
-      Duration soak,
+      Duration soakOverride,
       Function<String, PromotionHealth> health,
       LongSupplier nanoTime,
       Duration cacheFor) {
@@ -77,7 +93,7 @@ public final class ChannelsService {
     this.cacheDir = Objects.requireNonNull(cacheDir, "cacheDir");
     this.reader = Objects.requireNonNull(reader, "reader");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.soak = Objects.requireNonNull(soak, "soak");
+    this.soakOverride = soakOverride;
     this.health = Objects.requireNonNull(health, "health");
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     this.cacheForNanos = cacheFor.toNanos();
@@ -93,6 +109,14 @@ public final class ChannelsService {
     return cached;
   }
 
+  /**
+   * The preprod share the rollout policy asks for, as of the last read of the remote (the built-in
+   * 0.07 before the first read, or without a policy). Never reads the remote itself.
+   */
+  public double preprodTarget() {
+    return preprodTarget;
+  }
+
   private ChannelsView read() {
     Instant now = clock.instant();
     ChannelState state;
@@ -102,7 +126,37 @@ public final class ChannelsService {
       LOG.warn("channel status: {}", e.getMessage());
       return ChannelsView.unreachable(remote, now, e.getMessage());
     }
-    PromotionInputs inputs = PromotionInputs.of(state, soak, now, false);
+    Policy policy = Policy.defaults();
+    String note;
+    try (Repository mirror = new FileRepositoryBuilder().setGitDir(cacheDir.toFile()).build()) {
+      Optional<Policy> remotePolicy =
+          PolicyReader.readRef(mirror, Constants.R_HEADS + Policy.BRANCH);
+      if (remotePolicy.isPresent()) {
+        policy = remotePolicy.get();
+        ObjectId tip = mirror.resolve(Constants.R_HEADS + Policy.BRANCH);
+        note =
+            String.format(
+                FROM_POLICY, Durations.human(policy.promotion().soak()), tip.abbreviate(8).name());
+      } else {
+        note = String.format(NO_POLICY, Durations.human(policy.promotion().soak()));
+      }
+    } catch (PolicyValidationException e) {
+      LOG.warn("channel status: {}", e.getMessage());
+      note = String.format(INVALID_POLICY, String.join("; ", e.errors()));
+    } catch (IOException e) {
+      LOG.warn("channel status: cannot read the rollout policy: {}", e.getMessage());
+      note = String.format(NO_POLICY, Durations.human(policy.promotion().soak()));
+    }
+    preprodTarget = policy.lottery().probability();
+    Duration soak = soakOverride != null ? soakOverride : policy.promotion().soak();
+    if (soakOverride != null) {
+      note += String.format(SOAK_OVERRIDE, Durations.human(soakOverride));
+    }
+    boolean stablePaused = policy.channel(Channel.STABLE).paused();
+    HealthThresholds thresholds =
+        new HealthThresholds(
+            policy.promotion().minHealthyPreprodNodes(), policy.promotion().maxFailureRatio());
+    PromotionInputs inputs = PromotionInputs.of(state, soak, now, stablePaused);
     Release candidate = state.candidate();
     PromotionHealth candidateHealth = null;
     if (candidate != null) {
@@ -113,7 +167,7 @@ public final class ChannelsService {
                   candidate.commit(),
                   candidateHealth.healthyNodes(),
                   candidateHealth.failedNodes()),
-              HealthThresholds.DEFAULT);
+              thresholds);
     }
     PromotionDecision decision = PromotionGates.decide(inputs);
     boolean promoted = state.alreadyPromoted();
@@ -140,15 +194,9 @@ public final class ChannelsService {
             ChannelsView.Promotion.iso(decision.soakRequired()),
             ChannelsView.Promotion.iso(decision.soakRemaining()),
             decision.soakEndsAt(),
-            decision.gates().stream().filter(g -> g.gate() != Gate.STABLE_NOT_PAUSED).toList(),
+            decision.gates(),
             candidateHealth);
-    return new ChannelsView(
-        remote,
-        now,
-        null,
-        List.of(stable, preprod),
-        promotion,
-        String.format(NOTE, Durations.human(soak)));
+    return new ChannelsView(remote, now, null, List.of(stable, preprod), promotion, note);
   }
 
   private static ChannelsView.Card card(

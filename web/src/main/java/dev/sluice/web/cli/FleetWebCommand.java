@@ -20,6 +20,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -106,10 +108,11 @@ final class FleetWebCommand implements Callable<Integer> {
 
   @Option(
       names = "--preprod-target",
-      defaultValue = "0.07",
       paramLabel = "P",
-      description = "Share of the fleet that should ride preprod (default: ${DEFAULT-VALUE}).")
-  double preprodTarget;
+      description =
+          "Share of the fleet that should ride preprod (default: the rollout policy's"
+              + " lottery.probability on --remote, else 0.07).")
+  Double preprodTarget;
 
   @Option(
       names = "--stale-after",
@@ -120,11 +123,10 @@ final class FleetWebCommand implements Callable<Integer> {
 
   @Option(
       names = "--soak",
-      defaultValue = "P7D",
       paramLabel = "DURATION",
       description =
-          "Soak a preprod release needs before promotion, for the channel cards (ISO-8601,"
-              + " default: ${DEFAULT-VALUE}).")
+          "Soak a preprod release needs before promotion, for the channel cards (ISO-8601;"
+              + " default: the rollout policy's promotion.soak, P7D without one).")
   Duration soak;
 
   @Option(
@@ -192,6 +194,13 @@ final class FleetWebCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), token[0] + " must not be empty");
       }
     }
+    if (preprodTarget != null && !(preprodTarget >= 0.0 && preprodTarget <= 1.0)) {
+      throw new ParameterException(
+          spec.commandLine(), "--preprod-target " + preprodTarget + " is not in [0,1]");
+    }
+    if (soak != null && (soak.isNegative() || soak.isZero())) {
+      throw new ParameterException(spec.commandLine(), "--soak must be positive");
+    }
     Clock clock = now == null ? Clock.systemUTC() : Clock.fixed(now, ZoneOffset.UTC);
     FleetDatabase database;
     try {
@@ -201,8 +210,16 @@ final class FleetWebCommand implements Callable<Integer> {
     }
     try (database;
         ReportWriter writer = new ReportWriter(new FleetStore(database), clock)) {
-      FleetService fleet =
-          new FleetService(new FleetStore(database), clock, preprodTarget, staleAfter);
+      AtomicReference<ChannelsService> channels = new AtomicReference<>();
+      DoubleSupplier target =
+          preprodTarget != null
+              ? () -> preprodTarget
+              : () -> {
+                ChannelsService known = channels.get();
+                return known == null ? FleetService.DEFAULT_TARGET : known.preprodTarget();
+              };
+      FleetService fleet = new FleetService(new FleetStore(database), clock, target, staleAfter);
+      Optional.ofNullable(remote).map(url -> channels(url, clock, fleet)).ifPresent(channels::set);
       Javalin app =
           FleetServer.create(
               new FleetServer.Deps(
@@ -212,7 +229,7 @@ final class FleetWebCommand implements Callable<Integer> {
                   clock,
                   Optional.ofNullable(ingestToken),
                   Optional.ofNullable(adminToken),
-                  Optional.ofNullable(remote).map(url -> channels(url, clock, fleet))));
+                  Optional.ofNullable(channels.get())));
       try {
         app.start(bind, port);
       } catch (RuntimeException e) {

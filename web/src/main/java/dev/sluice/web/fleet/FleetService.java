@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.DoubleSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -29,7 +30,7 @@ public final class FleetService {
 
   private final FleetStore store;
   private final Clock clock;
-  private final double preprodTarget;
+  private final DoubleSupplier preprodTarget;
   private final Duration staleAfter;
 
   /**
@@ -37,16 +38,29 @@ public final class FleetService {
    * @param staleAfter how long a node may stay silent before it is listed as not seen
    */
   public FleetService(FleetStore store, Clock clock, double preprodTarget, Duration staleAfter) {
-    if (!(preprodTarget >= 0.0 && preprodTarget <= 1.0)) {
-      throw new IllegalArgumentException("preprod target must be in [0,1]");
-    }
+    this(store, clock, checkedTarget(preprodTarget), staleAfter);
+  }
+
+  /**
+   * @param preprodTarget asked on every summary, e.g. the rollout policy's probability as last
+   *     read; must answer at once, without I/O
+   */
+  public FleetService(
+      FleetStore store, Clock clock, DoubleSupplier preprodTarget, Duration staleAfter) {
     if (staleAfter.isNegative() || staleAfter.isZero()) {
       throw new IllegalArgumentException("stale-after must be positive");
     }
     this.store = Objects.requireNonNull(store);
     this.clock = Objects.requireNonNull(clock);
-    this.preprodTarget = preprodTarget;
+    this.preprodTarget = Objects.requireNonNull(preprodTarget);
     this.staleAfter = staleAfter;
+  }
+
+  private static DoubleSupplier checkedTarget(double target) {
+    if (!(target >= 0.0 && target <= 1.0)) {
+      throw new IllegalArgumentException("preprod target must be in [0,1]");
+    }
+    return () -> target;
   }
 
   public FleetService(FleetStore store, Clock clock) {
@@ -70,13 +84,10 @@ public final class FleetService {
       }
     }
     Double share = active == 0 ? null : (double) preprodActive / active;
+    double target = preprodTarget.getAsDouble();
     FleetSummary.PreprodShare preprodShare =
         new FleetSummary.PreprodShare(
-            preprod,
-            preprodActive,
-            share,
-            preprodTarget,
-            share == null ? null : share - preprodTarget);
+            preprod, preprodActive, share, target, share == null ? null : share - target);
     int failures =
         a.actions().getOrDefault("failed", 0) + a.actions().getOrDefault("rolled-back", 0);
     return new FleetSummary(

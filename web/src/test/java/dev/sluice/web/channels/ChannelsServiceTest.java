@@ -62,6 +62,56 @@ class ChannelsServiceTest {
         Duration.ofSeconds(30));
   }
 
+  private ChannelsService policyService(Instant now, Function<String, PromotionHealth> health) {
+    return new ChannelsService(
+        remote.uri(),
+        dir.resolve("cache"),
+        ChannelStatusReader.withDefaultChannels(),
+        Clock.fixed(now, ZoneOffset.UTC),
+        null,
+        health,
+        ticker::get,
+        Duration.ofSeconds(30));
+  }
+
+  @Test
+  void soakPauseThresholdsAndPreprodTargetComeFromTheRolloutPolicy() {
+    remote.commit(
+        "rollout-policy",
+        "policy",
+        Map.of(
+            "channels.json",
+            """
+            {"schema": 1,
+             "channels": {"stable": {"branch": "master", "tagPattern": "v*", "track": "branch",
+                                     "paused": true, "pauseReason": "freeze"}},
+             "lottery": {"probability": 0.12},
+             "promotion": {"soak": "P2D", "minHealthyPreprodNodes": 10}}
+            """));
+    ChannelsService service = policyService(RELEASED.plus(Duration.ofDays(3)), healthy(5));
+    assertThat(service.preprodTarget()).isEqualTo(0.07); // nothing read yet
+
+    ChannelsView view = service.status();
+
+    assertThat(service.preprodTarget()).isEqualTo(0.12);
+    assertThat(view.promotion().soakRequired()).isEqualTo("PT48H");
+    assertThat(view.promotion().allowed()).isFalse();
+    assertThat(view.channels().get(1).reasons())
+        .anySatisfy(r -> assertThat(r).contains("paused"))
+        .anySatisfy(r -> assertThat(r).contains("5").contains("10"))
+        .noneSatisfy(r -> assertThat(r).contains("soak"));
+    assertThat(view.note()).contains("from the rollout policy");
+  }
+
+  @Test
+  void invalidPolicyIsNamedAndDefaultsShown() {
+    remote.commit(
+        "rollout-policy", "broken", Map.of("channels.json", "{\"schema\": 1, \"maxAttempts\": 0}"));
+    ChannelsView view = policyService(RELEASED.plus(Duration.ofDays(3)), healthy(5)).status();
+    assertThat(view.note()).contains("invalid").contains("maxAttempts");
+    assertThat(view.promotion().soakRequired()).isEqualTo("PT168H");
+  }
+
   private static Function<String, PromotionHealth> healthy(int nodes) {
     return commit -> PromotionHealth.of(commit, nodes, 0);
   }
