@@ -97,19 +97,33 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--track",
       paramLabel = "branch|tag",
-      description = "Follow the channel's branch tip or its newest release tag (default: branch).")
+      description =
+          "Follow the channel's branch tip or its newest release tag (default: the rollout"
+              + " policy's, branch).")
   String track;
 
-  @Option(names = "--stable-branch", paramLabel = "NAME", description = "Default: master.")
+  @Option(
+      names = "--stable-branch",
+      paramLabel = "NAME",
+      description = "Default: the rollout policy's, master.")
   String stableBranch;
 
-  @Option(names = "--preprod-branch", paramLabel = "NAME", description = "Default: preprod.")
+  @Option(
+      names = "--preprod-branch",
+      paramLabel = "NAME",
+      description = "Default: the rollout policy's, preprod.")
   String preprodBranch;
 
-  @Option(names = "--stable-tags", paramLabel = "PATTERN", description = "Default: v*.")
+  @Option(
+      names = "--stable-tags",
+      paramLabel = "PATTERN",
+      description = "Default: the rollout policy's, v*.")
   String stableTags;
 
-  @Option(names = "--preprod-tags", paramLabel = "PATTERN", description = "Default: v*_pre.")
+  @Option(
+      names = "--preprod-tags",
+      paramLabel = "PATTERN",
+      description = "Default: the rollout policy's, v*_pre.")
   String preprodTags;
 
   @Option(
@@ -165,7 +179,9 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--max-attempts",
       paramLabel = "N",
-      description = "Skip a commit that failed this often until a newer one appears (default: 3).")
+      description =
+          "Skip a commit that failed this often until a newer one appears (default: the"
+              + " rollout policy's, 3).")
   Integer maxAttempts;
 
   @Option(
