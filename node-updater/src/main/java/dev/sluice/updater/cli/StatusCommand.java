@@ -70,9 +70,20 @@ public final class StatusCommand implements Callable<Integer> {
     out.println("last runs, newest first:");
     for (NodeReport run : status.runs()) {
       out.printf(
-          "  %s  %-7s  %-11s  %s%n", run.finishedAt(), run.channel(), run.action(), run.message());
+          "  %s  %-7s  %-11s  %s -> %s%s%n      %s%n",
+          run.finishedAt(),
+          run.channel(),
+          run.action(),
+          shortCommit(run.previousCommit()),
+          shortCommit(run.currentCommit()),
+          run.reason() == null ? "" : "  [" + run.reason().code() + "]",
+          run.message());
     }
     return 0;
+  }
+
+  private static String shortCommit(String commit) {
+    return commit == null ? "(none)" : commit.substring(0, Math.min(10, commit.length()));
   }
 
   private static String orNone(String value) {
