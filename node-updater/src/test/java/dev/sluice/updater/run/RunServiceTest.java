@@ -317,6 +317,20 @@ class RunServiceTest {
   }
 
   @Test
+  void trackedFileDeletedOnTheNodeIsRestoredByTheNextUpdate() throws Exception {
+    node.nextTicket(0.5);
+    node.run();
+    Files.delete(node.workdir.resolve("lib/util.txt")); // unchanged by the next commit
+    ObjectId next = remote.commit("master", "next", Map.of("app.txt", "next\n"));
+
+    RunResult result = node.run();
+
+    assertThat(result.report().action()).isEqualTo(Action.UPDATED);
+    assertThat(result.report().currentCommit()).isEqualTo(next.name());
+    WorkTrees.assertMatches(node.workdir, remote.repository(), next);
+  }
+
+  @Test
   void unchangedRunLeavesLocalChangesAlone() throws Exception {
     node.nextTicket(0.5);
     node.run();
