@@ -206,4 +206,19 @@ public record Policy(
         maintenanceWindows,
         maxAttempts);
   }
+
+  /** This policy with another retry limit (a node's local override). */
+  public Policy withMaxAttempts(int attempts) {
+    return new Policy(
+        schema,
+        channels,
+        lottery,
+        promotion,
+        frozen,
+        deadends,
+        barriers,
+        rollouts,
+        maintenanceWindows,
+        attempts);
+  }
 }

@@ -286,20 +286,7 @@ public final class RunService {
   /** The policy with this node's overrides of maxAttempts applied. */
   private static Policy effectivePolicy(Policy policy, RunRequest request) {
     Integer maxAttempts = request.apply().maxAttempts();
-    if (maxAttempts == null || maxAttempts == policy.maxAttempts()) {
-      return policy;
-    }
-    return new Policy(
-        policy.schema(),
-        policy.channels(),
-        policy.lottery(),
-        policy.promotion(),
-        policy.frozen(),
-        policy.deadends(),
-        policy.barriers(),
-        policy.rollouts(),
-        policy.maintenanceWindows(),
-        maxAttempts);
+    return maxAttempts == null ? policy : policy.withMaxAttempts(maxAttempts);
   }
 
   /** Barriers need ancestry: fetch the target and the barriers with their history. */
