@@ -31,10 +31,6 @@ public record ChannelSpec(String branch, TagPattern tagPattern, Track track) {
     return new ChannelSpec(branch, tagPattern, newTrack);
   }
 
-  public ChannelSpec withBranch(String newBranch) {
-    return new ChannelSpec(newBranch, tagPattern, track);
-  }
-
   /** The full ref name of the branch, e.g. {@code refs/heads/master}. */
   public String branchRef() {
     return "refs/heads/" + branch;

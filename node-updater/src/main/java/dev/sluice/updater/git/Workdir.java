@@ -182,16 +182,6 @@ public final class Workdir implements AutoCloseable {
     }
   }
 
-  /** True when the commit's objects are present locally. */
-  public boolean hasCommit(ObjectId commit) {
-    try (RevWalk walk = new RevWalk(repo)) {
-      walk.parseCommit(commit);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
   /**
    * Fetches one remote ref (shallow) and returns the commit it names now; the remote may have moved
    * since it was listed, in which case the newer commit is returned.
@@ -451,16 +441,6 @@ public final class Workdir implements AutoCloseable {
       }
     }
     return removed;
-  }
-
-  /** Every saved set of local changes, oldest first. */
-  public List<Ref> savedChanges() {
-    try {
-      return repo.getRefDatabase().getRefsByPrefix(SAVED_PREFIX);
-    } catch (IOException e) {
-      throw new GitException(
-          GitException.Kind.CORRUPT, "workdir " + dir + ": cannot list saved changes", e);
-    }
   }
 
   /**

@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -73,21 +72,6 @@ public final class KeyValueStore {
       statement.executeUpdate();
     } catch (SQLException e) {
       throw new StateException("cannot delete '" + key + "' from the state file: " + e, e);
-    }
-  }
-
-  /** Every key with its value, sorted by key. */
-  public Map<String, String> all() {
-    Map<String, String> values = new LinkedHashMap<>();
-    try (PreparedStatement statement =
-            connection.prepareStatement("SELECT key, value FROM kv ORDER BY key");
-        ResultSet result = statement.executeQuery()) {
-      while (result.next()) {
-        values.put(result.getString(1), result.getString(2));
-      }
-      return values;
-    } catch (SQLException e) {
-      throw new StateException("cannot read the state file: " + e, e);
     }
   }
 }
