@@ -34,6 +34,16 @@ public enum Channel {
         "unknown channel '" + text + "': expected 'stable' or 'preprod'");
   }
 
+  /** The channel with this id, or empty (a stored value from another version). */
+  public static java.util.Optional<Channel> find(String id) {
+    for (Channel channel : values()) {
+      if (channel.id.equals(id)) {
+        return java.util.Optional.of(channel);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   @Override
   public String toString() {
     return id;

@@ -21,4 +21,12 @@ public interface GitFacts {
    * same commit. False when either commit is unknown.
    */
   boolean isAncestor(ObjectId ancestor, ObjectId descendant);
+
+  /**
+   * True when the two commits share history as far as it is known. False only when both histories
+   * are known to their roots and have no commit in common; a caller that cannot tell answers true.
+   */
+  default boolean related(ObjectId a, ObjectId b) {
+    return true;
+  }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.core.rollout;
 
+import dev.sluice.core.channel.Channel;
 import dev.sluice.core.lottery.LotteryRules;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,13 +16,25 @@ import org.eclipse.jgit.lib.ObjectId;
  * @param ticket the node's lottery ticket in [0,1), also its place in phased rollouts
  * @param currentCommit the commit checked out now, or null when nothing is installed yet
  * @param failedAttempts how often each commit has failed to install on this node
+ * @param lastChannel the channel the node rode on its previous run, or null when unknown
  */
 public record NodeFacts(
     String nodeId,
     Set<String> groups,
     double ticket,
     ObjectId currentCommit,
-    Map<ObjectId, Integer> failedAttempts) {
+    Map<ObjectId, Integer> failedAttempts,
+    Channel lastChannel) {
+
+  /** Facts without the previous run's channel ({@code explain}, tests). */
+  public NodeFacts(
+      String nodeId,
+      Set<String> groups,
+      double ticket,
+      ObjectId currentCommit,
+      Map<ObjectId, Integer> failedAttempts) {
+    this(nodeId, groups, ticket, currentCommit, failedAttempts, null);
+  }
 
   public NodeFacts {
     Objects.requireNonNull(nodeId, "nodeId");

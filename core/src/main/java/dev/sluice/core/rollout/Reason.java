@@ -29,6 +29,21 @@ public record Reason(String code, String text, Instant retryAt) {
   /** Hold: the commit failed {@code maxAttempts} times on this node. */
   public static final String MAX_ATTEMPTS = "max-attempts";
 
+  /**
+   * Hold: the channel's target is not a descendant of the commit the node runs, and they share
+   * history (a force-push to an older commit, a rewritten branch).
+   */
+  public static final String DOWNGRADE = "downgrade";
+
+  /** Hold: the channel's target shares no history with the commit the node runs. */
+  public static final String UNRELATED_HISTORY = "unrelated-history";
+
+  /**
+   * Hold: the node left preprod and runs a commit stable has not reached yet; it stays until stable
+   * reaches it or moves past it.
+   */
+  public static final String LEAVING_PREPROD = "leaving-preprod";
+
   /** Move note: the node goes to a barrier first. */
   public static final String BARRIER = "barrier";
 

@@ -45,6 +45,19 @@ public final class RepositoryGitFacts implements GitFacts {
   }
 
   @Override
+  public boolean related(ObjectId a, ObjectId b) {
+    return related(repository, a, b);
+  }
+
+  /**
+   * False only when both commits' histories are complete in {@code repo} (no shallow boundary) and
+   * have no merge base; true when they share a commit or when it cannot be told.
+   */
+  public static boolean related(Repository repo, ObjectId a, ObjectId b) {
+    return CommonHistory.related(repo, a, b);
+  }
+
+  @Override
   public boolean isAncestor(ObjectId ancestor, ObjectId descendant) {
     try (RevWalk walk = new RevWalk(repository)) {
       return walk.isMergedInto(walk.parseCommit(ancestor), walk.parseCommit(descendant));

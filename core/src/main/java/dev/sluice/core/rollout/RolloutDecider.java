@@ -1,5 +1,6 @@
 package dev.sluice.core.rollout;
 
+import dev.sluice.core.channel.Channel;
 import dev.sluice.core.policy.Barrier;
 import dev.sluice.core.policy.ChannelPolicy;
 import dev.sluice.core.policy.Deadend;
@@ -17,7 +18,7 @@ import org.eclipse.jgit.lib.ObjectId;
  * The node decision: given the policy, what the node's channel points at, what the node knows about
  * itself, git history and the time, where should the node be after this run? One pure function (no
  * I/O beyond the {@link GitFacts} the caller passes in, no clock of its own), shared by
- * node-updater, {@code channel-admin explain} and the dashboard.
+ * node-updater and {@code channel-admin explain} (so explain can never drift from the node).
  *
  * <h2>Precedence</h2>
  *
@@ -44,6 +45,11 @@ import org.eclipse.jgit.lib.ObjectId;
  *   <li><b>Dead-end escape</b>: the node sits on a dead-end: MOVE now ({@code deadend-escape}),
  *       even while the channel is paused, the rollout has not reached the node or no window is
  *       open.
+ *   <li><b>No way back</b>: the destination is not a descendant of the node's commit: HOLD {@code
+ *       leaving-preprod} (the node rode preprod last time and now rides stable: it stays until
+ *       stable reaches its commit), {@code unrelated-history} (no shared history) or {@code
+ *       downgrade} (a force-push to an older or rewritten commit). A node moves backwards only off
+ *       a dead-end (the rule above), which is what {@code channel-admin rollback} produces.
  *   <li><b>Paused</b>: the channel is paused: HOLD {@code paused}.
  *   <li><b>Phased rollout</b>: a rollout entry resolves to the destination and its fraction {@code
  *       startFraction + (1 - startFraction) * elapsed / duration} has not reached the node's ticket
@@ -175,6 +181,11 @@ public final class RolloutDecider {
       return RolloutDecision.move(destRef, dest, new Reason(Reason.DEADEND_ESCAPE, text, null));
     }
 
+    if (!git.isAncestor(current, dest)) {
+      return RolloutDecision.hold(
+          destRef, dest, noWayBack(head, node, git, current, dest, destLabel));
+    }
+
     ChannelPolicy channel = policy.channel(head.channel());
     if (channel.paused()) {
       return RolloutDecision.hold(
@@ -228,6 +239,47 @@ public final class RolloutDecider {
     }
 
     return RolloutDecision.move(destRef, dest, barrierNote);
+  }
+
+  private static Reason noWayBack(
+      ChannelHead head,
+      NodeFacts node,
+      GitFacts git,
+      ObjectId current,
+      ObjectId dest,
+      String label) {
+    String runs = "this node runs " + current.abbreviate(7).name();
+    if (node.lastChannel() == Channel.PREPROD && head.channel() == Channel.STABLE) {
+      return new Reason(
+          Reason.LEAVING_PREPROD,
+          runs
+              + ", which it took on preprod; stable's "
+              + label
+              + " does not contain it yet, so the node stays until stable reaches it or moves past"
+              + " it (no downgrade)",
+          null);
+    }
+    if (!git.related(current, dest)) {
+      return new Reason(
+          Reason.UNRELATED_HISTORY,
+          runs
+              + "; channel "
+              + head.channel()
+              + " now points at "
+              + label
+              + ", which shares no history with it (was the branch replaced?); holding",
+          null);
+    }
+    return new Reason(
+        Reason.DOWNGRADE,
+        runs
+            + "; channel "
+            + head.channel()
+            + " now points at "
+            + label
+            + ", which does not contain it (a force-push to an older or rewritten commit?);"
+            + " holding: only a dead-end or a rollback moves a node backwards",
+        null);
   }
 
   private record Passage(Barrier barrier, ObjectId commit) {}

@@ -65,4 +65,23 @@ final class FakeHistory implements GitFacts {
     }
     return false;
   }
+
+  @Override
+  public boolean related(ObjectId a, ObjectId b) {
+    Set<ObjectId> left = ancestors(a);
+    left.retainAll(ancestors(b));
+    return !left.isEmpty();
+  }
+
+  private Set<ObjectId> ancestors(ObjectId tip) {
+    Set<ObjectId> seen = new HashSet<>();
+    Deque<ObjectId> todo = new ArrayDeque<>(List.of(tip));
+    while (!todo.isEmpty()) {
+      ObjectId next = todo.pop();
+      if (seen.add(next)) {
+        todo.addAll(parents.getOrDefault(next, List.of()));
+      }
+    }
+    return seen;
+  }
 }

@@ -262,8 +262,52 @@ class RolloutDeciderTest {
     assertMove(decide(barrier52, v4), v52, null);
     String barrier50 = BARRIER_50;
     assertMove(decide(barrier50, v51), v52, null);
-    // A node on a hotfix off v4 is not an ancestor of the barrier's line: no barrier applies.
-    assertMove(decide(barrier50, side), v52, null);
+    // A node on a hotfix off v4 is not an ancestor of the barrier's line: no barrier applies,
+    // and v5.2.0 does not contain the hotfix, so the node does not move backwards either.
+    assertHold(decide(barrier50, side), "downgrade");
+  }
+
+  // --- no way back -----------------------------------------------------------------------------
+
+  @Test
+  void targetOlderThanTheNodeIsADowngradeAndHolds() {
+    RolloutDecision decision = decide("", v53);
+
+    assertHold(decision, "downgrade");
+    assertThat(decision.reason().text()).contains("only a dead-end or a rollback");
+  }
+
+  @Test
+  void targetOnAnotherLineIsADowngradeAndHolds() {
+    assertHold(decide("", side), "downgrade");
+  }
+
+  @Test
+  void targetWithNoSharedHistoryIsUnrelatedAndHolds() {
+    ObjectId stranger = git.commit("stranger");
+
+    assertHold(decide("", stranger), "unrelated-history");
+  }
+
+  @Test
+  void nodeThatLeftPreprodStaysUntilStableReachesIt() {
+    NodeFacts leaving = new NodeFacts("node-1", Set.of(), 0.5, v53, Map.of(), Channel.PREPROD);
+
+    RolloutDecision held =
+        RolloutDecider.decide(policy(""), stableAt(v52, "v5.2.0"), leaving, git, NOW);
+    assertHold(held, "leaving-preprod");
+
+    ObjectId v54 = git.commit("v5.4.0", v53);
+    RolloutDecision reached =
+        RolloutDecider.decide(policy(""), stableAt(v54, "v5.4.0"), leaving, git, NOW);
+    assertMove(reached, v54, null);
+  }
+
+  @Test
+  void nodeOnADeadEndMovesBackToTheTargetEvenWhenItIsOlder() {
+    String deadend53 = "\"deadends\": [{\"ref\": \"v5.3.0\", \"reason\": \"rolled back\"}]";
+
+    assertMove(decide(deadend53, v53), v52, "deadend-escape");
   }
 
   @Test

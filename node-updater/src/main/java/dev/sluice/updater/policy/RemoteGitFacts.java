@@ -3,6 +3,7 @@ package dev.sluice.updater.policy;
 import dev.sluice.core.git.RemoteRef;
 import dev.sluice.core.git.RemoteRefs;
 import dev.sluice.core.rollout.GitFacts;
+import dev.sluice.core.rollout.RepositoryGitFacts;
 import java.io.IOException;
 import java.util.Optional;
 import org.eclipse.jgit.lib.ObjectId;
@@ -46,6 +47,11 @@ public final class RemoteGitFacts implements GitFacts {
       return Optional.of(ObjectId.fromString(ref));
     }
     return Optional.empty();
+  }
+
+  @Override
+  public boolean related(ObjectId a, ObjectId b) {
+    return RepositoryGitFacts.related(repo, a, b);
   }
 
   @Override
