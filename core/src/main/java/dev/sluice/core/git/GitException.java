@@ -20,6 +20,16 @@ public class GitException extends RuntimeException {
     REJECTED,
     /** The local repository is damaged. */
     CORRUPT,
+    /**
+     * The remote answered but the exchange failed: a protocol error, a broken pack, missing
+     * objects. Not a network problem, so never reported as offline.
+     */
+    PROTOCOL,
+    /**
+     * The node's configuration cannot work: a work tree that is not a repository, a branch that
+     * names a tree instead of a commit, a host key that is not trusted.
+     */
+    CONFIG,
     /** Anything else. */
     OTHER
   }

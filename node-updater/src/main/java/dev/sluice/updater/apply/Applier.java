@@ -1,11 +1,13 @@
 package dev.sluice.updater.apply;
 
 import dev.sluice.core.git.GitException;
+import dev.sluice.updater.git.DiskFull;
 import dev.sluice.updater.git.SavedChanges;
 import dev.sluice.updater.git.Workdir;
 import dev.sluice.updater.state.FailedCommitStore;
 import dev.sluice.updater.state.JournalStep;
 import dev.sluice.updater.state.JournalStore;
+import dev.sluice.updater.state.StateException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -65,6 +67,19 @@ public final class Applier {
   public ApplyOutcome apply(
       String channel, String targetRef, Optional<ObjectId> from, ObjectId to) {
     HookLogs.prune(settings.logDir());
+    Optional<String> hostile = workdir.unsafePath(to);
+    if (hostile.isPresent()) {
+      String why =
+          "commit "
+              + abbreviate(to)
+              + " is refused: its tree holds the path '"
+              + hostile.get()
+              + "', which git must never check out";
+      LOG.error(why);
+      recordFailure(to, why);
+      return new ApplyOutcome(
+          ApplyOutcome.Result.REFUSED, from.orElse(null), Optional.empty(), why, "unsafe-tree");
+    }
     JournalStore.Entry entry =
         journal.begin(
             channel, targetRef, from.map(ObjectId::name).orElse(null), to.name(), clock.instant());
@@ -75,8 +90,16 @@ public final class Applier {
         saved = workdir.saveLocalChanges(clock.instant(), "moving to " + to.name());
       }
       entry = step(entry, JournalStep.SAVED, saved.map(SavedChanges::ref).orElse(null));
+      saved.ifPresent(workdir::clearSavedUntracked);
+      if (saved.isPresent() && from.isPresent()) {
+        saved =
+            Optional.of(
+                saved
+                    .get()
+                    .withConflicts(workdir.changedBetween(from.get(), to, saved.get().paths())));
+      }
 
-      workdir.checkout(to, checkoutProgress);
+      workdir.checkout(to, checkoutProgress, saved.isPresent()); // saved files are reset too
       workdir.verify(to, clock.instant());
       entry = step(entry, JournalStep.CHECKED_OUT, null);
 
@@ -93,9 +116,28 @@ public final class Applier {
       step(entry, JournalStep.DONE, null);
       return new ApplyOutcome(ApplyOutcome.Result.APPLIED, to, saved, "applied " + to.name(), null);
     } catch (StepFailure failure) {
-      return rollBack(entry, channel, from, to, failure.code, failure.getMessage(), saved);
+      return rollBack(entry, channel, from, to, failure.code, failure.getMessage(), saved, true);
+    } catch (StateException failure) {
+      return rollBack(
+          entry,
+          channel,
+          from,
+          to,
+          "state-unwritable",
+          "the state file cannot be written: " + failure.getMessage(),
+          saved,
+          false);
     } catch (GitException failure) {
-      return rollBack(entry, channel, from, to, "checkout-failed", failure.getMessage(), saved);
+      boolean disk = DiskFull.causes(failure);
+      return rollBack(
+          entry,
+          channel,
+          from,
+          to,
+          disk ? "disk-full" : "checkout-failed",
+          disk ? "the disk is full: " + failure.getMessage() : failure.getMessage(),
+          saved,
+          !disk);
     }
   }
 
@@ -117,9 +159,14 @@ public final class Applier {
         entry.channel(),
         entry.fromCommit(),
         entry.toCommit());
-    workdir.clearStaleLocks();
+    Optional<String> savedRef = journal.savedRef(entry.id());
     String interrupted =
-        "a run was interrupted at " + entry.step() + " while moving to " + abbreviate(to);
+        "a run was interrupted at "
+            + entry.step()
+            + " while moving to "
+            + abbreviate(to)
+            + savedRef.map(ref -> "; its local changes are saved in " + ref).orElse("");
+    Optional<SavedChanges> saved = savedRef.flatMap(workdir::savedAt);
 
     if (entry.step() == JournalStep.HEALTHY) {
       try {
@@ -147,7 +194,8 @@ public final class Applier {
                 to,
                 "interrupted",
                 interrupted + "; finishing failed: " + e.getMessage(),
-                Optional.empty()));
+                saved,
+                false));
       }
     }
     if (entry.step() == JournalStep.INTENT) {
@@ -160,11 +208,15 @@ public final class Applier {
           new ApplyOutcome(
               ApplyOutcome.Result.NOTHING_TO_UNDO,
               from.orElse(null),
-              Optional.empty(),
+              saved,
               interrupted + " before anything was checked out",
               null));
     }
     if (from.isEmpty()) {
+      workdir.removeCheckoutTempFiles(to);
+      if (workdir.head().isEmpty()) { // the checkout had begun but not finished
+        workdir.removeWritten(to);
+      }
       step(entry, JournalStep.ABANDONED, "first install interrupted; installing again");
       return Optional.of(
           new ApplyOutcome(
@@ -174,8 +226,10 @@ public final class Applier {
               interrupted + " during the first install; installing again",
               null));
     }
-    boolean counted =
-        entry.step() == JournalStep.RESTORING || entry.step() == JournalStep.RESTORE_FAILED;
+    // An interrupted run is not a failed release: only a run that died while the new commit's
+    // software was running (after its hook) may have been killed by it, and counts.
+    boolean newSoftwareRan =
+        entry.step() == JournalStep.HOOK_DONE || entry.step() == JournalStep.RESTARTED;
     return Optional.of(
         restore(
             entry,
@@ -184,8 +238,8 @@ public final class Applier {
             to,
             "interrupted",
             interrupted,
-            !counted,
-            Optional.empty()));
+            newSoftwareRan,
+            saved));
   }
 
   private ApplyOutcome rollBack(
@@ -195,11 +249,15 @@ public final class Applier {
       ObjectId to,
       String code,
       String reason,
-      Optional<SavedChanges> saved) {
+      Optional<SavedChanges> saved,
+      boolean countFailure) {
     LOG.warn("update to {} failed: {}", to.name(), reason);
     if (from.isEmpty()) {
-      failures.recordFailure(to.name(), reason, clock.instant());
+      removeTempFiles(to);
       step(entry, JournalStep.ABANDONED, "first install failed: " + reason);
+      if (countFailure) {
+        recordFailure(to, reason);
+      }
       return new ApplyOutcome(
           ApplyOutcome.Result.BROKEN,
           workdir.head().orElse(null),
@@ -218,7 +276,7 @@ public final class Applier {
         to,
         code,
         "update to " + abbreviate(to) + " failed (" + reason + ")",
-        true,
+        countFailure,
         saved);
   }
 
@@ -231,13 +289,10 @@ public final class Applier {
       String why,
       boolean countFailure,
       Optional<SavedChanges> saved) {
-    if (countFailure) {
-      failures.recordFailure(to.name(), why, clock.instant());
-    }
     entry = step(entry, JournalStep.RESTORING, why);
     try {
       workdir.clearStaleLocks();
-      workdir.removeCheckoutTempFiles(to); // a full disk leaves them behind, and they keep it full
+      removeTempFiles(to); // a full disk leaves them behind, and they keep it full
       workdir.checkout(from, checkoutProgress, true);
       workdir.removeLeftovers(from, to);
       workdir.verify(from, clock.instant());
@@ -255,6 +310,9 @@ public final class Applier {
       }
       step(entry, JournalStep.RESTORED, null);
       LOG.warn("restored {} after the failed update to {}", from.name(), to.name());
+      if (countFailure) {
+        recordFailure(to, why);
+      }
       return new ApplyOutcome(
           ApplyOutcome.Result.ROLLED_BACK,
           from,
@@ -262,7 +320,11 @@ public final class Applier {
           why + "; restored " + abbreviate(from),
           code);
     } catch (StepFailure | GitException e) {
+      removeTempFiles(to);
       step(entry, JournalStep.RESTORE_FAILED, e.getMessage());
+      if (countFailure) {
+        recordFailure(to, why);
+      }
       LOG.error("restoring {} failed: {}", from.name(), e.getMessage());
       return new ApplyOutcome(
           ApplyOutcome.Result.BROKEN,
@@ -315,10 +377,42 @@ public final class Applier {
     }
   }
 
+  /**
+   * Moves the journal on. While undoing (a full disk is the usual reason to be here), a journal
+   * that cannot be written does not stop the restore: the next run finds the older step and repeats
+   * the restore, which is idempotent.
+   */
   private JournalStore.Entry step(JournalStore.Entry entry, JournalStep step, String detail) {
-    JournalStore.Entry next = journal.step(entry, step, detail, clock.instant());
+    JournalStore.Entry next;
+    try {
+      next = journal.step(entry, step, detail, clock.instant());
+    } catch (StateException e) {
+      if (!step.isUndoing()) {
+        throw e;
+      }
+      LOG.error(
+          "cannot write journal step {} ({}); going on with the restore", step, e.getMessage());
+      next = entry;
+    }
     listener.reached(step);
     return next;
+  }
+
+  /** Remembers a failed commit; a state file that cannot be written only loses the count. */
+  private void recordFailure(ObjectId commit, String why) {
+    try {
+      failures.recordFailure(commit.name(), why, clock.instant());
+    } catch (StateException e) {
+      LOG.error("cannot remember that {} failed: {}", commit.name(), e.getMessage());
+    }
+  }
+
+  private void removeTempFiles(ObjectId to) {
+    try {
+      workdir.removeCheckoutTempFiles(to);
+    } catch (GitException e) {
+      LOG.error("{}", e.getMessage());
+    }
   }
 
   private Map<String, String> environment(

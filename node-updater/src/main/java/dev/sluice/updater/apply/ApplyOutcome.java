@@ -33,6 +33,8 @@ public record ApplyOutcome(
     APPLIED,
     ROLLED_BACK,
     BROKEN,
+    /** The commit was refused before anything was touched (an unsafe tree). */
+    REFUSED,
     /** Recovery only: nothing needed undoing, the run goes on normally. */
     NOTHING_TO_UNDO
   }

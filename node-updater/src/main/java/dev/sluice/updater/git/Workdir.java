@@ -1,6 +1,7 @@
 package dev.sluice.updater.git;
 
 import dev.sluice.core.git.GitException;
+import dev.sluice.updater.state.NodeIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -30,10 +31,12 @@ import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
 import org.eclipse.jgit.dircache.DirCacheIterator;
+import org.eclipse.jgit.errors.CorruptObjectException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.IndexDiff;
+import org.eclipse.jgit.lib.ObjectChecker;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
@@ -46,7 +49,10 @@ import org.eclipse.jgit.submodule.SubmoduleWalk;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.treewalk.CanonicalTreeParser;
+import org.eclipse.jgit.treewalk.FileTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.TreeFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,37 +91,36 @@ public final class Workdir implements AutoCloseable {
    *     touched), {@code CORRUPT} when the repository cannot be read
    */
   public static Workdir open(Path dir, String remote) {
+    Path gitDir = dir.resolve(Constants.DOT_GIT);
     try {
-      Path gitDir = dir.resolve(Constants.DOT_GIT);
-      if (!Files.isDirectory(gitDir)) {
-        if (Files.exists(dir) && !isEmptyDirectory(dir)) {
+      if (!Files.isRegularFile(gitDir.resolve(Constants.HEAD))) {
+        if (!holdsOnlyGitDir(dir)) {
           throw new GitException(
-              GitException.Kind.OTHER,
+              GitException.Kind.CONFIG,
               "workdir "
                   + dir
                   + " holds files but no git repository; refusing to touch it (empty it or point"
                   + " --workdir at a new folder)");
         }
-        Files.createDirectories(dir);
-        Repository created =
-            new FileRepositoryBuilder().setWorkTree(dir.toFile()).setInitialBranch("main").build();
-        created.create(false);
-        LOG.info("workdir {}: created a new repository", dir);
-        Workdir workdir = new Workdir(dir, remote, created);
-        workdir.rememberRemote();
-        return workdir;
+        return create(dir, gitDir, remote);
       }
-      Repository repo =
-          new FileRepositoryBuilder()
-              .setWorkTree(dir.toFile())
-              .setGitDir(gitDir.toFile())
-              .setMustExist(true)
-              .build();
-      Workdir workdir = new Workdir(dir, remote, repo);
-      workdir.head(); // fail now, not halfway, when the repository is unreadable
-      workdir.rememberRemote();
-      return workdir;
-    } catch (IOException | InvalidRefNameException e) {
+      try {
+        Workdir workdir = openExisting(dir, gitDir, remote);
+        workdir.head(); // fail now, not halfway, when the repository is unreadable
+        return workdir;
+      } catch (IOException | GitException e) {
+        if (!holdsOnlyGitDir(dir)) {
+          throw e;
+        }
+        // Nothing was ever checked out: a first install killed while creating the repository.
+        LOG.warn(
+            "workdir {}: the repository of an interrupted first install is unusable ({}); making"
+                + " it again",
+            dir,
+            GitException.rootMessage(e));
+        return create(dir, gitDir, remote);
+      }
+    } catch (IOException e) {
       throw new GitException(
           GitException.Kind.CORRUPT,
           "workdir " + dir + ": cannot open git repository: " + e.getMessage(),
@@ -123,20 +128,87 @@ public final class Workdir implements AutoCloseable {
     }
   }
 
-  private static boolean isEmptyDirectory(Path dir) throws IOException {
+  private static Workdir openExisting(Path dir, Path gitDir, String remote) throws IOException {
+    Repository repo =
+        new FileRepositoryBuilder()
+            .setWorkTree(dir.toFile())
+            .setGitDir(gitDir.toFile())
+            .setMustExist(true)
+            .build();
+    return new Workdir(dir, remote, repo);
+  }
+
+  /**
+   * A new repository in {@code .git}; whatever a killed first install left in it is removed first,
+   * except the work-tree lock.
+   */
+  private static Workdir create(Path dir, Path gitDir, String remote) throws IOException {
+    Files.createDirectories(gitDir);
+    try (Stream<Path> entries = Files.list(gitDir)) {
+      for (Path entry : entries.toList()) {
+        String name = entry.getFileName().toString();
+        if (!name.equals(WorkTreeLock.FILE) && !name.equals(NodeIdentity.FILE)) {
+          deleteTree(entry);
+        }
+      }
+    }
+    Repository created;
+    try {
+      created =
+          new FileRepositoryBuilder()
+              .setWorkTree(dir.toFile())
+              .setGitDir(gitDir.toFile())
+              .setInitialBranch("main")
+              .build();
+    } catch (InvalidRefNameException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    created.create(false);
+    LOG.info("workdir {}: created a new repository", dir);
+    Workdir workdir = new Workdir(dir, remote, created);
+    StoredConfig config = created.getConfig();
+    config.setString("remote", "origin", "url", remote);
+    config.save();
+    return workdir;
+  }
+
+  private static void deleteTree(Path path) throws IOException {
+    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> walk = Files.walk(path)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    } else {
+      Files.deleteIfExists(path);
+    }
+  }
+
+  /** True when the folder is missing, empty, or holds nothing but {@code .git}. */
+  private static boolean holdsOnlyGitDir(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return true;
+    }
     if (!Files.isDirectory(dir)) {
       return false;
     }
     try (Stream<Path> entries = Files.list(dir)) {
-      return entries.findAny().isEmpty();
+      return entries.allMatch(p -> p.getFileName().toString().equals(Constants.DOT_GIT));
     }
   }
 
-  private void rememberRemote() throws IOException {
-    StoredConfig config = repo.getConfig();
-    if (!remote.equals(config.getString("remote", "origin", "url"))) {
-      config.setString("remote", "origin", "url", remote);
-      config.save();
+  /** The commit a work tree's HEAD names, read without opening anything for writing. */
+  public static Optional<ObjectId> peekHead(Path dir) {
+    try (Repository repo =
+        new FileRepositoryBuilder()
+            .setWorkTree(dir.toFile())
+            .setGitDir(dir.resolve(Constants.DOT_GIT).toFile())
+            .setMustExist(true)
+            .build()) {
+      Ref head = repo.exactRef(Constants.HEAD);
+      return Optional.ofNullable(head == null ? null : head.getObjectId()).map(ObjectId::copy);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
     }
   }
 
@@ -267,7 +339,10 @@ public final class Workdir implements AutoCloseable {
    * it), which loses nothing: the files themselves are compared by content afterwards.
    */
   public Collection<String> localChanges(Instant now) {
-    Status status = status(now);
+    return localChanges(status(now));
+  }
+
+  private static Collection<String> localChanges(Status status) {
     TreeSet<String> paths = new TreeSet<>();
     paths.addAll(status.getModified());
     paths.addAll(status.getChanged());
@@ -333,28 +408,20 @@ public final class Workdir implements AutoCloseable {
   }
 
   /**
-   * Saves modified tracked files and untracked, non-ignored files as a commit under {@code
-   * refs/sluice/saved/<time>} and resets them, so the coming checkout destroys nothing.
+   * Saves modified tracked files (content and mode) and untracked, non-ignored files as a
+   * stash-shaped commit under {@code refs/sluice/saved/<time>}. Touches nothing in the working
+   * tree: the caller records the ref, then {@link #clearSavedUntracked} and the checkout replace
+   * the files, so a run killed at any point has its work either in the tree or under a ref it
+   * recorded.
    */
   public Optional<SavedChanges> saveLocalChanges(Instant now, String why) {
-    Collection<String> paths = localChanges(now);
-    if (paths.isEmpty()) {
+    Status status = status(now);
+    Collection<String> paths = localChanges(status);
+    if (paths.isEmpty() && status.getMissing().isEmpty()) {
       return Optional.empty();
     }
     try {
-      PersonIdent who =
-          new PersonIdent(
-              "sluice node-updater", "node-updater@sluice.invalid", now, ZoneOffset.UTC);
-      RevCommit saved =
-          git.stashCreate()
-              .setIncludeUntracked(true)
-              .setPerson(who)
-              .setIndexMessage("sluice: index before " + why)
-              .setWorkingDirectoryMessage("sluice: local changes saved before " + why)
-              .call();
-      if (saved == null) {
-        return Optional.empty();
-      }
+      ObjectId saved = LocalWork.snapshot(repo, dir, status, now, why);
       String ref = uniqueSavedRef(now);
       RefUpdate update = repo.updateRef(ref);
       update.setNewObjectId(saved);
@@ -364,18 +431,50 @@ public final class Workdir implements AutoCloseable {
         throw new GitException(
             GitException.Kind.OTHER, "workdir " + dir + ": cannot create " + ref + ": " + result);
       }
-      SavedChanges changes = new SavedChanges(ref, saved, List.copyOf(paths));
+      TreeSet<String> all = new TreeSet<>(paths);
+      all.addAll(status.getMissing());
+      SavedChanges changes = new SavedChanges(ref, saved, List.copyOf(all));
       LOG.warn("workdir {}: {}", dir, changes.describe());
       return Optional.of(changes);
-    } catch (GitAPIException | JGitInternalException | IOException e) {
+    } catch (IOException | JGitInternalException e) {
       throw new GitException(
-          GitException.Kind.OTHER,
+          DiskFull.causes(e) ? GitException.Kind.OTHER : GitException.Kind.CORRUPT,
           "workdir "
               + dir
               + ": cannot save local changes ("
               + paths.size()
               + " files); nothing was changed: "
               + GitException.rootMessage(e),
+          e);
+    }
+  }
+
+  /**
+   * Removes the untracked files a saved commit holds (its third parent), where the file still has
+   * the saved content: they are safe under the saved ref, and the new commit may track the path.
+   */
+  public void clearSavedUntracked(SavedChanges saved) {
+    try (RevWalk walk = new RevWalk(repo);
+        TreeWalk tree = new TreeWalk(repo)) {
+      RevCommit commit = walk.parseCommit(saved.commit());
+      if (commit.getParentCount() < 3) {
+        return;
+      }
+      tree.addTree(walk.parseCommit(commit.getParent(2)).getTree());
+      tree.setRecursive(true);
+      while (tree.next()) {
+        Path file = dir.resolve(tree.getPathString());
+        if (Files.isSymbolicLink(file)
+            || (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                && Arrays.equals(
+                    Files.readAllBytes(file), repo.open(tree.getObjectId(0)).getBytes()))) {
+          Files.delete(file);
+        }
+      }
+    } catch (IOException e) {
+      throw new GitException(
+          GitException.Kind.OTHER,
+          "workdir " + dir + ": cannot clear saved untracked files: " + e.getMessage(),
           e);
     }
   }
@@ -481,23 +580,50 @@ public final class Workdir implements AutoCloseable {
   }
 
   /**
-   * Removes the lock files a killed git operation leaves behind ({@code index.lock}, {@code
-   * HEAD.lock}). Only called while the state lock is held, so no other run of ours is using them.
+   * Removes the lock files a killed git operation left anywhere in {@code .git} (see {@link
+   * GitLocks}). Only called while the work-tree lock is held.
+   *
+   * @return the lock files removed, relative to {@code .git}
    */
-  public void clearStaleLocks() {
-    for (String name : new String[] {"index.lock", "HEAD.lock"}) {
-      Path lock = repo.getDirectory().toPath().resolve(name);
-      try {
-        if (Files.deleteIfExists(lock)) {
-          LOG.warn("workdir {}: removed stale {} left by an interrupted run", dir, name);
+  public List<String> clearStaleLocks() {
+    return GitLocks.clearStale(repo.getDirectory().toPath());
+  }
+
+  /**
+   * After an interrupted first install of {@code to}: deletes the files it had already written
+   * (untracked, holding exactly {@code to}'s content), so the install starts from an empty tree and
+   * nothing anyone else wrote is removed.
+   */
+  public List<String> removeWritten(ObjectId to) {
+    List<String> removed = new ArrayList<>();
+    try (RevWalk walk = new RevWalk(repo);
+        TreeWalk tree = new TreeWalk(repo)) {
+      tree.addTree(walk.parseCommit(to).getTree());
+      tree.setRecursive(true);
+      while (tree.next()) {
+        Path file = dir.resolve(tree.getPathString());
+        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+            && Arrays.equals(Files.readAllBytes(file), repo.open(tree.getObjectId(0)).getBytes())) {
+          Files.delete(file);
+          removed.add(tree.getPathString());
         }
-      } catch (IOException e) {
-        throw new GitException(
-            GitException.Kind.CORRUPT,
-            "workdir " + dir + ": cannot remove stale " + lock + ": " + e.getMessage(),
-            e);
       }
+    } catch (IOException e) {
+      throw new GitException(
+          GitException.Kind.OTHER,
+          "workdir "
+              + dir
+              + ": cannot clean up after an interrupted first install: "
+              + e.getMessage(),
+          e);
     }
+    if (!removed.isEmpty()) {
+      LOG.warn(
+          "workdir {}: removed {} file(s) an interrupted first install had written",
+          dir,
+          removed.size());
+    }
+    return removed;
   }
 
   /**
@@ -541,6 +667,56 @@ public final class Workdir implements AutoCloseable {
   }
 
   /**
+   * How the tracked files stand against HEAD: missing ones, and ones that differ (edited locally or
+   * by the post-update hook). Untracked files are not looked at.
+   *
+   * @param missing tracked files that are not in the working tree
+   * @param modified tracked files whose content or mode differs, or that are staged differently
+   */
+  public record TreeCheck(List<String> missing, List<String> modified) {
+    public TreeCheck {
+      missing = List.copyOf(missing);
+      modified = List.copyOf(modified);
+    }
+  }
+
+  /** Compares the tracked files with HEAD (a damaged index is rebuilt first). */
+  public TreeCheck check(Instant now) {
+    ensureIndexReadable(now);
+    try {
+      IndexDiff diff = new IndexDiff(repo, Constants.HEAD, new FileTreeIterator(repo));
+      diff.setIgnoreSubmoduleMode(SubmoduleWalk.IgnoreSubmoduleMode.ALL);
+      diff.diff();
+      TreeSet<String> modified = new TreeSet<>();
+      modified.addAll(diff.getModified());
+      modified.addAll(diff.getChanged());
+      modified.addAll(diff.getAdded());
+      modified.addAll(diff.getRemoved());
+      modified.addAll(diff.getConflicting());
+      modified.removeAll(diff.getMissing());
+      return new TreeCheck(List.copyOf(new TreeSet<>(diff.getMissing())), List.copyOf(modified));
+    } catch (IOException | RuntimeException e) {
+      throw new GitException(
+          GitException.Kind.CORRUPT,
+          "workdir " + dir + ": cannot compare files with HEAD: " + GitException.rootMessage(e),
+          e);
+    }
+  }
+
+  /** Writes these tracked paths back from {@code commit}, as {@code git checkout C -- paths}. */
+  public void restorePaths(ObjectId commit, List<String> paths) {
+    try {
+      git.checkout().setStartPoint(commit.name()).addPaths(paths).call();
+      LOG.warn("workdir {}: restored {} missing tracked file(s)", dir, paths.size());
+    } catch (GitAPIException | JGitInternalException e) {
+      throw new GitException(
+          GitException.Kind.OTHER,
+          "workdir " + dir + ": cannot restore missing files: " + GitException.rootMessage(e),
+          e);
+    }
+  }
+
+  /**
    * Checks that HEAD is the commit and every tracked file equals the commit's tree.
    *
    * @throws GitException naming the first differing paths
@@ -576,6 +752,97 @@ public final class Workdir implements AutoCloseable {
               + wrong.size()
               + " tracked file(s) differ from the commit, e.g. "
               + wrong.first());
+    }
+  }
+
+  /**
+   * The first path of {@code commit}'s tree that git must never check out ({@code .git}, {@code
+   * ..}, a segment with a slash or a NUL), or empty when every path is safe. Checked before a
+   * checkout touches anything: JGit refuses such a path halfway through.
+   */
+  public Optional<String> unsafePath(ObjectId commit) {
+    ObjectChecker checker = new ObjectChecker();
+    try (RevWalk walk = new RevWalk(repo);
+        TreeWalk tree = new TreeWalk(repo)) {
+      tree.addTree(walk.parseCommit(commit).getTree());
+      tree.setRecursive(false);
+      while (tree.next()) {
+        CanonicalTreeParser entry = tree.getTree(0, CanonicalTreeParser.class);
+        byte[] name = new byte[entry.getNameLength()];
+        entry.getName(name, 0);
+        try {
+          checker.checkPathSegment(name, 0, name.length);
+        } catch (CorruptObjectException e) {
+          return Optional.of(tree.getPathString());
+        }
+        if (tree.isSubtree()) {
+          tree.enterSubtree();
+        }
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new GitException(
+          GitException.Kind.CORRUPT,
+          "workdir " + dir + ": cannot read the tree of " + commit.name() + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Which of {@code paths} differ between two commits (what an update changed under them). */
+  public List<String> changedBetween(ObjectId from, ObjectId to, List<String> paths) {
+    if (paths.isEmpty()) {
+      return List.of();
+    }
+    List<String> changed = new ArrayList<>();
+    try (RevWalk walk = new RevWalk(repo);
+        TreeWalk diff = new TreeWalk(repo)) {
+      diff.addTree(walk.parseCommit(from).getTree());
+      diff.addTree(walk.parseCommit(to).getTree());
+      diff.setRecursive(true);
+      diff.setFilter(
+          org.eclipse.jgit.treewalk.filter.AndTreeFilter.create(
+              org.eclipse.jgit.treewalk.filter.PathFilterGroup.createFromStrings(paths),
+              TreeFilter.ANY_DIFF));
+      while (diff.next()) {
+        changed.add(diff.getPathString());
+      }
+      return changed;
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /** The local changes kept under {@code ref}, when it exists. */
+  public Optional<SavedChanges> savedAt(String ref) {
+    try (RevWalk walk = new RevWalk(repo)) {
+      Ref found = repo.exactRef(ref);
+      if (found == null) {
+        return Optional.empty();
+      }
+      RevCommit saved = walk.parseCommit(found.getObjectId());
+      TreeSet<String> paths = new TreeSet<>();
+      if (saved.getParentCount() > 0) {
+        try (TreeWalk diff = new TreeWalk(repo)) {
+          diff.addTree(walk.parseCommit(saved.getParent(0)).getTree());
+          diff.addTree(saved.getTree());
+          diff.setRecursive(true);
+          while (diff.next()) {
+            paths.add(diff.getPathString());
+          }
+        }
+      }
+      if (saved.getParentCount() > 2) {
+        try (TreeWalk untracked = new TreeWalk(repo)) {
+          untracked.addTree(walk.parseCommit(saved.getParent(2)).getTree());
+          untracked.setRecursive(true);
+          while (untracked.next()) {
+            paths.add(untracked.getPathString());
+          }
+        }
+      }
+      return Optional.of(new SavedChanges(ref, saved.copy(), List.copyOf(paths)));
+    } catch (IOException e) {
+      return Optional.empty();
     }
   }
 

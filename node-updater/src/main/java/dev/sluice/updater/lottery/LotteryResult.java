@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param weightSource where the weight came from (default probability, group NAME)
  * @param channel the channel the node rides
  * @param reason one line saying why
+ * @param warning something the operator should know about the ticket (a ticket drawn in the future
+ *     was replaced), or null
  */
 public record LotteryResult(
     double ticket,
@@ -24,7 +26,8 @@ public record LotteryResult(
     double weight,
     String weightSource,
     Channel channel,
-    String reason) {
+    String reason,
+    String warning) {
 
   public LotteryResult {
     Objects.requireNonNull(drawnAt, "drawnAt");

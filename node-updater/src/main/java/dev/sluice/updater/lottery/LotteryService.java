@@ -5,9 +5,10 @@ import dev.sluice.core.lottery.LotteryRules;
 import dev.sluice.updater.state.KeyValueStore;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -27,6 +28,11 @@ public final class LotteryService {
   static final String TICKET = "lottery.ticket";
   static final String DRAWN_AT = "lottery.drawn_at";
 
+  /** How far in the future a ticket's draw time may lie before it is redrawn. */
+  static final Duration FUTURE_TOLERANCE = Duration.ofDays(1);
+
+  private static final Instant LAST = Instant.parse("9999-12-31T23:59:59Z");
+
   private static final Logger LOG = LoggerFactory.getLogger(LotteryService.class);
 
   private final KeyValueStore store;
@@ -44,7 +50,19 @@ public final class LotteryService {
   public LotteryResult draw(
       ChannelChoice choice, LotteryRules.Weight weight, Period period, Instant now) {
     Optional<StoredTicket> stored = readTicket();
-    boolean fresh = stored.isEmpty() || LotteryRules.expired(stored.get().drawnAt(), period, now);
+    String warning = null;
+    if (stored.isPresent() && stored.get().drawnAt().isAfter(now.plus(FUTURE_TOLERANCE))) {
+      // A boot with the clock in 2099 must not freeze the node's channel until 2099.
+      warning =
+          "the lottery ticket was drawn in the future ("
+              + stored.get().drawnAt()
+              + ", now "
+              + now
+              + "): the clock was wrong then or is wrong now; drew a new ticket";
+      LOG.warn("lottery: {}", warning);
+      stored = Optional.empty();
+    }
+    boolean fresh = stored.isEmpty() || expired(stored.get().drawnAt(), period, now);
     StoredTicket ticket;
     if (fresh) {
       ticket = new StoredTicket(random.nextDouble(), now);
@@ -58,7 +76,7 @@ public final class LotteryService {
     } else {
       ticket = stored.get();
     }
-    Instant next = LotteryRules.nextDrawAt(ticket.drawnAt(), period);
+    Instant next = nextDrawAt(ticket.drawnAt(), period);
     boolean wins = LotteryRules.wins(ticket.value(), weight.value());
 
     Channel channel;
@@ -87,7 +105,24 @@ public final class LotteryService {
         weight.value(),
         weight.source(),
         channel,
-        reason);
+        reason,
+        warning);
+  }
+
+  /**
+   * When a ticket is due again; a period that would end past the last representable instant ends
+   * there, so no stored value or policy period can make a run fail.
+   */
+  private static Instant nextDrawAt(Instant drawnAt, Period period) {
+    try {
+      return LotteryRules.nextDrawAt(drawnAt, period);
+    } catch (DateTimeException | ArithmeticException e) {
+      return LAST;
+    }
+  }
+
+  private static boolean expired(Instant drawnAt, Period period, Instant now) {
+    return !now.isBefore(nextDrawAt(drawnAt, period));
   }
 
   /** The stored ticket without drawing, for {@code status}. */
@@ -101,7 +136,7 @@ public final class LotteryService {
       double ticket = Double.parseDouble(value.get());
       LotteryRules.requireTicket(ticket);
       return Optional.of(new StoredTicket(ticket, Instant.parse(drawnAt.get())));
-    } catch (NumberFormatException | DateTimeParseException e) {
+    } catch (NumberFormatException | DateTimeException e) {
       LOG.warn(
           "lottery: stored ticket '{}' drawn at '{}' is unreadable; drawing a new one",
           value.get(),

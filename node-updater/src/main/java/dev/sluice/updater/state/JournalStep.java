@@ -28,6 +28,11 @@ public enum JournalStep {
   /** A first install died before completing; the next run installs from scratch. */
   ABANDONED;
 
+  /** True for the steps of undoing a change, which must go on even when they cannot be written. */
+  public boolean isUndoing() {
+    return this == RESTORING || this == RESTORED || this == RESTORE_FAILED || this == ABANDONED;
+  }
+
   /** True when no recovery is needed. */
   public boolean isAtRest() {
     return this == DONE || this == RESTORED || this == ABANDONED;

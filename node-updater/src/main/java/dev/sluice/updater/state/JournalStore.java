@@ -149,6 +149,23 @@ public final class JournalStore {
     }
   }
 
+  /** Where the run of an entry saved the node's local changes, when it had any. */
+  public Optional<String> savedRef(long id) {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            """
+            SELECT detail FROM journal_steps WHERE journal_id = ? AND step = 'SAVED'
+              AND detail IS NOT NULL ORDER BY id DESC LIMIT 1
+            """)) {
+      select.setLong(1, id);
+      try (ResultSet result = select.executeQuery()) {
+        return result.next() ? Optional.of(result.getString(1)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StateException("cannot read the apply journal: " + e, e);
+    }
+  }
+
   /** The steps of one entry, oldest first, as "STEP detail" lines. */
   public List<String> steps(long id) {
     List<String> steps = new ArrayList<>();

@@ -123,6 +123,17 @@ public final class RunStore {
     }
   }
 
+  /** The channel of the newest recorded run, without reading its report. */
+  public Optional<String> lastChannel() {
+    try (PreparedStatement select =
+            connection.prepareStatement("SELECT channel FROM runs ORDER BY id DESC LIMIT 1");
+        ResultSet result = select.executeQuery()) {
+      return result.next() ? Optional.ofNullable(result.getString(1)) : Optional.empty();
+    } catch (SQLException e) {
+      throw new StateException("cannot read the run history from the state file: " + e, e);
+    }
+  }
+
   public Optional<NodeReport> last() {
     List<NodeReport> runs = latest(1);
     return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));

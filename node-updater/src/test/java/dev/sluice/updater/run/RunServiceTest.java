@@ -120,7 +120,7 @@ class RunServiceTest {
   }
 
   @Test
-  void winningTicketRidesPreprodAndLosingOneGoesBackToStable() {
+  void winningTicketRidesPreprodAndLosingOneStaysUntilStableReachesIt() {
     node.nextTicket(0.01);
     RunResult preprod = node.run();
     assertThat(preprod.report().channel()).isEqualTo("preprod");
@@ -128,16 +128,25 @@ class RunServiceTest {
     assertThat(preprod.report().currentCommit()).isEqualTo(preprodTip.name());
     WorkTrees.assertMatches(node.workdir, remote.repository(), preprodTip);
 
-    // A month later the new ticket loses: the node goes back to stable, files and all.
+    // A month later the new ticket loses: the node rides stable, but never goes back to an
+    // older commit than the one it runs.
     node.nextTicket(0.9);
     node.advance(Duration.ofDays(31));
-    RunResult stable = node.run();
+    RunResult leaving = node.run();
 
-    assertThat(stable.report().channel()).isEqualTo("stable");
-    assertThat(stable.report().action()).isEqualTo(Action.UPDATED);
-    assertThat(stable.report().previousCommit()).isEqualTo(preprodTip.name());
-    assertThat(stable.report().currentCommit()).isEqualTo(masterTip.name());
-    WorkTrees.assertMatches(node.workdir, remote.repository(), masterTip);
+    assertThat(leaving.report().channel()).isEqualTo("stable");
+    assertThat(leaving.exitCode()).isZero();
+    assertThat(leaving.report().action()).isEqualTo(Action.HELD);
+    assertThat(leaving.report().reason().code()).isEqualTo("leaving-preprod");
+    assertThat(leaving.report().currentCommit()).isEqualTo(preprodTip.name());
+    assertThat(leaving.report().warnings()).anyMatch(w -> w.contains("no downgrade"));
+    WorkTrees.assertMatches(node.workdir, remote.repository(), preprodTip);
+
+    // Promotion: master reaches the soaked commit; the node is then simply on stable's target.
+    remote.setBranch("master", preprodTip);
+    RunResult promoted = node.run();
+    assertThat(promoted.report().action()).isEqualTo(Action.UNCHANGED);
+    assertThat(promoted.report().currentCommit()).isEqualTo(preprodTip.name());
   }
 
   @Test
@@ -355,7 +364,8 @@ class RunServiceTest {
     assertThat(result.report().action()).isEqualTo(Action.UNCHANGED);
     assertThat(result.report().warnings())
         .anySatisfy(w -> assertThat(w).contains("state file was damaged").contains(".corrupt-"));
-    assertThat(result.report().node()).isNotEqualTo(firstNode);
+    // The node keeps its id through the copy beside its work tree: no new dashboard row.
+    assertThat(result.report().node()).isEqualTo(firstNode);
     try (var files = Files.list(node.state.getParent())) {
       assertThat(files.map(p -> p.getFileName().toString()))
           .anySatisfy(n -> assertThat(n).startsWith("state.db.corrupt-"));
