@@ -160,29 +160,45 @@ class NeverBrickedFaultTest {
   @Timeout(value = 10, unit = TimeUnit.MINUTES)
   void twoRunsOnOneWorkTreeWithDifferentStateFilesNeverOverlap() throws Exception {
     install();
+    // The hook of a run that got through waits until the other run has exited, or has reached
+    // its own hook too (then they overlapped): so the two always meet, however slowly they start.
+    Path inHook = tmp.resolve("in-hook");
+    Path release = tmp.resolve("release-hooks");
+    Path hook = tmp.resolve("wait.sh");
+    Files.writeString(
+        hook,
+        "#!/bin/sh\necho $PPID >> '"
+            + inHook
+            + "'\nwhile [ ! -e '"
+            + release
+            + "' ]; do sleep 0.05; done\n");
+    hook.toFile().setExecutable(true);
     List<String> failures = new ArrayList<>();
     for (int round = 1; round <= 5; round++) {
       ObjectId target = remote.commit("master", "release " + round, files("r" + round));
-      ChildJvm a = startRun(tmp.resolve("a-" + round), state);
-      ChildJvm b = startRun(tmp.resolve("b-" + round), tmp.resolve("other").resolve("state.db"));
+      Files.deleteIfExists(inHook);
+      Files.deleteIfExists(release);
+      ChildJvm a = startRun(tmp.resolve("a-" + round), state, hook);
+      ChildJvm b =
+          startRun(tmp.resolve("b-" + round), tmp.resolve("other").resolve("state.db"), hook);
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      while (a.isAlive() && b.isAlive() && System.nanoTime() < deadline) {
+        if (Files.exists(inHook) && Files.readAllLines(inHook).stream().distinct().count() > 1) {
+          break; // both runs are in their hooks at once
+        }
+        Thread.sleep(50);
+      }
+      Files.writeString(release, "go\n");
       int codeA = a.waitFor(Duration.ofMinutes(2));
       int codeB = b.waitFor(Duration.ofMinutes(2));
-      String outcome =
-          String.format(
-              "round %d: pid %d exited %d (%s%s), pid %d exited %d (%s%s)",
-              round,
-              a.pid(),
-              codeA,
-              oneLine(a.stdout()),
-              ChildJvm.tail(a.stderr()),
-              b.pid(),
-              codeB,
-              oneLine(b.stdout()),
-              ChildJvm.tail(b.stderr()));
+      String outcome = "round " + round + ": " + summary(a, codeA) + "; " + summary(b, codeB);
       ChildJvm winner = codeA == 0 ? a : b;
       ChildJvm loser = winner == a ? b : a;
       int loserCode = winner == a ? codeB : codeA;
       List<String> wrong = new ArrayList<>();
+      if (Files.exists(inHook) && Files.readAllLines(inHook).stream().distinct().count() > 1) {
+        wrong.add("both runs were in their post-update hooks at the same time");
+      }
       if ((codeA == 0) == (codeB == 0)) {
         wrong.add("not exactly one run succeeded");
       }
@@ -348,9 +364,9 @@ class NeverBrickedFaultTest {
         "--json");
   }
 
-  private ChildJvm startRun(Path logBase, Path stateFile) {
+  private ChildJvm startRun(Path logBase, Path stateFile, Path hook) {
     List<String> args = new ArrayList<>(runArgs(stateFile));
-    args.addAll(List.of("--channel", "stable", "--post-update", "sleep 5"));
+    args.addAll(List.of("--channel", "stable", "--post-update", hook.toString()));
     ChildJvm child =
         ChildJvm.start(
             logBase,
@@ -393,8 +409,19 @@ class NeverBrickedFaultTest {
     }
   }
 
-  private static String oneLine(String text) {
-    return text.strip().replaceAll("\\s+", " ");
+  /** A child run in one line: its exit code and what it said. */
+  private static String summary(ChildJvm child, int code) {
+    String[] errors = child.stderr().strip().split("\n");
+    String said = "stderr: " + errors[errors.length - 1];
+    try {
+      JsonNode json = JSON.readTree(child.stdout());
+      if (json != null && json.has("action")) {
+        said = json.path("action").asText() + ": " + json.path("message").asText();
+      }
+    } catch (IOException e) {
+      // not JSON: the last line of stderr says it
+    }
+    return "pid " + child.pid() + " exited " + code + " (" + said + ")";
   }
 
   private static Map<String, String> files(String version) {

@@ -51,8 +51,10 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Each round starts a child JVM running the real command ({@code run --channel ... --json}),
  * sleeps a delay drawn from a seeded {@link Random} between 0 and the measured duration of an
  * uninterrupted run (plus the hook's pause when the round's post-update hook is slow, so kills land
- * in hooks too), kills it with {@link Process#destroyForcibly()} (SIGKILL on Linux), then runs
- * node-updater again in-process as the recovering run and checks:
+ * in hooks too; in half the rounds the delay counts from the moment the run holds its state lock,
+ * so that JVM start-up does not take most of the kills), kills it with {@link
+ * Process#destroyForcibly()} (SIGKILL on Linux), then runs node-updater again in-process as the
+ * recovering run and checks:
  *
  * <ul>
  *   <li>the recovering run exits 0 saying {@code updated} or {@code unchanged} at the round's
@@ -128,6 +130,14 @@ class RandomKillTest {
     }
   }
 
+  /** How long an uninterrupted run took, and when it held its state lock (-1: never seen). */
+  private record Timing(long millis, long lockedMillis) {
+    @Override
+    public String toString() {
+      return millis + " ms (state lock at " + lockedMillis + " ms)";
+    }
+  }
+
   /** A piece of local work made before a switch, and how to recognise it. */
   private record LocalWork(String kind, String path, String content) {
     boolean isChmod() {
@@ -174,8 +184,8 @@ class RandomKillTest {
     Instant clock = TestRemote.EPOCH;
     int nextVersion;
     int kills;
-    long coldMillis;
-    long switchMillis;
+    Timing cold;
+    Timing switching;
 
     Loop(int rounds, long seed) throws IOException {
       this.rounds = rounds;
@@ -205,6 +215,7 @@ class RandomKillTest {
       ObjectId first = newVersion(remote.tip("master"), 0);
       remote.setBranch("master", first);
       remote.setBranch("preprod", first);
+      long cpuAtStart = cpuSeconds();
       Node node = measure(first);
       long started = System.nanoTime();
       for (int round = 1; round <= rounds; round++) {
@@ -240,8 +251,9 @@ class RandomKillTest {
           header += round(round, node, target, work, problems);
         }
         String line = "round " + round + " of " + rounds + ": " + header;
-        System.out.println(line + (problems.isEmpty() ? "\n  ok" : ""));
-        if (!problems.isEmpty()) {
+        if (problems.isEmpty()) {
+          System.out.println(line + "\n  ok");
+        } else {
           String report =
               line
                   + "\n  seed "
@@ -258,8 +270,16 @@ class RandomKillTest {
       long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
       String summary =
           String.format(
-              "%d rounds (seed %d) in %d s: %d runs killed, landings %s, %d round(s) wrong",
-              rounds, seed, seconds, kills, landings, failures.size());
+              "%d rounds (seed %d) in %d s (%s): %d runs killed, landings %s, %d round(s) wrong",
+              rounds,
+              seed,
+              seconds,
+              cpuSeconds() < 0
+                  ? "CPU time unknown"
+                  : (cpuSeconds() - cpuAtStart) + " s of CPU with the child JVMs",
+              kills,
+              landings,
+              failures.size());
       System.out.println(summary);
       if (!failures.isEmpty()) {
         fail(
@@ -277,23 +297,24 @@ class RandomKillTest {
     Node measure(ObjectId first) throws Exception {
       Node node = new Node(tmp.resolve("node-measure"));
       node.channel = "stable";
-      coldMillis = timedRun(node, "measure-cold");
+      cold = timedRun(node, "measure-cold");
       node.head = first;
       ObjectId next = newVersion(first, 1);
       remote.setBranch("preprod", next);
       makeLocalWork(node, 0);
       node.channel = "preprod";
-      switchMillis = timedRun(node, "measure-switch");
+      switching = timedRun(node, "measure-switch");
       node.head = next;
       System.out.printf(
-          "uninterrupted runs: cold install %d ms, switch %d ms (kills drawn up to these, plus %d"
-              + " ms with a slow hook)%n",
-          coldMillis, switchMillis, SLOW_HOOK_MILLIS);
+          "uninterrupted runs: cold install %s, switch %s (kills drawn up to these, plus %d ms with"
+              + " a slow hook)%n",
+          cold, switching, SLOW_HOOK_MILLIS);
       return node;
     }
 
-    long timedRun(Node node, String name) throws IOException {
+    Timing timedRun(Node node, String name) throws Exception {
       ChildJvm child = start(node, name);
+      long locked = waitForStateLock(child, node, RUN_TIMEOUT.toMillis());
       int code = child.waitFor(RUN_TIMEOUT);
       long millis = child.elapsedMillis();
       if (code != 0) {
@@ -301,7 +322,43 @@ class RandomKillTest {
             "an uninterrupted run (%s) exited %d; stdout: %s%nstderr: %s",
             name, code, child.stdout(), ChildJvm.tail(child.stderr()));
       }
-      return millis;
+      return new Timing(millis, locked);
+    }
+
+    /** The state lock file's text names this child as its holder. */
+    boolean names(String lockText, ChildJvm child) {
+      return java.util.regex.Pattern.compile("\\bpid " + child.pid() + "\\b")
+          .matcher(lockText)
+          .find();
+    }
+
+    /** Whether the (dead) child had taken its state lock: the lock file names its pid. */
+    boolean heldStateLock(ChildJvm child, Node node) {
+      Path lock = node.state.resolveSibling(node.state.getFileName() + ".lock");
+      try {
+        return Files.exists(lock) && names(Files.readString(lock), child);
+      } catch (IOException e) {
+        return false;
+      }
+    }
+
+    /**
+     * Waits until the child run holds its state lock (the lock file names its pid): the end of the
+     * JVM's start-up. Returns the child's elapsed time then, or -1 when it never showed.
+     */
+    long waitForStateLock(ChildJvm child, Node node, long timeoutMillis) throws Exception {
+      Path lock = node.state.resolveSibling(node.state.getFileName() + ".lock");
+      while (child.isAlive() && child.elapsedMillis() < timeoutMillis) {
+        try {
+          if (Files.exists(lock) && names(Files.readString(lock), child)) {
+            return child.elapsedMillis();
+          }
+        } catch (IOException e) {
+          // being rewritten; look again
+        }
+        Thread.sleep(2);
+      }
+      return -1;
     }
 
     /** A node installed without faults (in-process), to switch from. */
@@ -320,14 +377,27 @@ class RandomKillTest {
     String round(int round, Node node, ObjectId target, List<LocalWork> work, List<String> problems)
         throws Exception {
       boolean slowHook = random.nextInt(3) == 0;
-      long measured = Files.exists(node.workdir) ? switchMillis : coldMillis;
-      long delay = (long) (random.nextDouble() * (measured + (slowHook ? SLOW_HOOK_MILLIS : 0)));
+      boolean afterStartUp = random.nextBoolean();
+      double share = random.nextDouble();
+      Timing timing = Files.exists(node.workdir) ? switching : cold;
+      long measured = timing.millis() + (slowHook ? SLOW_HOOK_MILLIS : 0);
       Map<String, String> savedBefore = savedRefs(node);
       long stepsBefore = JournalProbe.stepsAfter(node.state, 0).lastId();
       Files.writeString(hookDelay, slowHook ? (SLOW_HOOK_MILLIS / 1000.0) + "\n" : "0\n");
       Files.deleteIfExists(hookPids);
 
       ChildJvm child = start(node, "round-" + round);
+      // Half the rounds draw the moment from the whole run; the other half from the part after
+      // the JVM's start-up (once the run holds its state lock), where the work is.
+      long delay = (long) (share * measured);
+      String from = "the start";
+      if (afterStartUp && timing.lockedMillis() >= 0) {
+        long locked = waitForStateLock(child, node, measured);
+        if (locked >= 0) {
+          delay = locked + (long) (share * Math.max(1, measured - timing.lockedMillis()));
+          from = "the state lock taken at " + locked + " ms";
+        }
+      }
       Thread.sleep(Math.max(0, delay - child.elapsedMillis()));
       boolean hookRunning = hookRunning();
       long killedAt = child.elapsedMillis();
@@ -339,7 +409,11 @@ class RandomKillTest {
       if (killed) {
         kills++;
         landing =
-            (steps.names().isEmpty() ? "before INTENT" : "after " + steps.last())
+            (steps.names().isEmpty()
+                    ? (heldStateLock(child, node)
+                        ? "before INTENT (lottery, remote, fetch)"
+                        : "in JVM start-up")
+                    : "after " + steps.last())
                 + (hookRunning ? ", in the hook" : "");
       } else {
         landing = "not killed (finished first)";
@@ -355,18 +429,20 @@ class RandomKillTest {
               + (killed
                   ? "killed at " + killedAt + " ms"
                   : "finished by itself (exit " + exitOf(child) + ") before " + killedAt + " ms")
-              + " (delay "
-              + delay
-              + " ms of a measured "
+              + " (drawn from "
+              + from
+              + " to the end of a measured "
               + measured
-              + " ms run); journal of the killed run: "
+              + " ms run); landed "
+              + landing
+              + "; journal of the killed run: "
               + steps.describe()
               + (hookRunning ? "; the post-update hook was running" : "")
               + "; saved refs it left: "
               + (savedByKilledRun.isEmpty() ? "none" : savedByKilledRun.keySet())
               + "\n  recovering run: "
               + recovery.describe();
-      check(node, target, work, recovery, problems);
+      check(node, target, work, recovery, child.stdout(), problems);
       if (problems.isEmpty()) {
         node.head = target;
       }
@@ -374,7 +450,12 @@ class RandomKillTest {
     }
 
     void check(
-        Node node, ObjectId target, List<LocalWork> work, Recovery recovery, List<String> problems)
+        Node node,
+        ObjectId target,
+        List<LocalWork> work,
+        Recovery recovery,
+        String killedOutput,
+        List<String> problems)
         throws IOException {
       JsonNode json = recovery.json();
       if (json == null) {
@@ -409,7 +490,9 @@ class RandomKillTest {
       if (!status.ok() || !status.out().isBlank()) {
         problems.add(
             "git status --porcelain --untracked-files=no is not empty: "
-                + (status.ok() ? status.out().strip().replace("\n", "; ") : status.err().strip()));
+                + (status.ok()
+                    ? first(List.of(status.out().strip().split("\n")))
+                    : status.err().strip()));
       }
       Set<String> tracked =
           Set.of(git.run(node.workdir, "ls-tree", "-r", "--name-only", "HEAD").split("\n"));
@@ -437,7 +520,7 @@ class RandomKillTest {
       if (!locks.isEmpty()) {
         problems.add("lock files left in the repository: " + locks);
       }
-      checkLocalWork(node, work, recovery, problems);
+      checkLocalWork(node, work, recovery, killedOutput, problems);
     }
 
     /** An operator's edited file that the run left in place (not something a checkout wrote). */
@@ -453,7 +536,12 @@ class RandomKillTest {
     }
 
     /** Every piece of local work is still in the tree, or in a saved ref the output names. */
-    void checkLocalWork(Node node, List<LocalWork> work, Recovery recovery, List<String> problems)
+    void checkLocalWork(
+        Node node,
+        List<LocalWork> work,
+        Recovery recovery,
+        String killedOutput,
+        List<String> problems)
         throws IOException {
       if (work.isEmpty()) {
         return;
@@ -488,7 +576,10 @@ class RandomKillTest {
               "the recovering run's output does not name where "
                   + piece.describe()
                   + " went: it is in "
-                  + holders);
+                  + holders
+                  + (holders.stream().anyMatch(killedOutput::contains)
+                      ? " (the killed run had printed it before it died)"
+                      : ""));
         }
       }
     }
@@ -697,6 +788,24 @@ class RandomKillTest {
       return String.valueOf(child.waitFor(Duration.ofSeconds(1)));
     } catch (AssertionError e) {
       return "?";
+    }
+  }
+
+  /**
+   * CPU seconds used by this JVM and the children it has waited for (Linux {@code /proc}), to size
+   * the default number of rounds for a CI machine; -1 elsewhere.
+   */
+  private static long cpuSeconds() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = 0;
+      for (int i = 11; i <= 14; i++) { // utime, stime, cutime, cstime
+        ticks += Long.parseLong(fields[i]);
+      }
+      return ticks / 100; // USER_HZ
+    } catch (IOException | RuntimeException e) {
+      return -1;
     }
   }
 
