@@ -24,9 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GitLocks {
 
-  /** The work-tree lock of node-updater itself, held by the OS, never a stale git lock. */
-  static final String OWN_LOCK = WorkTreeLock.FILE;
-
   private static final Logger LOG = LoggerFactory.getLogger(GitLocks.class);
   private static final List<String> TREES = List.of("refs", "logs", "objects/info");
 
@@ -94,9 +91,7 @@ public final class GitLocks {
 
   private static boolean isLock(Path path) {
     String name = path.getFileName().toString();
-    return name.endsWith(".lock")
-        && !name.equals(OWN_LOCK)
-        && Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
+    return name.endsWith(".lock") && Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
   }
 
   /**

@@ -14,14 +14,15 @@ import java.time.Instant;
 import java.util.stream.Stream;
 
 /**
- * An exclusive lock on a work tree ({@code .git/sluice-run.lock}), held for the whole run: two runs
- * on one work tree never overlap, even with different state files. The operating system releases it
- * when the holder dies, so a killed run leaves nothing stale; the holder's process id is written
- * into it so a refused run can name it.
+ * An exclusive lock on a work tree ({@code .git/sluice-run.pid}: not a {@code *.lock} name, so no
+ * tool mistakes it for a stale git lock), held for the whole run: two runs on one work tree never
+ * overlap, even with different state files. The operating system releases it when the holder dies,
+ * so a killed run leaves nothing stale; the holder's process id is written into it so a refused run
+ * can name it.
  */
 public final class WorkTreeLock implements AutoCloseable {
 
-  static final String FILE = "sluice-run.lock";
+  static final String FILE = "sluice-run.pid";
 
   private final FileChannel channel;
   private final FileLock lock;

@@ -567,15 +567,33 @@ public final class Workdir implements AutoCloseable {
       }
       LOG.info("workdir {}: checked out {}", dir, commit.name());
     } catch (GitAPIException | JGitInternalException e) {
-      throw new GitException(
-          GitException.Kind.OTHER,
-          "workdir "
-              + dir
-              + ": checkout of "
-              + commit.name()
-              + " failed: "
-              + GitException.rootMessage(e),
-          e);
+      GitException failure =
+          new GitException(
+              GitException.Kind.OTHER,
+              "workdir "
+                  + dir
+                  + ": checkout of "
+                  + commit.name()
+                  + " failed: "
+                  + GitException.rootMessage(e),
+              e);
+      if (!rewriteAll || DiskFull.causes(e)) {
+        throw failure;
+      }
+      // A checkout killed halfway can leave a tree JGit refuses to touch: write it outright.
+      LOG.warn(
+          "workdir {}: {}; writing every tracked file of {} instead",
+          dir,
+          failure.getMessage(),
+          commit.name());
+      try {
+        TreeRewrite.rewrite(repo, dir, commit);
+        git.reset().setMode(ResetCommand.ResetType.HARD).setRef(commit.name()).call();
+        LOG.info("workdir {}: rewrote the tree of {}", dir, commit.name());
+      } catch (IOException | GitAPIException | JGitInternalException again) {
+        failure.addSuppressed(again);
+        throw failure;
+      }
     }
   }
 

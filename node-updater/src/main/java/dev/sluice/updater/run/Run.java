@@ -171,7 +171,7 @@ final class Run {
           "recovering an interrupted update failed: " + e.getMessage() + "; needs a person");
     }
     if (recovered.isEmpty()) {
-      return facts;
+      return unreported(facts);
     }
     ApplyOutcome outcome = recovered.get();
     warnings.add("recovered: " + outcome.message());
@@ -183,6 +183,36 @@ final class Run {
       throw new RunFailure(RunFailure.Kind.BROKEN, outcome.reasonCode(), outcome.message());
     }
     return after.startingFrom(after.current());
+  }
+
+  /**
+   * A run killed after its change was complete but before it recorded the run finished its work and
+   * printed nothing: say what it did, and where it saved local work.
+   */
+  private Facts unreported(Facts facts) {
+    JournalStore journal = new JournalStore(database);
+    Optional<JournalStore.Entry> latest = journal.latest();
+    if (latest.isEmpty()) {
+      return facts;
+    }
+    Optional<Long> reported = new RunStore(database).lastReportedJournal();
+    JournalStore.Entry entry = latest.get();
+    if (reported.isEmpty() || entry.id() <= reported.get()) {
+      return facts;
+    }
+    Optional<String> saved = journal.savedRef(entry.id());
+    String text =
+        "the run that started at "
+            + entry.startedAt()
+            + " was stopped after its change to "
+            + entry.toCommit().substring(0, 10)
+            + " ended ("
+            + entry.step()
+            + ") and before it reported"
+            + saved.map(ref -> "; its local changes are saved in " + ref).orElse("");
+    LOG.warn(text);
+    warnings.add(text);
+    return facts.withSaved(saved.orElse(null));
   }
 
   // --- look at the remote, draw -------------------------------------------------------------

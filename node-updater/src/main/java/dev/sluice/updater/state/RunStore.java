@@ -21,6 +21,9 @@ public final class RunStore {
 
   private static final String COUNTER_PREFIX = "runs.total.";
 
+  /** The key of the newest journal entry a recorded run covers. */
+  static final String REPORTED_JOURNAL = "journal.reported";
+
   private final Connection connection;
 
   public RunStore(Database database) {
@@ -70,6 +73,17 @@ public final class RunStore {
       prune.setInt(1, KEEP);
       prune.executeUpdate();
       count(report.action().id(), report.finishedAt().toString());
+      try (PreparedStatement reported =
+          connection.prepareStatement(
+              """
+              INSERT INTO kv (key, value, updated_at)
+                SELECT ?, CAST(coalesce(max(id), 0) AS TEXT), ? FROM journal WHERE true
+              ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+              """)) {
+        reported.setString(1, REPORTED_JOURNAL);
+        reported.setString(2, report.finishedAt().toString());
+        reported.executeUpdate();
+      }
     }
   }
 
@@ -120,6 +134,22 @@ public final class RunStore {
       return runs;
     } catch (SQLException | JsonProcessingException e) {
       throw new StateException("cannot read the run history from the state file: " + e, e);
+    }
+  }
+
+  /**
+   * The newest apply-journal entry whose run was recorded; empty for a state file from before this
+   * was kept.
+   */
+  public Optional<Long> lastReportedJournal() {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT value FROM kv WHERE key = ?")) {
+      select.setString(1, REPORTED_JOURNAL);
+      try (ResultSet result = select.executeQuery()) {
+        return result.next() ? Optional.of(Long.parseLong(result.getString(1))) : Optional.empty();
+      }
+    } catch (SQLException | NumberFormatException e) {
+      return Optional.empty();
     }
   }
 

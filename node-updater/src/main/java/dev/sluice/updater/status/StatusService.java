@@ -4,6 +4,7 @@ import dev.sluice.core.report.NodeReport;
 import dev.sluice.updater.lottery.LotteryService;
 import dev.sluice.updater.state.Database;
 import dev.sluice.updater.state.KeyValueStore;
+import dev.sluice.updater.state.NodeIdentity;
 import dev.sluice.updater.state.RunStore;
 import dev.sluice.updater.state.StateException;
 import java.nio.file.Files;
@@ -29,9 +30,10 @@ public final class StatusService {
     if (!Files.exists(state)) {
       throw new StateException("no state file at " + state + ": node-updater has not run here yet");
     }
-    try (Database database = Database.open(state, clock.instant())) {
+    // Read only, like /info: status never migrates, moves aside or locks a running node's file.
+    try (Database database = Database.openReadOnly(state)) {
       KeyValueStore kv = new KeyValueStore(database);
-      Optional<String> node = kv.get("node.id");
+      Optional<String> node = kv.get(NodeIdentity.KEY);
       NodeStatus.Ticket ticket =
           new LotteryService(kv, NO_DRAWS)
               .readTicket()
