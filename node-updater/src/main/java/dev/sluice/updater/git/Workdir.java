@@ -20,7 +20,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.eclipse.jgit.api.FetchCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.Status;
@@ -43,9 +42,6 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.submodule.SubmoduleWalk;
-import org.eclipse.jgit.transport.FetchResult;
-import org.eclipse.jgit.transport.RefSpec;
-import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,10 +49,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's working tree: a git repository whose HEAD is detached at the commit the node runs.
  *
- * <p>Only the ref a run needs is fetched, shallow (depth 1), so a first install transfers one
- * commit's tree and a later update transfers what changed. Before a checkout would destroy local
- * work (modified tracked files, untracked files that are not ignored), it is saved as a commit
- * under {@code refs/sluice/saved/<time>}. Ignored files are never touched.
+ * <p>Only the ref a run needs is fetched ({@link Fetcher}): shallow (depth 1) unless the node has
+ * its history already, so a first install transfers one commit's tree and a later update transfers
+ * what changed. Before a checkout would destroy local work (modified tracked files, untracked files
+ * that are not ignored), it is saved as a commit under {@code refs/sluice/saved/<time>}. Ignored
+ * files are never touched.
  */
 public final class Workdir implements AutoCloseable {
 
@@ -183,82 +180,23 @@ public final class Workdir implements AutoCloseable {
   }
 
   /**
-   * Fetches one remote ref (shallow) and returns the commit it names now; the remote may have moved
-   * since it was listed, in which case the newer commit is returned.
+   * Fetches one remote ref and returns the commit it names now; the remote may have moved since it
+   * was listed, in which case the newer commit is returned. An empty or shallow repository fetches
+   * shallow (depth 1); a full clone fetches what it lacks. See {@link Fetcher}.
    */
   public ObjectId fetch(String ref, ProgressMonitor progress) {
     return fetch(ref, progress, false);
   }
 
   /**
-   * Fetches one remote ref, shallow unless {@code fullHistory}: ancestry questions (barriers) need
-   * the history, so a shallow repository is deepened to the full history of that ref.
+   * Fetches one remote ref; with {@code fullHistory} a shallow repository is deepened to the full
+   * history of that ref, because ancestry questions (barriers) need it.
+   *
+   * @throws GitException {@code UNREACHABLE} when the fetch failed, {@code MISSING_REF}, or {@code
+   *     OTHER} / {@code CORRUPT} when the result cannot be stored
    */
   public ObjectId fetch(String ref, ProgressMonitor progress, boolean fullHistory) {
-    String local = localRefFor(ref);
-    try {
-      FetchCommand fetch =
-          git.fetch()
-              .setRemote(remote)
-              .setRefSpecs(new RefSpec("+" + ref + ":" + local))
-              .setTagOpt(TagOpt.NO_TAGS)
-              .setProgressMonitor(progress)
-              .setTimeout(120);
-      if (!fullHistory) {
-        fetch.setDepth(1);
-      } else if (!repo.getObjectDatabase().getShallowCommits().isEmpty()) {
-        fetch.setUnshallow(true);
-      }
-      FetchResult result = fetch.call();
-      if (result.getAdvertisedRef(ref) == null) {
-        throw new GitException(
-            GitException.Kind.MISSING_REF, "remote " + remote + " no longer has " + ref);
-      }
-      try (RevWalk walk = new RevWalk(repo)) {
-        ObjectId id = repo.resolve(local);
-        RevCommit commit = walk.parseCommit(id);
-        LOG.info("fetched {} from {}: {}", ref, remote, commit.name());
-        return commit.getId();
-      }
-    } catch (GitAPIException | JGitInternalException e) {
-      String cause = GitException.rootMessage(e);
-      if (isLocalStorageFailure(cause)) {
-        throw new GitException(
-            GitException.Kind.OTHER,
-            "cannot store " + ref + " fetched from " + remote + " in " + dir + ": " + cause,
-            e);
-      }
-      throw new GitException(
-          GitException.Kind.UNREACHABLE,
-          "cannot fetch " + ref + " from " + remote + ": " + cause,
-          e);
-    } catch (IOException e) {
-      throw new GitException(
-          GitException.Kind.CORRUPT,
-          "workdir "
-              + dir
-              + ": cannot store "
-              + ref
-              + " fetched from "
-              + remote
-              + ": "
-              + e.getMessage(),
-          e);
-    }
-  }
-
-  /** A full disk or quota is a local problem, not an unreachable remote. */
-  private static boolean isLocalStorageFailure(String message) {
-    return message.contains("No space left on device")
-        || message.contains("Disk quota exceeded")
-        || message.contains("Read-only file system");
-  }
-
-  static String localRefFor(String remoteRef) {
-    if (remoteRef.startsWith(Constants.R_HEADS)) {
-      return Constants.R_REMOTES + "origin/" + remoteRef.substring(Constants.R_HEADS.length());
-    }
-    return remoteRef;
+    return new Fetcher(repo, dir, remote).fetch(ref, progress, fullHistory);
   }
 
   /**
