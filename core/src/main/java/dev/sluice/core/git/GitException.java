@@ -20,6 +20,11 @@ public class GitException extends RuntimeException {
     REJECTED,
     /** The local repository is damaged. */
     CORRUPT,
+    /**
+     * The remote was reached but the fetch failed there: no repository at that address, a refused
+     * login, a protocol error, a pack that does not parse or objects that are missing.
+     */
+    PROTOCOL,
     /** Anything else. */
     OTHER
   }

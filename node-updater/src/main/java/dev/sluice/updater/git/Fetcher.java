@@ -17,6 +17,7 @@ import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.SubmoduleConfig.FetchRecurseSubmodulesMode;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -24,6 +25,7 @@ import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.transport.TrackingRefUpdate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,9 +83,10 @@ final class Fetcher {
    * Fetches {@code ref} and returns the commit it names now.
    *
    * @param fullHistory fetch the ref's whole history (ancestry questions need it)
-   * @throws GitException {@code UNREACHABLE} when the fetch failed; {@code MISSING_REF} when the
-   *     remote has no such ref; {@code OTHER} or {@code CORRUPT} when the node's repository could
-   *     not store the result
+   * @throws GitException {@code UNREACHABLE} only when the network failed (refused, unknown host,
+   *     timeout, HTTP 5xx); {@code MISSING_REF} when the remote has no such ref; {@code PROTOCOL}
+   *     when the remote answered but the fetch failed there; {@code OTHER} or {@code CORRUPT} when
+   *     the node's repository could not store the result
    */
   ObjectId fetch(String ref, ProgressMonitor progress, boolean fullHistory) {
     String local = localRefFor(ref);
@@ -114,6 +117,7 @@ final class Fetcher {
         throw new GitException(
             GitException.Kind.MISSING_REF, "remote " + remote + " no longer has " + ref);
       }
+      requireStored(result.getTrackingRefUpdate(local), ref, local);
       try (RevWalk walk = new RevWalk(repo)) {
         ObjectId id = repo.resolve(local);
         RevCommit commit = walk.parseCommit(id);
@@ -121,17 +125,7 @@ final class Fetcher {
         return commit.getId();
       }
     } catch (GitAPIException | JGitInternalException e) {
-      String cause = GitException.rootMessage(e);
-      if (isLocalStorageFailure(cause)) {
-        throw new GitException(
-            GitException.Kind.OTHER,
-            "cannot store " + ref + " fetched from " + remote + " in " + dir + ": " + cause,
-            e);
-      }
-      throw new GitException(
-          GitException.Kind.UNREACHABLE,
-          "cannot fetch " + ref + " from " + remote + ": " + cause,
-          e);
+      throw FetchFailures.classify(e, ref, remote, dir);
     } catch (IOException e) {
       throw new GitException(
           GitException.Kind.CORRUPT,
@@ -147,11 +141,31 @@ final class Fetcher {
     }
   }
 
-  /** A full disk or quota is a local problem, not an unreachable remote. */
-  private static boolean isLocalStorageFailure(String message) {
-    return message.contains("No space left on device")
-        || message.contains("Disk quota exceeded")
-        || message.contains("Read-only file system");
+  /** A ref update JGit could not make (a stale lock, say) does not throw: check it. */
+  private void requireStored(TrackingRefUpdate update, String ref, String local) {
+    if (update == null) {
+      return; // already up to date
+    }
+    RefUpdate.Result result = update.getResult();
+    switch (result) {
+      case NEW, FORCED, FAST_FORWARD, NO_CHANGE -> {
+        // stored
+      }
+      default ->
+          throw new GitException(
+              GitException.Kind.OTHER,
+              "workdir "
+                  + dir
+                  + ": fetched "
+                  + ref
+                  + " from "
+                  + remote
+                  + " but cannot update "
+                  + local
+                  + " ("
+                  + result
+                  + ")");
+    }
   }
 
   /** Chooses the depth and the haves so that the exchange works over every protocol version. */

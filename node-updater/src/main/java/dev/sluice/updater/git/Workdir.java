@@ -192,8 +192,9 @@ public final class Workdir implements AutoCloseable {
    * Fetches one remote ref; with {@code fullHistory} a shallow repository is deepened to the full
    * history of that ref, because ancestry questions (barriers) need it.
    *
-   * @throws GitException {@code UNREACHABLE} when the fetch failed, {@code MISSING_REF}, or {@code
-   *     OTHER} / {@code CORRUPT} when the result cannot be stored
+   * @throws GitException {@code UNREACHABLE} only when the network failed, {@code PROTOCOL} when
+   *     the remote answered but the fetch failed there, {@code MISSING_REF}, or {@code OTHER} /
+   *     {@code CORRUPT} when the result cannot be stored
    */
   public ObjectId fetch(String ref, ProgressMonitor progress, boolean fullHistory) {
     return new Fetcher(repo, dir, remote).fetch(ref, progress, fullHistory);

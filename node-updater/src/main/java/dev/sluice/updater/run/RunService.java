@@ -447,6 +447,7 @@ public final class RunService {
           case MISSING_REF -> "missing-ref";
           case REJECTED -> "rejected";
           case CORRUPT -> "workdir-corrupt";
+          case PROTOCOL -> "fetch-failed";
           case OTHER -> "update-failed";
         };
     return new NodeReport.Reason(code, e.getMessage());
