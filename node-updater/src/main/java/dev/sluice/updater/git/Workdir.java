@@ -32,13 +32,10 @@ import org.eclipse.jgit.dircache.DirCacheIterator;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.Ref;
-import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
-import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.submodule.SubmoduleWalk;
@@ -52,12 +49,12 @@ import org.slf4j.LoggerFactory;
  * <p>Only the ref a run needs is fetched ({@link Fetcher}): shallow (depth 1) unless the node has
  * its history already, so a first install transfers one commit's tree and a later update transfers
  * what changed. Before a checkout would destroy local work (modified tracked files, untracked files
- * that are not ignored), it is saved as a commit under {@code refs/sluice/saved/<time>}. Ignored
- * files are never touched.
+ * that are not ignored), it is saved under {@code refs/sluice/saved/<time>} ({@link SavedWork}).
+ * Ignored files are never touched.
  */
 public final class Workdir implements AutoCloseable {
 
-  public static final String SAVED_PREFIX = "refs/sluice/saved/";
+  public static final String SAVED_PREFIX = SavedWork.PREFIX;
 
   private static final Logger LOG = LoggerFactory.getLogger(Workdir.class);
   private static final DateTimeFormatter STAMP =
@@ -67,21 +64,29 @@ public final class Workdir implements AutoCloseable {
   private final String remote;
   private final Repository repo;
   private final Git git;
+  private final SavedRetention retention;
 
-  private Workdir(Path dir, String remote, Repository repo) {
+  private Workdir(Path dir, String remote, Repository repo, SavedRetention retention) {
     this.dir = dir;
     this.remote = remote;
     this.repo = repo;
     this.git = new Git(repo);
+    this.retention = retention;
+  }
+
+  /** Opens the working tree with the default retention of saved work. */
+  public static Workdir open(Path dir, String remote) {
+    return open(dir, remote, SavedRetention.DEFAULT);
   }
 
   /**
    * Opens the working tree, creating an empty repository in a missing or empty folder.
    *
+   * @param retention how much saved work to keep after each save
    * @throws GitException {@code OTHER} when the folder holds files but no repository (nothing is
    *     touched), {@code CORRUPT} when the repository cannot be read
    */
-  public static Workdir open(Path dir, String remote) {
+  public static Workdir open(Path dir, String remote, SavedRetention retention) {
     try {
       Path gitDir = dir.resolve(Constants.DOT_GIT);
       if (!Files.isDirectory(gitDir)) {
@@ -98,7 +103,7 @@ public final class Workdir implements AutoCloseable {
             new FileRepositoryBuilder().setWorkTree(dir.toFile()).setInitialBranch("main").build();
         created.create(false);
         LOG.info("workdir {}: created a new repository", dir);
-        Workdir workdir = new Workdir(dir, remote, created);
+        Workdir workdir = new Workdir(dir, remote, created, retention);
         workdir.rememberRemote();
         return workdir;
       }
@@ -108,7 +113,7 @@ public final class Workdir implements AutoCloseable {
               .setGitDir(gitDir.toFile())
               .setMustExist(true)
               .build();
-      Workdir workdir = new Workdir(dir, remote, repo);
+      Workdir workdir = new Workdir(dir, remote, repo, retention);
       workdir.head(); // fail now, not halfway, when the repository is unreadable
       workdir.rememberRemote();
       return workdir;
@@ -273,59 +278,15 @@ public final class Workdir implements AutoCloseable {
 
   /**
    * Saves modified tracked files and untracked, non-ignored files as a commit under {@code
-   * refs/sluice/saved/<time>} and resets them, so the coming checkout destroys nothing.
+   * refs/sluice/saved/<time>} and resets them, so the coming checkout destroys nothing; then prunes
+   * the saved work this workdir's {@link SavedRetention} does not keep.
    */
   public Optional<SavedChanges> saveLocalChanges(Instant now, String why) {
     Collection<String> paths = localChanges(now);
     if (paths.isEmpty()) {
       return Optional.empty();
     }
-    try {
-      PersonIdent who =
-          new PersonIdent(
-              "sluice node-updater", "node-updater@sluice.invalid", now, ZoneOffset.UTC);
-      RevCommit saved =
-          git.stashCreate()
-              .setIncludeUntracked(true)
-              .setPerson(who)
-              .setIndexMessage("sluice: index before " + why)
-              .setWorkingDirectoryMessage("sluice: local changes saved before " + why)
-              .call();
-      if (saved == null) {
-        return Optional.empty();
-      }
-      String ref = uniqueSavedRef(now);
-      RefUpdate update = repo.updateRef(ref);
-      update.setNewObjectId(saved);
-      update.setExpectedOldObjectId(ObjectId.zeroId());
-      RefUpdate.Result result = update.update();
-      if (result != RefUpdate.Result.NEW) {
-        throw new GitException(
-            GitException.Kind.OTHER, "workdir " + dir + ": cannot create " + ref + ": " + result);
-      }
-      SavedChanges changes = new SavedChanges(ref, saved, List.copyOf(paths));
-      LOG.warn("workdir {}: {}", dir, changes.describe());
-      return Optional.of(changes);
-    } catch (GitAPIException | JGitInternalException | IOException e) {
-      throw new GitException(
-          GitException.Kind.OTHER,
-          "workdir "
-              + dir
-              + ": cannot save local changes ("
-              + paths.size()
-              + " files); nothing was changed: "
-              + GitException.rootMessage(e),
-          e);
-    }
-  }
-
-  private String uniqueSavedRef(Instant now) throws IOException {
-    String base = SAVED_PREFIX + STAMP.format(now);
-    String ref = base;
-    for (int n = 2; repo.exactRef(ref) != null; n++) {
-      ref = base + "-" + n;
-    }
-    return ref;
+    return new SavedWork(repo, dir).save(paths, now, why, retention);
   }
 
   /**

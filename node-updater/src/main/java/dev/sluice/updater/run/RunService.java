@@ -112,7 +112,7 @@ public final class RunService {
       RunResult result;
       Workdir workdir;
       try {
-        workdir = Workdir.open(request.workdir(), request.remote());
+        workdir = Workdir.open(request.workdir(), request.remote(), request.savedRetention());
       } catch (GitException e) {
         draw(request, kv, new NodePolicy(kv).cached(), report);
         result =
