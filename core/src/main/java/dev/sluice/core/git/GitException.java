@@ -21,8 +21,8 @@ public class GitException extends RuntimeException {
     /** The local repository is damaged. */
     CORRUPT,
     /**
-     * The remote answered but the exchange failed: a protocol error, a broken pack, missing
-     * objects. Not a network problem, so never reported as offline.
+     * The remote was reached but the fetch failed there: no repository at that address, a refused
+     * login, a protocol error, a pack that does not parse or objects that are missing.
      */
     PROTOCOL,
     /**

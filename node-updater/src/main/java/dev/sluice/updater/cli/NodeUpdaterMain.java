@@ -22,6 +22,7 @@ import picocli.CommandLine.Mixin;
     subcommands = {
       RunCommand.class,
       StatusCommand.class,
+      SavedCommand.class,
       ServeCommand.class,
       SimulateCommand.class,
       AutoComplete.GenerateCompletion.class,

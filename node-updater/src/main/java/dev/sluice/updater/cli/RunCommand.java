@@ -9,6 +9,7 @@ import dev.sluice.core.version.TagPattern;
 import dev.sluice.updater.apply.ApplySettings;
 import dev.sluice.updater.apply.HookCommand;
 import dev.sluice.updater.config.NodeConfig;
+import dev.sluice.updater.git.SavedRetention;
 import dev.sluice.updater.lottery.ChannelChoice;
 import dev.sluice.updater.report.ReportSender;
 import dev.sluice.updater.run.RunRequest;
@@ -185,6 +186,21 @@ public final class RunCommand implements Callable<Integer> {
   Integer maxAttempts;
 
   @Option(
+      names = "--keep-saved",
+      paramLabel = "N",
+      description =
+          "Always keep the newest N saved-work refs (default: "
+              + SavedRetention.DEFAULT_KEEP
+              + "); older ones go once they are also older than --keep-saved-for.")
+  Integer keepSaved;
+
+  @Option(
+      names = "--keep-saved-for",
+      paramLabel = "DURATION",
+      description = "Keep every saved-work ref at least this long, ISO-8601 (default: P90D).")
+  Duration keepSavedFor;
+
+  @Option(
       names = "--report-to",
       paramLabel = "BASE_URL",
       description =
@@ -207,7 +223,10 @@ public final class RunCommand implements Callable<Integer> {
             pick(probability, file.preprodProbability(), null),
             pick(period, file.lotteryPeriod(), null),
             layout(file),
-            applySettings(file, stateFile));
+            applySettings(file, stateFile),
+            new SavedRetention(
+                pick(keepSaved, file.keepSaved(), SavedRetention.DEFAULT_KEEP),
+                pick(keepSavedFor, file.keepSavedFor(), SavedRetention.DEFAULT_KEEP_FOR)));
     Optional<ReportSender> sender =
         Optional.ofNullable(pick(reportTo, file.reportTo(), null)).map(RunCommand::sender);
     RunResult result =

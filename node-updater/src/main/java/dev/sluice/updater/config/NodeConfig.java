@@ -44,12 +44,14 @@ public record NodeConfig(
     Boolean shell,
     Boolean boot,
     Integer maxAttempts,
-    String reportTo) {
+    String reportTo,
+    Integer keepSaved,
+    Duration keepSavedFor) {
 
   public static final NodeConfig EMPTY =
       new NodeConfig(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null);
 
   public NodeConfig {
     groups = groups == null ? null : List.copyOf(groups);

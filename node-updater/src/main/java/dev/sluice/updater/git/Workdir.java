@@ -21,7 +21,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.eclipse.jgit.api.FetchCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.Status;
@@ -39,16 +38,12 @@ import org.eclipse.jgit.lib.ObjectChecker;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.Ref;
-import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.submodule.SubmoduleWalk;
-import org.eclipse.jgit.transport.FetchResult;
-import org.eclipse.jgit.transport.RefSpec;
-import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 import org.eclipse.jgit.treewalk.FileTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
@@ -59,14 +54,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's working tree: a git repository whose HEAD is detached at the commit the node runs.
  *
- * <p>Only the ref a run needs is fetched, shallow (depth 1), so a first install transfers one
- * commit's tree and a later update transfers what changed. Before a checkout would destroy local
- * work (modified tracked files, untracked files that are not ignored), it is saved as a commit
- * under {@code refs/sluice/saved/<time>}. Ignored files are never touched.
+ * <p>Only the ref a run needs is fetched ({@link Fetcher}): shallow (depth 1) unless the node has
+ * its history already, so a first install transfers one commit's tree and a later update transfers
+ * what changed. Before a checkout would destroy local work (modified tracked files, untracked files
+ * that are not ignored), it is saved under {@code refs/sluice/saved/<time>} ({@link SavedWork}).
+ * Ignored files are never touched.
  */
 public final class Workdir implements AutoCloseable {
 
-  public static final String SAVED_PREFIX = "refs/sluice/saved/";
+  public static final String SAVED_PREFIX = SavedWork.PREFIX;
 
   private static final Logger LOG = LoggerFactory.getLogger(Workdir.class);
   private static final DateTimeFormatter STAMP =
@@ -76,21 +72,29 @@ public final class Workdir implements AutoCloseable {
   private final String remote;
   private final Repository repo;
   private final Git git;
+  private final SavedRetention retention;
 
-  private Workdir(Path dir, String remote, Repository repo) {
+  private Workdir(Path dir, String remote, Repository repo, SavedRetention retention) {
     this.dir = dir;
     this.remote = remote;
     this.repo = repo;
     this.git = new Git(repo);
+    this.retention = retention;
+  }
+
+  /** Opens the working tree with the default retention of saved work. */
+  public static Workdir open(Path dir, String remote) {
+    return open(dir, remote, SavedRetention.DEFAULT);
   }
 
   /**
    * Opens the working tree, creating an empty repository in a missing or empty folder.
    *
-   * @throws GitException {@code OTHER} when the folder holds files but no repository (nothing is
+   * @param retention how much saved work to keep after each save
+   * @throws GitException {@code CONFIG} when the folder holds files but no repository (nothing is
    *     touched), {@code CORRUPT} when the repository cannot be read
    */
-  public static Workdir open(Path dir, String remote) {
+  public static Workdir open(Path dir, String remote, SavedRetention retention) {
     Path gitDir = dir.resolve(Constants.DOT_GIT);
     try {
       if (!Files.isRegularFile(gitDir.resolve(Constants.HEAD))) {
@@ -102,10 +106,10 @@ public final class Workdir implements AutoCloseable {
                   + " holds files but no git repository; refusing to touch it (empty it or point"
                   + " --workdir at a new folder)");
         }
-        return create(dir, gitDir, remote);
+        return create(dir, gitDir, remote, retention);
       }
       try {
-        Workdir workdir = openExisting(dir, gitDir, remote);
+        Workdir workdir = openExisting(dir, gitDir, remote, retention);
         workdir.head(); // fail now, not halfway, when the repository is unreadable
         return workdir;
       } catch (IOException | GitException e) {
@@ -118,7 +122,7 @@ public final class Workdir implements AutoCloseable {
                 + " it again",
             dir,
             GitException.rootMessage(e));
-        return create(dir, gitDir, remote);
+        return create(dir, gitDir, remote, retention);
       }
     } catch (IOException e) {
       throw new GitException(
@@ -128,21 +132,23 @@ public final class Workdir implements AutoCloseable {
     }
   }
 
-  private static Workdir openExisting(Path dir, Path gitDir, String remote) throws IOException {
+  private static Workdir openExisting(
+      Path dir, Path gitDir, String remote, SavedRetention retention) throws IOException {
     Repository repo =
         new FileRepositoryBuilder()
             .setWorkTree(dir.toFile())
             .setGitDir(gitDir.toFile())
             .setMustExist(true)
             .build();
-    return new Workdir(dir, remote, repo);
+    return new Workdir(dir, remote, repo, retention);
   }
 
   /**
    * A new repository in {@code .git}; whatever a killed first install left in it is removed first,
    * except the work-tree lock.
    */
-  private static Workdir create(Path dir, Path gitDir, String remote) throws IOException {
+  private static Workdir create(Path dir, Path gitDir, String remote, SavedRetention retention)
+      throws IOException {
     Files.createDirectories(gitDir);
     try (Stream<Path> entries = Files.list(gitDir)) {
       for (Path entry : entries.toList()) {
@@ -165,7 +171,7 @@ public final class Workdir implements AutoCloseable {
     }
     created.create(false);
     LOG.info("workdir {}: created a new repository", dir);
-    Workdir workdir = new Workdir(dir, remote, created);
+    Workdir workdir = new Workdir(dir, remote, created, retention);
     StoredConfig config = created.getConfig();
     config.setString("remote", "origin", "url", remote);
     config.save();
@@ -255,82 +261,24 @@ public final class Workdir implements AutoCloseable {
   }
 
   /**
-   * Fetches one remote ref (shallow) and returns the commit it names now; the remote may have moved
-   * since it was listed, in which case the newer commit is returned.
+   * Fetches one remote ref and returns the commit it names now; the remote may have moved since it
+   * was listed, in which case the newer commit is returned. An empty or shallow repository fetches
+   * shallow (depth 1); a full clone fetches what it lacks. See {@link Fetcher}.
    */
   public ObjectId fetch(String ref, ProgressMonitor progress) {
     return fetch(ref, progress, false);
   }
 
   /**
-   * Fetches one remote ref, shallow unless {@code fullHistory}: ancestry questions (barriers) need
-   * the history, so a shallow repository is deepened to the full history of that ref.
+   * Fetches one remote ref; with {@code fullHistory} a shallow repository is deepened to the full
+   * history of that ref, because ancestry questions (barriers) need it.
+   *
+   * @throws GitException {@code UNREACHABLE} only when the network failed, {@code PROTOCOL} when
+   *     the remote answered but the fetch failed there, {@code MISSING_REF}, or {@code OTHER} /
+   *     {@code CORRUPT} when the result cannot be stored
    */
   public ObjectId fetch(String ref, ProgressMonitor progress, boolean fullHistory) {
-    String local = localRefFor(ref);
-    try {
-      FetchCommand fetch =
-          git.fetch()
-              .setRemote(remote)
-              .setRefSpecs(new RefSpec("+" + ref + ":" + local))
-              .setTagOpt(TagOpt.NO_TAGS)
-              .setProgressMonitor(progress)
-              .setTimeout(120);
-      if (!fullHistory) {
-        fetch.setDepth(1);
-      } else if (!repo.getObjectDatabase().getShallowCommits().isEmpty()) {
-        fetch.setUnshallow(true);
-      }
-      FetchResult result = fetch.call();
-      if (result.getAdvertisedRef(ref) == null) {
-        throw new GitException(
-            GitException.Kind.MISSING_REF, "remote " + remote + " no longer has " + ref);
-      }
-      try (RevWalk walk = new RevWalk(repo)) {
-        ObjectId id = repo.resolve(local);
-        RevCommit commit = walk.parseCommit(id);
-        LOG.info("fetched {} from {}: {}", ref, remote, commit.name());
-        return commit.getId();
-      }
-    } catch (GitAPIException | JGitInternalException e) {
-      String cause = GitException.rootMessage(e);
-      if (isLocalStorageFailure(cause)) {
-        throw new GitException(
-            GitException.Kind.OTHER,
-            "cannot store " + ref + " fetched from " + remote + " in " + dir + ": " + cause,
-            e);
-      }
-      throw new GitException(
-          GitException.Kind.UNREACHABLE,
-          "cannot fetch " + ref + " from " + remote + ": " + cause,
-          e);
-    } catch (IOException e) {
-      throw new GitException(
-          GitException.Kind.CORRUPT,
-          "workdir "
-              + dir
-              + ": cannot store "
-              + ref
-              + " fetched from "
-              + remote
-              + ": "
-              + e.getMessage(),
-          e);
-    }
-  }
-
-  /** A full disk or quota is a local problem, not an unreachable remote. */
-  private static boolean isLocalStorageFailure(String message) {
-    return message.contains("No space left on device")
-        || message.contains("Disk quota exceeded")
-        || message.contains("Read-only file system");
-  }
-
-  static String localRefFor(String remoteRef) {
-    if (remoteRef.startsWith(Constants.R_HEADS)) {
-      return Constants.R_REMOTES + "origin/" + remoteRef.substring(Constants.R_HEADS.length());
-    }
-    return remoteRef;
+    return new Fetcher(repo, dir, remote).fetch(ref, progress, fullHistory);
   }
 
   /**
@@ -420,33 +368,9 @@ public final class Workdir implements AutoCloseable {
     if (paths.isEmpty() && status.getMissing().isEmpty()) {
       return Optional.empty();
     }
-    try {
-      ObjectId saved = LocalWork.snapshot(repo, dir, status, now, why);
-      String ref = uniqueSavedRef(now);
-      RefUpdate update = repo.updateRef(ref);
-      update.setNewObjectId(saved);
-      update.setExpectedOldObjectId(ObjectId.zeroId());
-      RefUpdate.Result result = update.update();
-      if (result != RefUpdate.Result.NEW) {
-        throw new GitException(
-            GitException.Kind.OTHER, "workdir " + dir + ": cannot create " + ref + ": " + result);
-      }
-      TreeSet<String> all = new TreeSet<>(paths);
-      all.addAll(status.getMissing());
-      SavedChanges changes = new SavedChanges(ref, saved, List.copyOf(all));
-      LOG.warn("workdir {}: {}", dir, changes.describe());
-      return Optional.of(changes);
-    } catch (IOException | JGitInternalException e) {
-      throw new GitException(
-          DiskFull.causes(e) ? GitException.Kind.OTHER : GitException.Kind.CORRUPT,
-          "workdir "
-              + dir
-              + ": cannot save local changes ("
-              + paths.size()
-              + " files); nothing was changed: "
-              + GitException.rootMessage(e),
-          e);
-    }
+    TreeSet<String> all = new TreeSet<>(paths);
+    all.addAll(status.getMissing());
+    return new SavedWork(repo, dir).save(status, all, now, why, retention);
   }
 
   /**
@@ -477,15 +401,6 @@ public final class Workdir implements AutoCloseable {
           "workdir " + dir + ": cannot clear saved untracked files: " + e.getMessage(),
           e);
     }
-  }
-
-  private String uniqueSavedRef(Instant now) throws IOException {
-    String base = SAVED_PREFIX + STAMP.format(now);
-    String ref = base;
-    for (int n = 2; repo.exactRef(ref) != null; n++) {
-      ref = base + "-" + n;
-    }
-    return ref;
   }
 
   /**

@@ -123,7 +123,8 @@ final class Run {
     Facts facts = Facts.NOTHING;
     Drawn drawn = null;
     try (WorkTreeLock treeLock = WorkTreeLock.acquire(request.workdir(), started);
-        Workdir workdir = Workdir.open(request.workdir(), request.remote())) {
+        Workdir workdir =
+            Workdir.open(request.workdir(), request.remote(), request.savedRetention())) {
       NodeIdentity.remember(request.workdir(), node);
       for (String lock : workdir.clearStaleLocks()) {
         warnings.add("removed stale git lock " + lock + " left by a killed git or run");

@@ -3,6 +3,7 @@ package dev.sluice.updater.run;
 import dev.sluice.core.channel.ChannelLayout;
 import dev.sluice.core.lottery.LotteryRules;
 import dev.sluice.updater.apply.ApplySettings;
+import dev.sluice.updater.git.SavedRetention;
 import dev.sluice.updater.lottery.ChannelChoice;
 import java.nio.file.Path;
 import java.time.Period;
@@ -22,6 +23,7 @@ import java.util.Objects;
  * @param period how long a lottery ticket lasts; null: the rollout policy's
  * @param layout the channels' branches, tag patterns and tracking mode; null: the rollout policy's
  * @param apply hooks, health check and retry limit for applying a change
+ * @param savedRetention how much saved local work the workdir keeps
  */
 public record RunRequest(
     Path workdir,
@@ -32,7 +34,8 @@ public record RunRequest(
     Double probability,
     Period period,
     ChannelLayout layout,
-    ApplySettings apply) {
+    ApplySettings apply,
+    SavedRetention savedRetention) {
 
   public RunRequest {
     Objects.requireNonNull(workdir, "workdir");
@@ -40,6 +43,7 @@ public record RunRequest(
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(choice, "choice");
     Objects.requireNonNull(apply, "apply");
+    Objects.requireNonNull(savedRetention, "savedRetention");
     groups = List.copyOf(groups);
     if (probability != null) {
       LotteryRules.requireWeight(probability, "--preprod-probability");
@@ -47,6 +51,30 @@ public record RunRequest(
     if (period != null && (period.isNegative() || period.isZero())) {
       throw new IllegalArgumentException("--lottery-period must be positive");
     }
+  }
+
+  /** A request with the default retention of saved work. */
+  public RunRequest(
+      Path workdir,
+      String remote,
+      Path state,
+      List<String> groups,
+      ChannelChoice choice,
+      Double probability,
+      Period period,
+      ChannelLayout layout,
+      ApplySettings apply) {
+    this(
+        workdir,
+        remote,
+        state,
+        groups,
+        choice,
+        probability,
+        period,
+        layout,
+        apply,
+        SavedRetention.DEFAULT);
   }
 
   /** A request that takes everything but the three paths from the rollout policy. */
@@ -71,26 +99,76 @@ public record RunRequest(
 
   public RunRequest withChoice(ChannelChoice newChoice) {
     return new RunRequest(
-        workdir, remote, state, groups, newChoice, probability, period, layout, apply);
+        workdir,
+        remote,
+        state,
+        groups,
+        newChoice,
+        probability,
+        period,
+        layout,
+        apply,
+        savedRetention);
   }
 
   public RunRequest withGroups(List<String> newGroups) {
     return new RunRequest(
-        workdir, remote, state, newGroups, choice, probability, period, layout, apply);
+        workdir,
+        remote,
+        state,
+        newGroups,
+        choice,
+        probability,
+        period,
+        layout,
+        apply,
+        savedRetention);
   }
 
   public RunRequest withProbability(Double newProbability) {
     return new RunRequest(
-        workdir, remote, state, groups, choice, newProbability, period, layout, apply);
+        workdir,
+        remote,
+        state,
+        groups,
+        choice,
+        newProbability,
+        period,
+        layout,
+        apply,
+        savedRetention);
   }
 
   public RunRequest withApply(ApplySettings newApply) {
     return new RunRequest(
-        workdir, remote, state, groups, choice, probability, period, layout, newApply);
+        workdir,
+        remote,
+        state,
+        groups,
+        choice,
+        probability,
+        period,
+        layout,
+        newApply,
+        savedRetention);
   }
 
   public RunRequest withLayout(ChannelLayout newLayout) {
     return new RunRequest(
-        workdir, remote, state, groups, choice, probability, period, newLayout, apply);
+        workdir,
+        remote,
+        state,
+        groups,
+        choice,
+        probability,
+        period,
+        newLayout,
+        apply,
+        savedRetention);
+  }
+
+  public RunRequest withSavedRetention(SavedRetention newRetention) {
+    return new RunRequest(
+        workdir, remote, state, groups, choice, probability, period, layout, apply, newRetention);
   }
 }

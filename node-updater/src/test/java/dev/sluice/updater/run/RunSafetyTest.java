@@ -178,6 +178,23 @@ class RunSafetyTest {
   }
 
   @Test
+  void aShallowListThatAKilledFetchLeftWrongIsRepaired() throws Exception {
+    remote.commit("master", "1.0.1", Map.of("app.txt", "one and a bit\n"));
+    node.run(); // shallow: .git/shallow names the installed commit
+    Path shallow = node.workdir.resolve(".git/shallow");
+    assertThat(shallow).exists();
+    // A fetch killed after rewriting the shallow list, before storing the pack it described.
+    Files.writeString(shallow, "");
+    release110();
+
+    RunResult result = node.run();
+
+    assertThat(result.report().action()).as(result.report().message()).isEqualTo(Action.UPDATED);
+    assertThat(result.report().currentCommit()).isEqualTo(v110.name());
+    WorkTrees.assertMatches(node.workdir, remote.repository(), v110);
+  }
+
+  @Test
   void aLockThatALiveProcessHoldsIsNeverDeleted() throws Exception {
     node.run();
     Path lock = node.workdir.resolve(".git/index.lock");
