@@ -1,11 +1,13 @@
 package dev.sluice.admin.cli;
 
 import dev.sluice.admin.git.Operator;
+import dev.sluice.admin.git.OperatorIdentity;
 import dev.sluice.admin.git.RemoteAccess;
 import dev.sluice.core.git.GitIsolation;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.function.Supplier;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,7 +45,8 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
       "0:done (with --dry-run: would be done; also: already promoted)",
       "1:failed: remote unreachable, git or cache error",
-      "2:bad usage: unknown option, not a version, unknown ref; or the rollout policy is"
+      "2:bad usage: unknown option, not a full version, unknown ref, no operator identity"
+          + " (git config user.name/user.email, GIT_COMMITTER_*, --as); or the rollout policy is"
           + " invalid (every error is listed)",
       "3:refused by a gate (soak, fast-forward, pause, health, tag exists, not newer);"
           + " every reason is listed",
@@ -58,6 +61,10 @@ public final class ChannelAdminCommand implements Runnable {
   @Mixin ClockOption clock;
 
   @Mixin OutputOptions output;
+
+  @Mixin IdentityOption identity;
+
+  private Supplier<Operator> operator;
 
   private final Wiring wiring;
 
@@ -113,8 +120,24 @@ public final class ChannelAdminCommand implements Runnable {
     return output.json;
   }
 
-  Operator operator() {
-    return Operator.fromEnvironment(wiring.env());
+  /**
+   * Who makes the tags and commits, found on first use so that commands that write nothing never
+   * need an identity.
+   */
+  Supplier<Operator> operator() {
+    if (operator == null) {
+      OperatorIdentity source =
+          new OperatorIdentity(wiring.env(), wiring.home(), wiring.cwd(), identity.as);
+      Operator[] found = new Operator[1];
+      operator =
+          () -> {
+            if (found[0] == null) {
+              found[0] = source.require();
+            }
+            return found[0];
+          };
+    }
+    return operator;
   }
 
   PrintWriter out() {

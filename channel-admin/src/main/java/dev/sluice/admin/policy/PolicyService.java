@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
 import org.eclipse.jgit.dircache.DirCacheEditor;
@@ -58,10 +59,10 @@ public final class PolicyService {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyService.class);
 
   private final Clock clock;
-  private final Operator operator;
+  private final Supplier<Operator> operator;
   private final PushHook hook;
 
-  public PolicyService(Clock clock, Operator operator, PushHook hook) {
+  public PolicyService(Clock clock, Supplier<Operator> operator, PushHook hook) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.operator = Objects.requireNonNull(operator, "operator");
     this.hook = Objects.requireNonNull(hook, "hook");
@@ -103,7 +104,7 @@ public final class PolicyService {
       }
       String message = message(edit);
       ObjectId commit =
-          commit(repo, snapshot.commit(), text, operator.at(clock.instant()), message);
+          commit(repo, snapshot.commit(), text, operator.get().at(clock.instant()), message);
       List<RefChange> changes =
           List.of(RefChange.move(Constants.R_HEADS + Policy.BRANCH, previous, commit, false));
       hook.beforePush(changes);

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -39,7 +40,7 @@ public final class PromoteService {
   private final ChannelSpec stable;
   private final ChannelSpec preprod;
   private final Clock clock;
-  private final Operator operator;
+  private final Supplier<Operator> operator;
   private final HealthClient health;
   private final PolicySource policy;
   private final PushHook hook;
@@ -48,7 +49,7 @@ public final class PromoteService {
       ChannelSpec stable,
       ChannelSpec preprod,
       Clock clock,
-      Operator operator,
+      Supplier<Operator> operator,
       HealthClient health,
       PolicySource policy,
       PushHook hook) {
@@ -65,7 +66,11 @@ public final class PromoteService {
    * A service for the built-in layout ({@code master}/{@code v*}, {@code preprod}/{@code v*_pre}).
    */
   public static PromoteService withDefaultChannels(
-      Clock clock, Operator operator, HealthClient health, PolicySource policy, PushHook hook) {
+      Clock clock,
+      Supplier<Operator> operator,
+      HealthClient health,
+      PolicySource policy,
+      PushHook hook) {
     return new PromoteService(
         ChannelSpec.defaultFor(Channel.STABLE),
         ChannelSpec.defaultFor(Channel.PREPROD),
@@ -153,7 +158,7 @@ public final class PromoteService {
               cache.repository(),
               stableTag,
               target,
-              operator.at(now),
+              operator.get().at(now),
               PromotionRecord.of(decision, commit).tagMessage());
       List<RefChange> changes =
           List.of(
