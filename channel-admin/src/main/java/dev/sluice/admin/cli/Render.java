@@ -26,9 +26,7 @@ final class Render {
               line.channel(),
               line.branch(),
               line.tip() == null ? "(missing)" : abbrev(line.tip()),
-              line.release() == null
-                  ? "no release yet"
-                  : line.release() + "  " + line.releasedAt()));
+              release(line)));
     }
     text.append(
         String.format(
@@ -77,6 +75,23 @@ final class Render {
       }
     }
     return text.toString();
+  }
+
+  /** The channel's release as nodes see it: the tag, commits since, and what it tracks. */
+  private static String release(StatusReport.ChannelLine line) {
+    String text =
+        line.release() == null
+            ? line.tip() == null ? "" : "no release yet"
+            : line.release()
+                + (line.commitsSinceRelease() == 0
+                    ? ""
+                    : " +"
+                        + line.commitsSinceRelease()
+                        + " commit"
+                        + (line.commitsSinceRelease() == 1 ? "" : "s"))
+                + "  "
+                + line.releasedAt();
+    return "tag".equals(line.track()) ? text + "  (nodes track the newest tag)" : text;
   }
 
   static String release(ReleaseResult result) {

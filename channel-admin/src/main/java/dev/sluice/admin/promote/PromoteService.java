@@ -17,6 +17,7 @@ import dev.sluice.core.promotion.PromotionGates;
 import dev.sluice.core.promotion.PromotionInputs;
 import dev.sluice.core.promotion.PromotionRecord;
 import dev.sluice.core.promotion.Release;
+import dev.sluice.core.rollout.RepositoryGitFacts;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -92,7 +93,12 @@ public final class PromoteService {
           new ChannelStatusReader(stable, preprod).read(cache.repository(), access.remote());
       Release candidate = state.candidate();
       String previousMaster = state.stable().tip();
-      if (state.alreadyPromoted()) {
+      PromotionPolicy rules = policy.read(cache.repository());
+      String stableTag = candidate == null ? null : stable.tagPattern().tagFor(candidate.semver());
+      List<String> deadends =
+          Deadends.matching(
+              rules.deadends(), candidate, stableTag, new RepositoryGitFacts(cache.repository()));
+      if (state.alreadyPromoted() && deadends.isEmpty()) {
         String message =
             candidate.tag()
                 + " is already promoted as "
@@ -112,9 +118,8 @@ public final class PromoteService {
       }
 
       Instant now = clock.instant();
-      PromotionPolicy rules = policy.read(cache.repository());
-      PromotionDecision decision = PromotionGates.decide(inputs(state, request, rules, now));
-      String stableTag = candidate == null ? null : stable.tagPattern().tagFor(candidate.semver());
+      PromotionDecision decision =
+          PromotionGates.decide(inputs(state, request, rules, now).withDeadends(deadends));
       String commit = candidate == null ? null : candidate.commit();
       if (!decision.allowed()) {
         String reasons =
