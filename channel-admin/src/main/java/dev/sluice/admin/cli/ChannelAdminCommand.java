@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
       DeadendCommand.class,
       BarrierCommand.class,
       RolloutCommand.class,
+      FreezeCommand.class,
       ExplainCommand.class,
       AutoComplete.GenerateCompletion.class
     },
@@ -101,7 +102,7 @@ public final class ChannelAdminCommand implements Runnable {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
         "Missing subcommand: status, release, promote, history, policy, pause, resume,"
-            + " deadend, barrier, rollout or explain");
+            + " deadend, barrier, rollout, freeze or explain");
   }
 
   Wiring wiring() {
