@@ -22,15 +22,16 @@ import picocli.CommandLine.Spec;
     versionProvider = ManifestVersion.class,
     sortOptions = false,
     description = {
-      "Shows channel status, cuts preprod releases, promotes soaked releases to stable and reads"
-          + " the history back, and edits the rollout policy, all as git commits, tags and"
-          + " atomic pushes.",
+      "Shows channel status, cuts preprod releases, promotes soaked releases to stable, rolls a"
+          + " channel back, reads the history back, and edits the rollout policy, all as git"
+          + " commits, tags and atomic pushes.",
       "Flow: development -> release -> preprod + vX.Y.Z_pre -> soak -> promote -> master + vX.Y.Z"
     },
     subcommands = {
       StatusCommand.class,
       ReleaseCommand.class,
       PromoteCommand.class,
+      RollbackCommand.class,
       HistoryCommand.class,
       PolicyCommand.class,
       PauseCommand.class,
@@ -49,9 +50,9 @@ import picocli.CommandLine.Spec;
       "2:bad usage: unknown option, not a full version, unknown ref, no operator identity"
           + " (git config user.name/user.email, GIT_COMMITTER_*, --as); or the rollout policy is"
           + " invalid (every error is listed)",
-      "3:refused by a gate (soak, fast-forward, pause, health, tag exists, not newer);"
-          + " every reason is listed",
-      "4:the remote rejected the push (someone else moved a branch); nothing was changed"
+      "3:refused by a gate (soak, fast-forward, pause, dead-end, health, tag exists, not"
+          + " newer; rollback: not an earlier release of the channel); every reason is listed",
+      "4:the remote rejected the push (someone else moved a ref first); nothing was changed"
     })
 public final class ChannelAdminCommand implements Runnable {
 
@@ -101,8 +102,8 @@ public final class ChannelAdminCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "Missing subcommand: status, release, promote, history, policy, pause, resume,"
-            + " deadend, barrier, rollout, freeze or explain");
+        "Missing subcommand: status, release, promote, rollback, history, policy, pause,"
+            + " resume, deadend, barrier, rollout, freeze or explain");
   }
 
   Wiring wiring() {

@@ -144,6 +144,25 @@ final class Render {
       if (text.length() > 0) {
         text.append('\n');
       }
+      if (entry.kind() == HistoryEntry.Kind.ROLLBACK) {
+        text.append(
+            String.format(
+                Locale.ROOT,
+                "%s  %-9s  %-7s %s -> %s  %s -> %s  dead-end %s  reason: %s",
+                entry.time(),
+                entry.kind().id(),
+                entry.channel(),
+                entry.from(),
+                entry.to(),
+                abbrev(entry.commit()),
+                abbrev(entry.toCommit()),
+                entry.deadend(),
+                entry.reason()));
+        if (entry.by() != null) {
+          text.append("  by ").append(entry.by());
+        }
+        continue;
+      }
       text.append(
           String.format(
               Locale.ROOT,
