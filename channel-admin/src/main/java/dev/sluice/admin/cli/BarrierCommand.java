@@ -15,6 +15,7 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Makes a release a barrier in the rollout policy, in one commit: a node below it goes to"
           + " it first and to anything newer only on a later run. REF must exist on the remote."
+          + " With --remove, the barrier is lifted."
     })
 final class BarrierCommand implements Callable<Integer> {
 
@@ -33,8 +34,15 @@ final class BarrierCommand implements Callable<Integer> {
       description = "Why, recorded in the policy and the commit.")
   String reason;
 
+  @Option(
+      names = "--remove",
+      description = "Undo: take REF out of the policy's barriers, in one commit.")
+  boolean remove;
+
   @Override
   public Integer call() {
-    return PolicyCommands.edit(root, PolicyChanges.barrier(ref, reason));
+    return PolicyCommands.edit(
+        root,
+        remove ? PolicyChanges.removeBarrier(ref, reason) : PolicyChanges.barrier(ref, reason));
   }
 }

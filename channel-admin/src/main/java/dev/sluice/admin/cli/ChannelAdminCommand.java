@@ -1,11 +1,13 @@
 package dev.sluice.admin.cli;
 
 import dev.sluice.admin.git.Operator;
+import dev.sluice.admin.git.OperatorIdentity;
 import dev.sluice.admin.git.RemoteAccess;
 import dev.sluice.core.git.GitIsolation;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.function.Supplier;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,15 +22,16 @@ import picocli.CommandLine.Spec;
     versionProvider = ManifestVersion.class,
     sortOptions = false,
     description = {
-      "Shows channel status, cuts preprod releases, promotes soaked releases to stable and reads"
-          + " the history back, and edits the rollout policy, all as git commits, tags and"
-          + " atomic pushes.",
+      "Shows channel status, cuts preprod releases, promotes soaked releases to stable, rolls a"
+          + " channel back, reads the history back, and edits the rollout policy, all as git"
+          + " commits, tags and atomic pushes.",
       "Flow: development -> release -> preprod + vX.Y.Z_pre -> soak -> promote -> master + vX.Y.Z"
     },
     subcommands = {
       StatusCommand.class,
       ReleaseCommand.class,
       PromoteCommand.class,
+      RollbackCommand.class,
       HistoryCommand.class,
       PolicyCommand.class,
       PauseCommand.class,
@@ -36,6 +39,7 @@ import picocli.CommandLine.Spec;
       DeadendCommand.class,
       BarrierCommand.class,
       RolloutCommand.class,
+      FreezeCommand.class,
       ExplainCommand.class,
       AutoComplete.GenerateCompletion.class
     },
@@ -43,11 +47,12 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
       "0:done (with --dry-run: would be done; also: already promoted)",
       "1:failed: remote unreachable, git or cache error",
-      "2:bad usage: unknown option, not a version, unknown ref; or the rollout policy is"
+      "2:bad usage: unknown option, not a full version, unknown ref, no operator identity"
+          + " (git config user.name/user.email, GIT_COMMITTER_*, --as); or the rollout policy is"
           + " invalid (every error is listed)",
-      "3:refused by a gate (soak, fast-forward, pause, health, tag exists, not newer);"
-          + " every reason is listed",
-      "4:the remote rejected the push (someone else moved a branch); nothing was changed"
+      "3:refused by a gate (soak, fast-forward, pause, dead-end, health, tag exists, not"
+          + " newer; rollback: not an earlier release of the channel); every reason is listed",
+      "4:the remote rejected the push (someone else moved a ref first); nothing was changed"
     })
 public final class ChannelAdminCommand implements Runnable {
 
@@ -58,6 +63,10 @@ public final class ChannelAdminCommand implements Runnable {
   @Mixin ClockOption clock;
 
   @Mixin OutputOptions output;
+
+  @Mixin IdentityOption identity;
+
+  private Supplier<Operator> operator;
 
   private final Wiring wiring;
 
@@ -93,8 +102,8 @@ public final class ChannelAdminCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "Missing subcommand: status, release, promote, history, policy, pause, resume,"
-            + " deadend, barrier, rollout or explain");
+        "Missing subcommand: status, release, promote, rollback, history, policy, pause,"
+            + " resume, deadend, barrier, rollout, freeze or explain");
   }
 
   Wiring wiring() {
@@ -113,8 +122,24 @@ public final class ChannelAdminCommand implements Runnable {
     return output.json;
   }
 
-  Operator operator() {
-    return Operator.fromEnvironment(wiring.env());
+  /**
+   * Who makes the tags and commits, found on first use so that commands that write nothing never
+   * need an identity.
+   */
+  Supplier<Operator> operator() {
+    if (operator == null) {
+      OperatorIdentity source =
+          new OperatorIdentity(wiring.env(), wiring.home(), wiring.cwd(), identity.as);
+      Operator[] found = new Operator[1];
+      operator =
+          () -> {
+            if (found[0] == null) {
+              found[0] = source.require();
+            }
+            return found[0];
+          };
+    }
+    return operator;
   }
 
   PrintWriter out() {

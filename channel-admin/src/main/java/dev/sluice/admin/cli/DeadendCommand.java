@@ -15,7 +15,8 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Marks a release as a dead-end in the rollout policy, in one commit: no node moves onto"
           + " it, and nodes running it move to their channel's target even while paused or"
-          + " outside a maintenance window. REF must exist on the remote."
+          + " outside a maintenance window. REF must exist on the remote. With --remove, nodes"
+          + " may move onto REF again (the entry naming REF, or its commit, is removed)."
     })
 final class DeadendCommand implements Callable<Integer> {
 
@@ -31,11 +32,18 @@ final class DeadendCommand implements Callable<Integer> {
       names = "--reason",
       paramLabel = "TEXT",
       required = true,
-      description = "Why, recorded in the policy and the commit.")
+      description = "Why, recorded in the policy (or, with --remove, the commit).")
   String reason;
+
+  @Option(
+      names = "--remove",
+      description = "Undo: take REF out of the policy's dead-ends, in one commit.")
+  boolean remove;
 
   @Override
   public Integer call() {
-    return PolicyCommands.edit(root, PolicyChanges.deadend(ref, reason));
+    return PolicyCommands.edit(
+        root,
+        remove ? PolicyChanges.removeDeadend(ref, reason) : PolicyChanges.deadend(ref, reason));
   }
 }

@@ -8,15 +8,17 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code history}: releases and promotions read back from the tags, newest first. */
+/** {@code history}: releases, promotions and rollbacks read back from the tags, newest first. */
 @Command(
     name = "history",
     mixinStandardHelpOptions = true,
-    header = "List releases and promotions read back from the tags, newest first.",
+    header = "List releases, promotions and rollbacks read back from the tags, newest first.",
     description = {
-      "Lists preprod releases and promotions to stable, newest first, as recorded in their tags:"
-          + " version, commit, when, who, the soak actually served and any override with its"
-          + " reason."
+      "Lists preprod releases, promotions to stable and rollbacks, newest first, as recorded in"
+          + " their tags: version, commit, when, who, the soak actually served, any override with"
+          + " its reason, and for a rollback where from and to, the dead-end and the reason. Only"
+          + " tags carrying channel-admin's record are labelled release, promotion or rollback;"
+          + " other release tags are listed as plain tags."
     })
 final class HistoryCommand implements Callable<Integer> {
 

@@ -19,8 +19,9 @@ import picocli.CommandLine.ParentCommand;
     header = "Promote the soaked preprod release to master as v<VERSION>.",
     description = {
       "Promotes the newest preprod release tag to stable when every gate passes: soak served,"
-          + " master fast-forwards to it, stable not paused, and with --health the fleet dashboard"
-          + " reports enough healthy preprod nodes. Master moves to the exact tagged commit and"
+          + " master fast-forwards to it, stable not paused, the rollout policy does not mark it a"
+          + " dead-end (no override lifts that), and with --health the fleet dashboard reports"
+          + " enough healthy preprod nodes. Master moves to the exact tagged commit and"
           + " the tag v<VERSION> records the soak, the gates and any override; both are pushed"
           + " atomically. A refusal lists every failed gate and changes nothing."
     })

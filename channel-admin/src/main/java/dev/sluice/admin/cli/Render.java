@@ -26,9 +26,7 @@ final class Render {
               line.channel(),
               line.branch(),
               line.tip() == null ? "(missing)" : abbrev(line.tip()),
-              line.release() == null
-                  ? "no release yet"
-                  : line.release() + "  " + line.releasedAt()));
+              release(line)));
     }
     text.append(
         String.format(
@@ -77,6 +75,23 @@ final class Render {
       }
     }
     return text.toString();
+  }
+
+  /** The channel's release as nodes see it: the tag, commits since, and what it tracks. */
+  private static String release(StatusReport.ChannelLine line) {
+    String text =
+        line.release() == null
+            ? line.tip() == null ? "" : "no release yet"
+            : line.release()
+                + (line.commitsSinceRelease() == 0
+                    ? ""
+                    : " +"
+                        + line.commitsSinceRelease()
+                        + " commit"
+                        + (line.commitsSinceRelease() == 1 ? "" : "s"))
+                + "  "
+                + line.releasedAt();
+    return "tag".equals(line.track()) ? text + "  (nodes track the newest tag)" : text;
   }
 
   static String release(ReleaseResult result) {
@@ -128,6 +143,25 @@ final class Render {
     for (HistoryEntry entry : entries) {
       if (text.length() > 0) {
         text.append('\n');
+      }
+      if (entry.kind() == HistoryEntry.Kind.ROLLBACK) {
+        text.append(
+            String.format(
+                Locale.ROOT,
+                "%s  %-9s  %-7s %s -> %s  %s -> %s  dead-end %s  reason: %s",
+                entry.time(),
+                entry.kind().id(),
+                entry.channel(),
+                entry.from(),
+                entry.to(),
+                abbrev(entry.commit()),
+                abbrev(entry.toCommit()),
+                entry.deadend(),
+                entry.reason()));
+        if (entry.by() != null) {
+          text.append("  by ").append(entry.by());
+        }
+        continue;
       }
       text.append(
           String.format(

@@ -1,5 +1,6 @@
 package dev.sluice.admin.cli;
 
+import dev.sluice.admin.AdminException;
 import dev.sluice.admin.policy.PolicyChanges;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +18,8 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Phases a release in, in one commit: a node takes REF once startFraction + (1 -"
           + " startFraction) * elapsed / duration reaches its lottery ticket. REF must exist on"
-          + " the remote; a rollout for the same REF is replaced."
+          + " the remote; a rollout for the same REF is replaced. With --remove, the rollout of"
+          + " REF ends."
     })
 final class RolloutCommand implements Callable<Integer> {
 
@@ -32,9 +34,8 @@ final class RolloutCommand implements Callable<Integer> {
   @Option(
       names = "--duration",
       paramLabel = "D",
-      required = true,
       converter = Converters.DurationConverter.class,
-      description = "How long until the whole fleet may take it, ISO-8601, e.g. PT48H.")
+      description = "How long until the whole fleet may take it, ISO-8601, e.g. PT48H (required).")
   Duration duration;
 
   @Option(
@@ -51,11 +52,28 @@ final class RolloutCommand implements Callable<Integer> {
       description = "Share of the fleet that may take it at the start, in [0,1] (default: 0).")
   double startFraction;
 
-  @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the commit message.")
+  @Option(
+      names = "--reason",
+      paramLabel = "TEXT",
+      description = "Why, for the commit message (required with --remove).")
   String reason;
+
+  @Option(
+      names = "--remove",
+      description = "Undo: end the phased rollout of REF (everyone may take it), in one commit.")
+  boolean remove;
 
   @Override
   public Integer call() {
+    if (remove) {
+      if (duration != null || start != null) {
+        throw new AdminException.Usage("--remove takes no --duration or --start");
+      }
+      return PolicyCommands.edit(root, PolicyChanges.removeRollout(ref, reason));
+    }
+    if (duration == null) {
+      throw new AdminException.Usage("rollout needs --duration D, e.g. PT48H (or --remove)");
+    }
     Instant from = start != null ? start : root.clock().instant();
     return PolicyCommands.edit(
         root, PolicyChanges.rollout(ref, from, duration, startFraction, reason));

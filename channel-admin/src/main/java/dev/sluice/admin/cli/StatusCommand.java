@@ -15,7 +15,8 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     header = "Show channels, the candidate, its soak and whether promote would pass.",
     description = {
-      "Shows each channel's branch, tip and newest release tag, how far preprod is ahead of"
+      "Shows each channel's branch, tip and release (the newest matching tag reachable from the"
+          + " branch, and how many commits the tip is past it), how far preprod is ahead of"
           + " master, the promotion candidate with its soak, and whether promote would go through"
           + " now (with every reason if not). Changes nothing."
     })

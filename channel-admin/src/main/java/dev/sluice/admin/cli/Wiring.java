@@ -13,7 +13,8 @@ import java.util.Objects;
  * can run the whole program in-process.
  *
  * @param env the environment variables (token, cache location, tagger identity)
- * @param home the user's home directory (default cache location)
+ * @param home the user's home directory (default cache location, global git config)
+ * @param cwd the working directory (its repository's git config names the operator), or null
  * @param pushHook called right before every push (a test seam; does nothing in production)
  * @param health the client that asks the fleet dashboard for health numbers
  * @param policy where the rollout policy (soak, pause, health thresholds) comes from; the built-in
@@ -22,6 +23,7 @@ import java.util.Objects;
 record Wiring(
     Map<String, String> env,
     Path home,
+    Path cwd,
     PushHook pushHook,
     HealthClient health,
     PolicySource policy) {
@@ -38,6 +40,7 @@ record Wiring(
     return new Wiring(
         System.getenv(),
         Path.of(System.getProperty("user.home")),
+        Path.of("").toAbsolutePath(),
         PushHook.NONE,
         HealthClient.withDefaults(),
         new RolloutPolicySource());

@@ -2,27 +2,36 @@ package dev.sluice.admin.git;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.jgit.lib.PersonIdent;
 
 /**
- * Who signs the tags channel-admin makes. From {@code GIT_COMMITTER_NAME}/{@code
- * GIT_COMMITTER_EMAIL} (as git itself reads them), else the login name, else {@code channel-admin}.
+ * Who made a tag or a policy commit: the operator's git identity, as {@link OperatorIdentity} finds
+ * it. Never invented: a name and an email that someone configured or gave.
  */
 public record Operator(String name, String email) {
 
+  private static final Pattern NAME_EMAIL = Pattern.compile("\\s*([^<>]*?)\\s*<([^<>]*)>\\s*");
+
   public Operator {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(email, "email");
+    name = check(name, "name");
+    email = check(email, "email");
   }
 
-  public static Operator fromEnvironment(Map<String, String> env) {
-    String name = first(env, "GIT_COMMITTER_NAME", "GIT_AUTHOR_NAME", "USER", "LOGNAME");
-    String email = first(env, "GIT_COMMITTER_EMAIL", "GIT_AUTHOR_EMAIL");
-    return new Operator(
-        name == null ? "channel-admin" : name,
-        email == null ? "channel-admin@sluice.invalid" : email);
+  /**
+   * Parses {@code NAME <EMAIL>}, as {@code --as} takes it.
+   *
+   * @throws IllegalArgumentException saying what is expected
+   */
+  public static Operator parse(String text) {
+    Matcher matcher = NAME_EMAIL.matcher(text == null ? "" : text);
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException(
+          "'" + text + "' is not NAME <EMAIL>, e.g. \"Olga Operator <olga@example.org>\"");
+    }
+    return new Operator(matcher.group(1), matcher.group(2));
   }
 
   /** A git identity at the given time, in UTC. */
@@ -30,13 +39,21 @@ public record Operator(String name, String email) {
     return new PersonIdent(name, email, when, ZoneOffset.UTC);
   }
 
-  private static String first(Map<String, String> env, String... names) {
-    for (String key : names) {
-      String value = env.get(key);
-      if (value != null && !value.isBlank()) {
-        return value.strip();
-      }
+  @Override
+  public String toString() {
+    return name + " <" + email + ">";
+  }
+
+  private static String check(String value, String what) {
+    Objects.requireNonNull(value, what);
+    String stripped = value.strip();
+    if (stripped.isEmpty()) {
+      throw new IllegalArgumentException("the operator's " + what + " is empty");
     }
-    return null;
+    if (stripped.chars().anyMatch(c -> c == '<' || c == '>' || c < 0x20)) {
+      throw new IllegalArgumentException(
+          "the operator's " + what + " '" + stripped + "' contains <, > or a control character");
+    }
+    return stripped;
   }
 }

@@ -12,16 +12,18 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One release or promotion as read back from its tag. Fields that do not apply (or that a tag made
- * by hand did not record) are null and left out of JSON.
+ * One release, promotion or rollback as read back from its tag. Fields that do not apply (or that a
+ * tag made by hand did not record) are null and left out of JSON.
  *
- * @param kind release (a preprod tag) or promotion (a stable tag)
+ * @param kind release (channel-admin's preprod tag), promotion (channel-admin's stable tag),
+ *     rollback (channel-admin's rollback tag) or tag (a release tag channel-admin did not make)
+ * @param channel the channel the tag belongs to
  * @param tag the tag name
- * @param version the version
- * @param commit the commit the tag marks
+ * @param version the version (null for a rollback)
+ * @param commit the commit the tag marks (rollback: the commit the branch left)
  * @param time the tagger time (commit time for a lightweight tag)
  * @param by who made the tag, null for a lightweight tag
- * @param from what was released (release)
+ * @param from what was released (release); the release the branch left (rollback)
  * @param forced whether preprod was moved without a fast-forward (release)
  * @param note the operator's note (release)
  * @param candidate the preprod tag that was promoted (promotion)
@@ -29,11 +31,16 @@ import java.util.Objects;
  * @param soakServed the soak actually served (promotion)
  * @param overrideReason why the soak gate was overridden, null when it was not (promotion)
  * @param gates every gate as recorded at promotion (promotion)
+ * @param to the release the branch went back to (rollback)
+ * @param toCommit that release's commit (rollback)
+ * @param deadend the ref marked a dead-end (rollback)
+ * @param reason why (rollback)
  * @param recorded whether the tag carries channel-admin's record (false: made by hand)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
   "kind",
+  "channel",
   "tag",
   "version",
   "commit",
@@ -47,10 +54,15 @@ import java.util.Objects;
   "soakServed",
   "overrideReason",
   "gates",
+  "to",
+  "toCommit",
+  "deadend",
+  "reason",
   "recorded"
 })
 public record HistoryEntry(
     Kind kind,
+    String channel,
     String tag,
     String version,
     String commit,
@@ -64,12 +76,22 @@ public record HistoryEntry(
     @JsonFormat(shape = JsonFormat.Shape.STRING) Duration soakServed,
     String overrideReason,
     List<GateResult> gates,
+    String to,
+    String toCommit,
+    String deadend,
+    String reason,
     boolean recorded) {
 
-  /** A preprod release or a promotion to stable. */
+  /** What the tag records. */
   public enum Kind {
+    /** channel-admin's preprod release tag. */
     RELEASE,
-    PROMOTION;
+    /** channel-admin's promotion tag on stable. */
+    PROMOTION,
+    /** channel-admin's rollback tag. */
+    ROLLBACK,
+    /** A release tag that channel-admin did not make (no record): not labelled a promotion. */
+    TAG;
 
     @JsonValue
     public String id() {
@@ -79,8 +101,8 @@ public record HistoryEntry(
 
   public HistoryEntry {
     Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(tag, "tag");
-    Objects.requireNonNull(version, "version");
     Objects.requireNonNull(commit, "commit");
     Objects.requireNonNull(time, "time");
     gates = gates == null ? null : List.copyOf(gates);

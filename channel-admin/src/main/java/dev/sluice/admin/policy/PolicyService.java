@@ -21,8 +21,6 @@ import dev.sluice.core.rollout.Reason;
 import dev.sluice.core.rollout.RepositoryGitFacts;
 import dev.sluice.core.rollout.RolloutDecider;
 import dev.sluice.core.rollout.RolloutDecision;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
@@ -30,19 +28,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import org.eclipse.jgit.dircache.DirCache;
-import org.eclipse.jgit.dircache.DirCacheBuilder;
-import org.eclipse.jgit.dircache.DirCacheEditor;
-import org.eclipse.jgit.dircache.DirCacheEntry;
-import org.eclipse.jgit.lib.CommitBuilder;
+import java.util.function.Supplier;
 import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectInserter;
-import org.eclipse.jgit.lib.ObjectReader;
-import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.revwalk.RevWalk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,10 +47,10 @@ public final class PolicyService {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyService.class);
 
   private final Clock clock;
-  private final Operator operator;
+  private final Supplier<Operator> operator;
   private final PushHook hook;
 
-  public PolicyService(Clock clock, Operator operator, PushHook hook) {
+  public PolicyService(Clock clock, Supplier<Operator> operator, PushHook hook) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.operator = Objects.requireNonNull(operator, "operator");
     this.hook = Objects.requireNonNull(hook, "hook");
@@ -103,7 +92,8 @@ public final class PolicyService {
       }
       String message = message(edit);
       ObjectId commit =
-          commit(repo, snapshot.commit(), text, operator.at(clock.instant()), message);
+          PolicyCommit.write(
+              repo, snapshot.commit(), text, operator.get().at(clock.instant()), message);
       List<RefChange> changes =
           List.of(RefChange.move(Constants.R_HEADS + Policy.BRANCH, previous, commit, false));
       hook.beforePush(changes);
@@ -191,52 +181,12 @@ public final class PolicyService {
     }
   }
 
-  private static String message(PolicyChange.Edit edit) {
+  static String message(PolicyChange.Edit edit) {
     StringBuilder message = new StringBuilder(edit.subject()).append('\n');
     if (!edit.details().isEmpty()) {
       message.append('\n');
       edit.details().forEach(line -> message.append(line).append('\n'));
     }
     return message.toString();
-  }
-
-  /** A commit on top of {@code parent} (none: a root commit) with channels.json replaced. */
-  private static ObjectId commit(
-      Repository repo, ObjectId parent, String text, PersonIdent who, String message) {
-    try (ObjectInserter inserter = repo.newObjectInserter();
-        ObjectReader reader = repo.newObjectReader();
-        RevWalk walk = new RevWalk(reader)) {
-      DirCache index = DirCache.newInCore();
-      if (parent != null) {
-        DirCacheBuilder builder = index.builder();
-        builder.addTree(new byte[0], 0, reader, walk.parseCommit(parent).getTree());
-        builder.finish();
-      }
-      ObjectId blob = inserter.insert(Constants.OBJ_BLOB, text.getBytes(StandardCharsets.UTF_8));
-      DirCacheEditor editor = index.editor();
-      editor.add(
-          new DirCacheEditor.PathEdit(Policy.FILE) {
-            @Override
-            public void apply(DirCacheEntry entry) {
-              entry.setFileMode(FileMode.REGULAR_FILE);
-              entry.setObjectId(blob);
-            }
-          });
-      editor.finish();
-      CommitBuilder commit = new CommitBuilder();
-      commit.setTreeId(index.writeTree(inserter));
-      if (parent != null) {
-        commit.setParentId(parent);
-      }
-      commit.setAuthor(who);
-      commit.setCommitter(who);
-      commit.setMessage(message);
-      ObjectId id = inserter.insert(commit);
-      inserter.flush();
-      return id;
-    } catch (IOException e) {
-      throw new GitException(
-          GitException.Kind.CORRUPT, "cannot write the policy commit in the cache", e);
-    }
   }
 }

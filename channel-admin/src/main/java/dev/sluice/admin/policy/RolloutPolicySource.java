@@ -3,6 +3,7 @@ package dev.sluice.admin.policy;
 import dev.sluice.admin.promote.PolicySource;
 import dev.sluice.admin.promote.PromotionPolicy;
 import dev.sluice.core.channel.Channel;
+import dev.sluice.core.channel.ChannelLayout;
 import dev.sluice.core.policy.Policy;
 import dev.sluice.core.policy.PolicyReader;
 import dev.sluice.core.promotion.HealthThresholds;
@@ -12,9 +13,10 @@ import org.eclipse.jgit.lib.Repository;
 /**
  * The rollout policy's say in promote and status, read from {@code channels.json} on the fetched
  * cache's {@code rollout-policy} branch: {@code promotion.soak}, whether stable is paused, and
- * {@code promotion.minHealthyPreprodNodes}/{@code maxFailureRatio}. No branch means the built-in
- * defaults; an invalid file is a {@link dev.sluice.core.policy.PolicyValidationException} (exit 2),
- * because promoting under a policy nobody can read would be a guess.
+ * {@code promotion.minHealthyPreprodNodes}/{@code maxFailureRatio}, the dead-ends and what each
+ * channel tracks. No branch means the built-in defaults; an invalid file is a {@link
+ * dev.sluice.core.policy.PolicyValidationException} (exit 2), because promoting under a policy
+ * nobody can read would be a guess.
  */
 public final class RolloutPolicySource implements PolicySource {
 
@@ -26,6 +28,8 @@ public final class RolloutPolicySource implements PolicySource {
         policy.promotion().soak(),
         policy.channel(Channel.STABLE).paused(),
         new HealthThresholds(
-            policy.promotion().minHealthyPreprodNodes(), policy.promotion().maxFailureRatio()));
+            policy.promotion().minHealthyPreprodNodes(), policy.promotion().maxFailureRatio()),
+        policy.deadends(),
+        new ChannelLayout(policy.spec(Channel.STABLE), policy.spec(Channel.PREPROD)));
   }
 }

@@ -17,10 +17,12 @@ import dev.sluice.core.promotion.PromotionGates;
 import dev.sluice.core.promotion.PromotionInputs;
 import dev.sluice.core.promotion.PromotionRecord;
 import dev.sluice.core.promotion.Release;
+import dev.sluice.core.rollout.RepositoryGitFacts;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -39,7 +41,7 @@ public final class PromoteService {
   private final ChannelSpec stable;
   private final ChannelSpec preprod;
   private final Clock clock;
-  private final Operator operator;
+  private final Supplier<Operator> operator;
   private final HealthClient health;
   private final PolicySource policy;
   private final PushHook hook;
@@ -48,7 +50,7 @@ public final class PromoteService {
       ChannelSpec stable,
       ChannelSpec preprod,
       Clock clock,
-      Operator operator,
+      Supplier<Operator> operator,
       HealthClient health,
       PolicySource policy,
       PushHook hook) {
@@ -65,7 +67,11 @@ public final class PromoteService {
    * A service for the built-in layout ({@code master}/{@code v*}, {@code preprod}/{@code v*_pre}).
    */
   public static PromoteService withDefaultChannels(
-      Clock clock, Operator operator, HealthClient health, PolicySource policy, PushHook hook) {
+      Clock clock,
+      Supplier<Operator> operator,
+      HealthClient health,
+      PolicySource policy,
+      PushHook hook) {
     return new PromoteService(
         ChannelSpec.defaultFor(Channel.STABLE),
         ChannelSpec.defaultFor(Channel.PREPROD),
@@ -87,7 +93,12 @@ public final class PromoteService {
           new ChannelStatusReader(stable, preprod).read(cache.repository(), access.remote());
       Release candidate = state.candidate();
       String previousMaster = state.stable().tip();
-      if (state.alreadyPromoted()) {
+      PromotionPolicy rules = policy.read(cache.repository());
+      String stableTag = candidate == null ? null : stable.tagPattern().tagFor(candidate.semver());
+      List<String> deadends =
+          Deadends.matching(
+              rules.deadends(), candidate, stableTag, new RepositoryGitFacts(cache.repository()));
+      if (state.alreadyPromoted() && deadends.isEmpty()) {
         String message =
             candidate.tag()
                 + " is already promoted as "
@@ -107,9 +118,8 @@ public final class PromoteService {
       }
 
       Instant now = clock.instant();
-      PromotionPolicy rules = policy.read(cache.repository());
-      PromotionDecision decision = PromotionGates.decide(inputs(state, request, rules, now));
-      String stableTag = candidate == null ? null : stable.tagPattern().tagFor(candidate.semver());
+      PromotionDecision decision =
+          PromotionGates.decide(inputs(state, request, rules, now).withDeadends(deadends));
       String commit = candidate == null ? null : candidate.commit();
       if (!decision.allowed()) {
         String reasons =
@@ -153,7 +163,7 @@ public final class PromoteService {
               cache.repository(),
               stableTag,
               target,
-              operator.at(now),
+              operator.get().at(now),
               PromotionRecord.of(decision, commit).tagMessage());
       List<RefChange> changes =
           List.of(

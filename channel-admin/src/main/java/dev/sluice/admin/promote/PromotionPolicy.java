@@ -1,28 +1,46 @@
 package dev.sluice.admin.promote;
 
+import dev.sluice.core.channel.ChannelLayout;
+import dev.sluice.core.policy.Deadend;
 import dev.sluice.core.promotion.HealthThresholds;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * The rollout policy's say in a promotion: the default soak, whether the stable channel is paused,
- * and the health thresholds. {@link #DEFAULT} applies until the policy file exists.
+ * the health thresholds, the dead-ends, and what the channels track. {@link #DEFAULT} applies until
+ * the policy file exists.
  *
  * @param soak the soak a candidate must serve unless {@code --soak} says otherwise
  * @param stablePaused whether the stable channel is paused
  * @param thresholds what counts as healthy for {@code --health}
+ * @param deadends the policy's dead-ends; a candidate that is one is never promoted
+ * @param layout the channels' branches, tag patterns and what they track
  */
-public record PromotionPolicy(Duration soak, boolean stablePaused, HealthThresholds thresholds) {
+public record PromotionPolicy(
+    Duration soak,
+    boolean stablePaused,
+    HealthThresholds thresholds,
+    List<Deadend> deadends,
+    ChannelLayout layout) {
 
-  /** Seven days' soak, stable not paused, the default health thresholds. */
+  /** Seven days' soak, stable not paused, the default health thresholds, no dead-ends. */
   public static final PromotionPolicy DEFAULT =
       new PromotionPolicy(Duration.ofDays(7), false, HealthThresholds.DEFAULT);
 
   public PromotionPolicy {
     Objects.requireNonNull(soak, "soak");
     Objects.requireNonNull(thresholds, "thresholds");
+    deadends = List.copyOf(deadends);
+    Objects.requireNonNull(layout, "layout");
     if (soak.isNegative()) {
       throw new IllegalArgumentException("soak must not be negative: " + soak);
     }
+  }
+
+  /** A policy without dead-ends, on the default channel layout. */
+  public PromotionPolicy(Duration soak, boolean stablePaused, HealthThresholds thresholds) {
+    this(soak, stablePaused, thresholds, List.of(), ChannelLayout.DEFAULT);
   }
 }

@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
@@ -44,11 +45,15 @@ public final class ReleaseService {
   private final ChannelSpec stable;
   private final ChannelSpec preprod;
   private final Clock clock;
-  private final Operator operator;
+  private final Supplier<Operator> operator;
   private final PushHook hook;
 
   public ReleaseService(
-      ChannelSpec stable, ChannelSpec preprod, Clock clock, Operator operator, PushHook hook) {
+      ChannelSpec stable,
+      ChannelSpec preprod,
+      Clock clock,
+      Supplier<Operator> operator,
+      PushHook hook) {
     this.stable = Objects.requireNonNull(stable, "stable");
     this.preprod = Objects.requireNonNull(preprod, "preprod");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -59,7 +64,8 @@ public final class ReleaseService {
   /**
    * A service for the built-in layout ({@code master}/{@code v*}, {@code preprod}/{@code v*_pre}).
    */
-  public static ReleaseService withDefaultChannels(Clock clock, Operator operator, PushHook hook) {
+  public static ReleaseService withDefaultChannels(
+      Clock clock, Supplier<Operator> operator, PushHook hook) {
     return new ReleaseService(
         ChannelSpec.defaultFor(Channel.STABLE),
         ChannelSpec.defaultFor(Channel.PREPROD),
@@ -76,8 +82,19 @@ public final class ReleaseService {
    * @throws AdminException.PushRejected when the remote moved between our fetch and our push
    */
   public ReleaseResult release(RemoteAccess access, ReleaseRequest request) {
-    Version version = parseVersion(request.version());
+    Version version = Versions.parse(request.version(), "VERSION");
     String tag = preprod.tagPattern().tagFor(version);
+    String stableTag = stable.tagPattern().tagFor(version);
+    for (String name : List.of(tag, stableTag)) {
+      if (!Repository.isValidRefName(Constants.R_TAGS + name)) {
+        throw new AdminException.Usage(
+            "VERSION '"
+                + request.version()
+                + "' would make the tag "
+                + name
+                + ", not a valid git tag name");
+      }
+    }
     try (RemoteCache cache = access.openFetched()) {
       Repository repo = cache.repository();
       ChannelState state = new ChannelStatusReader(stable, preprod).read(repo, access.remote());
@@ -123,7 +140,8 @@ public final class ReleaseService {
       ReleaseRecord record =
           new ReleaseRecord(
               version.toString(), request.from(), target.name(), forced, request.note());
-      ObjectId tagId = Tags.annotated(repo, tag, target, operator.at(now), record.tagMessage());
+      ObjectId tagId =
+          Tags.annotated(repo, tag, target, operator.get().at(now), record.tagMessage());
       List<RefChange> changes =
           List.of(
               RefChange.move(preprod.branchRef(), oldTip, target, forced),
@@ -165,18 +183,6 @@ public final class ReleaseService {
           "cannot read the cache of " + access.remote() + " in " + access.cacheDir(),
           e);
     }
-  }
-
-  private static Version parseVersion(String text) {
-    Optional<Version> version = Version.tryParse(text, false);
-    if (version.isEmpty()) {
-      String hint =
-          text.startsWith("v") && Version.tryParse(text.substring(1), false).isPresent()
-              ? " (write " + text.substring(1) + ", the tag gets its 'v' from the tag pattern)"
-              : " (expected MAJOR.MINOR.PATCH, e.g. 5.2.0)";
-      throw new AdminException.Usage("'" + text + "' is not a semantic version" + hint);
-    }
-    return version.get();
   }
 
   /** A branch, a tag (peeled to its commit) or a commit id present on the remote. */

@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * @param remote the remote URL
  * @param now the time the soak was measured at
- * @param channels stable and preprod: branch, tip, newest release tag and when
+ * @param channels stable and preprod: branch, tip, release (newest tag reachable from the branch)
+ *     and when
  * @param preprodAhead commits on preprod that master does not have
  * @param preprodBehind commits on master that preprod does not have
  * @param candidate the promotion candidate, null when there is no preprod release
@@ -48,10 +49,29 @@ public record StatusReport(
     Objects.requireNonNull(promotion, "promotion");
   }
 
-  /** One channel's branch and its newest release tag. */
-  @JsonPropertyOrder({"channel", "branch", "tip", "release", "releasedAt"})
+  /**
+   * One channel's branch and its release: the newest matching tag reachable from the branch.
+   *
+   * @param commitsSinceRelease commits on the branch after the release (0: the release is the tip)
+   * @param track {@code branch} (nodes run the tip) or {@code tag} (nodes run the newest tag)
+   */
+  @JsonPropertyOrder({
+    "channel",
+    "branch",
+    "tip",
+    "release",
+    "releasedAt",
+    "commitsSinceRelease",
+    "track"
+  })
   public record ChannelLine(
-      String channel, String branch, String tip, String release, Instant releasedAt) {}
+      String channel,
+      String branch,
+      String tip,
+      String release,
+      Instant releasedAt,
+      int commitsSinceRelease,
+      String track) {}
 
   /** The preprod release tag that {@code promote} would promote. */
   @JsonPropertyOrder({"tag", "version", "commit", "taggedAt", "stableTag"})

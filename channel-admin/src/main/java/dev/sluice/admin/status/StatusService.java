@@ -1,10 +1,12 @@
 package dev.sluice.admin.status;
 
 import dev.sluice.admin.git.RemoteAccess;
+import dev.sluice.admin.promote.Deadends;
 import dev.sluice.admin.promote.PolicySource;
 import dev.sluice.admin.promote.PromotionPolicy;
 import dev.sluice.core.channel.Channel;
 import dev.sluice.core.channel.ChannelSpec;
+import dev.sluice.core.channel.Track;
 import dev.sluice.core.git.RemoteCache;
 import dev.sluice.core.promotion.BranchState;
 import dev.sluice.core.promotion.ChannelState;
@@ -13,6 +15,7 @@ import dev.sluice.core.promotion.PromotionDecision;
 import dev.sluice.core.promotion.PromotionGates;
 import dev.sluice.core.promotion.PromotionInputs;
 import dev.sluice.core.promotion.Release;
+import dev.sluice.core.rollout.RepositoryGitFacts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,24 +56,34 @@ public final class StatusService {
   public StatusReport status(RemoteAccess access, Duration soak) {
     ChannelState state;
     PromotionPolicy rules;
+    List<String> deadends;
     try (RemoteCache cache = access.openFetched()) {
       state = reader.read(cache.repository(), access.remote());
       rules = policy.read(cache.repository());
+      Release candidate = state.candidate();
+      deadends =
+          Deadends.matching(
+              rules.deadends(),
+              candidate,
+              candidate == null ? null : stable.tagPattern().tagFor(candidate.semver()),
+              new RepositoryGitFacts(cache.repository()));
     }
     Instant now = clock.instant();
     PromotionDecision decision =
         PromotionGates.decide(
-            PromotionInputs.of(
-                state, soak != null ? soak : rules.soak(), now, rules.stablePaused()));
+            PromotionInputs.of(state, soak != null ? soak : rules.soak(), now, rules.stablePaused())
+                .withDeadends(deadends));
     Release candidate = state.candidate();
     StatusReport.Next next =
-        state.alreadyPromoted()
+        state.alreadyPromoted() && deadends.isEmpty()
             ? StatusReport.Next.ALREADY_PROMOTED
             : decision.allowed() ? StatusReport.Next.PROMOTE : StatusReport.Next.REFUSED;
     return new StatusReport(
         access.remote(),
         now,
-        List.of(line(state.stable()), line(state.preprod())),
+        List.of(
+            line(state.stable(), rules.layout().stable().track()),
+            line(state.preprod(), rules.layout().preprod().track())),
         state.preprodAhead(),
         state.preprodBehind(),
         candidate == null
@@ -85,13 +98,15 @@ public final class StatusService {
         decision);
   }
 
-  private static StatusReport.ChannelLine line(BranchState branch) {
+  private static StatusReport.ChannelLine line(BranchState branch, Track track) {
     Release newest = branch.newestRelease();
     return new StatusReport.ChannelLine(
         branch.channel(),
         branch.branch(),
         branch.tip(),
         newest == null ? null : newest.tag(),
-        newest == null ? null : newest.time());
+        newest == null ? null : newest.time(),
+        branch.commitsSinceRelease(),
+        track.id());
   }
 }

@@ -21,18 +21,41 @@ final class Cli {
     }
   }
 
+  /** The operator every test run is, unless a test gives another environment. */
+  static final Map<String, String> OPERATOR_ENV =
+      Map.of("GIT_COMMITTER_NAME", "Olga Operator", "GIT_COMMITTER_EMAIL", "olga@ops.invalid");
+
   private final Path home;
+  private final Path cwd;
   private final Path cache;
+  private Map<String, String> env = OPERATOR_ENV;
   private PushHook hook = PushHook.NONE;
   private PolicySource policy = PolicySource.DEFAULTS;
 
   Cli(Path tmp) {
     this.home = tmp.resolve("home");
+    this.cwd = tmp.resolve("cwd");
     this.cache = tmp.resolve("cache");
   }
 
   Path cache() {
     return cache;
+  }
+
+  /** The home directory the runs see (its .gitconfig is the global git config). */
+  Path home() {
+    return home;
+  }
+
+  /** The working directory the runs see (a repository there has its own git config). */
+  Path cwd() {
+    return cwd;
+  }
+
+  /** Runs the next commands with exactly these environment variables. */
+  Cli withEnv(Map<String, String> newEnv) {
+    this.env = Map.copyOf(newEnv);
+    return this;
   }
 
   /** Runs the next commands with a hook called right before each push. */
@@ -59,14 +82,7 @@ final class Cli {
   Result runExactly(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    Wiring wiring =
-        new Wiring(
-            Map.of(
-                "GIT_COMMITTER_NAME", "Olga Operator", "GIT_COMMITTER_EMAIL", "olga@ops.invalid"),
-            home,
-            hook,
-            HealthClient.withDefaults(),
-            policy);
+    Wiring wiring = new Wiring(env, home, cwd, hook, HealthClient.withDefaults(), policy);
     int code =
         ChannelAdminCommand.run(
             wiring, new PrintWriter(out, true), new PrintWriter(err, true), args);

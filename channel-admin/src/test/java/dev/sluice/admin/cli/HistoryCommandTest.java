@@ -91,6 +91,27 @@ class HistoryCommandTest {
     }
   }
 
+  @Test
+  void onlyChannelAdminsOwnPromotionTagsAreLabelledPromotions() throws Exception {
+    try (TestRemote remote = TestRemote.create(tmp)) {
+      ObjectId c = remote.at(T0).commit("master", "one", Map.of("app.txt", "1\n"));
+      remote.tag("v5.17.0", c, "tagged by hand");
+      Cli cli = new Cli(tmp);
+
+      Cli.Result human = cli.run("--remote", remote.uri(), "history");
+      Cli.Result json = cli.run("--remote", remote.uri(), "history", "--json");
+
+      assertThat(human.out())
+          .contains("tag        v5.17.0")
+          .contains("(tag not made by channel-admin)")
+          .doesNotContain("promotion");
+      JsonNode entry = Json.mapper().readTree(json.out()).get(0);
+      assertThat(entry.get("kind").asText()).isEqualTo("tag");
+      assertThat(entry.get("channel").asText()).isEqualTo("stable");
+      assertThat(entry.get("recorded").asBoolean()).isFalse();
+    }
+  }
+
   private static void run(Cli cli, TestRemote remote, Instant now, String... args) {
     String[] all = new String[args.length + 4];
     all[0] = "--remote";

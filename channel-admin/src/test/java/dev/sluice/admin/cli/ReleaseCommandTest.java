@@ -80,6 +80,33 @@ class ReleaseCommandTest {
   }
 
   @Test
+  void releaseRefusesAVersionWithoutAllThreeParts() {
+    remote.commit("development", "feature", Map.of("app.txt", "1\n"));
+
+    Cli.Result result = cli.run("--remote", remote.uri(), "release", "1.2");
+
+    assertThat(result.code()).as(result.toString()).isEqualTo(2);
+    assertThat(result.err())
+        .contains("VERSION '1.2' is not a semantic version")
+        .contains("write 1.2.0");
+    assertThat(Remotes.hasTag(remote.repository(), "v1.2.0_pre")).isFalse();
+  }
+
+  @Test
+  void releaseRefusesAnOverlongVersionAsBadUsageNotAsAPushRace() {
+    remote.commit("development", "feature", Map.of("app.txt", "1\n"));
+    String version = "1.0.0-" + "a".repeat(5000);
+
+    Cli.Result result = cli.run("--remote", remote.uri(), "release", version);
+
+    assertThat(result.code()).as(result.toString()).isEqualTo(2);
+    assertThat(result.err().strip())
+        .isEqualTo(
+            "channel-admin: VERSION is 5006 characters long; a version has at most 64 (e.g. 5.2.0)");
+    assertThat(remote.tip("preprod")).isEqualTo(remote.tip("master"));
+  }
+
+  @Test
   void releaseRefusesAnExistingTag() {
     remote.commit("development", "feature", Map.of("app.txt", "1\n"));
     remote.tag("v1.0.0_pre", remote.tip("master"), "made by hand");

@@ -127,6 +127,29 @@ class StatusCommandTest {
   }
 
   @Test
+  void aChannelsReleaseIsTheNewestTagReachableFromItsBranchNotTheNewestAnywhere() throws Exception {
+    ObjectId v50 = remote.commit("master", "5.0", Map.of("app.txt", "5.0\n"));
+    remote.tag("v5.0.0", v50, "release 5.0.0");
+    remote.setBranch("elsewhere", v50);
+    ObjectId v517 = remote.commit("elsewhere", "5.17", Map.of("app.txt", "5.17\n"));
+    remote.tag("v5.17.0", v517, "a newer release that master does not have");
+    ObjectId tip = remote.commit("master", "hotfix after 5.0", Map.of("fix.txt", "1\n"));
+    String now = RELEASED.plusSeconds(60).toString();
+
+    Cli.Result human = cli.run("--remote", remote.uri(), "--now", now, "status");
+    Cli.Result json = cli.run("--remote", remote.uri(), "--now", now, "status", "--json");
+
+    assertThat(human.code()).as(human.toString()).isZero();
+    assertThat(human.out())
+        .contains("stable     master     " + tip.abbreviate(8).name() + "  v5.0.0 +1 commit  ")
+        .doesNotContain("v5.17.0");
+    JsonNode stable = Json.mapper().readTree(json.out()).get("channels").get(0);
+    assertThat(stable.get("release").asText()).isEqualTo("v5.0.0");
+    assertThat(stable.get("commitsSinceRelease").asInt()).isEqualTo(1);
+    assertThat(stable.get("track").asText()).isEqualTo("branch");
+  }
+
+  @Test
   void statusWithoutRemoteIsBadUsage() {
     Cli.Result result = cli.run("status");
 

@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.eclipse.jgit.lib.Constants;
@@ -26,7 +28,9 @@ import org.eclipse.jgit.transport.CredentialsProvider;
 /**
  * Reads the channels' state from git: branch tips, release tags with their times (an annotated
  * tag's tagger time is the soak start; a lightweight tag falls back to its commit's time), the
- * promotion candidate, and how preprod and master relate.
+ * promotion candidate, and how preprod and master relate. A channel's release is the newest
+ * matching tag reachable from its branch, never a newer tag that only exists elsewhere; the
+ * candidate is the newest preprod tag anywhere (the promotion gates judge it).
  */
 public final class ChannelStatusReader {
 
@@ -77,7 +81,6 @@ public final class ChannelStatusReader {
       Comparator<Release> byVersion =
           Comparator.comparing(Release::semver, Version::compareTo).thenComparing(Release::tag);
       Release candidate = preprodReleases.stream().max(byVersion).orElse(null);
-      Release newestStable = stableReleases.stream().max(byVersion).orElse(null);
       Release promotion =
           candidate == null
               ? null
@@ -100,12 +103,8 @@ public final class ChannelStatusReader {
       all.sort(Release.NEWEST_FIRST);
       return new ChannelState(
           remote,
-          new BranchState(Channel.STABLE.id(), stable.branch(), name(master), newestStable),
-          new BranchState(
-              Channel.PREPROD.id(),
-              preprod.branch(),
-              name(pre),
-              preprodReleases.stream().max(byVersion).orElse(null)),
+          branch(walk, Channel.STABLE, stable, master, stableReleases),
+          branch(walk, Channel.PREPROD, preprod, pre, preprodReleases),
           candidate,
           promotion,
           ahead,
@@ -118,6 +117,46 @@ public final class ChannelStatusReader {
           "cannot read branches and tags of " + remote + " from " + repo.getDirectory(),
           e);
     }
+  }
+
+  /**
+   * The branch with its newest release tag by version among those reachable from its tip, and how
+   * many commits the tip is past it.
+   */
+  private static BranchState branch(
+      RevWalk walk, Channel channel, ChannelSpec spec, ObjectId tip, List<Release> releases)
+      throws IOException {
+    if (tip == null) {
+      return new BranchState(channel.id(), spec.branch(), null, null, 0);
+    }
+    Release newest = newestReachable(walk, tip, releases).orElse(null);
+    int since = newest == null ? 0 : count(walk, tip, ObjectId.fromString(newest.commit()));
+    return new BranchState(channel.id(), spec.branch(), tip.name(), newest, since);
+  }
+
+  /** The newest release by version whose commit is the tip or one of its ancestors. */
+  static Optional<Release> newestReachable(RevWalk walk, ObjectId tip, List<Release> releases)
+      throws IOException {
+    Map<ObjectId, List<Release>> byCommit = new HashMap<>();
+    for (Release release : releases) {
+      byCommit
+          .computeIfAbsent(ObjectId.fromString(release.commit()), c -> new ArrayList<>())
+          .add(release);
+    }
+    List<Release> reachable = new ArrayList<>();
+    walk.reset();
+    walk.markStart(walk.parseCommit(tip));
+    int left = byCommit.size();
+    for (RevCommit commit = walk.next(); commit != null && left > 0; commit = walk.next()) {
+      List<Release> here = byCommit.get(commit);
+      if (here != null) {
+        reachable.addAll(here);
+        left--;
+      }
+    }
+    walk.reset();
+    return reachable.stream()
+        .max(Comparator.comparing(Release::semver, Version::compareTo).thenComparing(Release::tag));
   }
 
   private static Optional<Release> release(
@@ -157,10 +196,6 @@ public final class ChannelStatusReader {
   private static ObjectId tip(Repository repo, ChannelSpec spec) throws IOException {
     Ref ref = repo.exactRef(spec.branchRef());
     return ref == null ? null : ref.getObjectId();
-  }
-
-  private static String name(ObjectId id) {
-    return id == null ? null : id.name();
   }
 
   /** Commits reachable from {@code from} that {@code not} does not reach. */

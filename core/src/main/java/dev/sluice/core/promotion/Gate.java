@@ -17,6 +17,8 @@ public enum Gate {
   FAST_FORWARD("fast-forward", "not-fast-forward"),
   /** The stable channel is not paused by the rollout policy. */
   STABLE_NOT_PAUSED("stable-not-paused", "stable-paused"),
+  /** The rollout policy does not mark the candidate a dead-end; no override lifts this gate. */
+  NOT_DEADEND("not-deadend", "deadend"),
   /** The fleet dashboard answered with health numbers for the candidate. */
   HEALTH_REPORT("health-report", "health-unavailable"),
   /** Enough preprod nodes run the candidate healthily. */

@@ -12,8 +12,9 @@ import java.util.Locale;
  *
  * <p>Gates, in order: a candidate exists; its stable tag is free; the soak has been served
  * (overridable with a reason); master can fast-forward to it; the stable channel is not paused;
- * with health evidence, the dashboard answered, enough preprod nodes are healthy on the candidate
- * and the failure ratio is at most the threshold.
+ * when dead-ends were checked, the rollout policy does not mark it one (never overridable); with
+ * health evidence, the dashboard answered, enough preprod nodes are healthy on the candidate and
+ * the failure ratio is at most the threshold.
  */
 public final class PromotionGates {
 
@@ -85,6 +86,7 @@ public final class PromotionGates {
     }
 
     addPaused(in, gates);
+    addDeadend(in, gates);
     addHealth(in, gates);
     String override = remaining.isZero() ? null : in.overrideSoakReason();
     return new PromotionDecision(
@@ -99,6 +101,25 @@ public final class PromotionGates {
     } else {
       gates.add(GateResult.passed(Gate.STABLE_NOT_PAUSED, "the stable channel is not paused"));
     }
+  }
+
+  private static void addDeadend(PromotionInputs in, List<GateResult> gates) {
+    if (in.deadends() == null) {
+      return;
+    }
+    if (in.deadends().isEmpty()) {
+      gates.add(
+          GateResult.passed(
+              Gate.NOT_DEADEND, in.candidateTag() + " is not a dead-end in the rollout policy"));
+      return;
+    }
+    gates.add(
+        GateResult.failed(
+            Gate.NOT_DEADEND,
+            in.candidateTag()
+                + " is a dead-end in the rollout policy ("
+                + String.join("; ", in.deadends())
+                + "); it is never promoted, release a fixed version"));
   }
 
   private static void addHealth(PromotionInputs in, List<GateResult> gates) {

@@ -2,6 +2,7 @@ package dev.sluice.core.promotion;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,6 +18,8 @@ import java.util.Objects;
  * @param health the dashboard's health evidence, null when health is not checked
  * @param thresholds what counts as healthy (used only with health evidence)
  * @param overrideSoakReason the operator's reason for overriding the soak gate, null for none
+ * @param deadends why the rollout policy marks the candidate a dead-end, one line per matching
+ *     entry (empty: it is not one); null when dead-ends were not checked (the gate is left out)
  */
 public record PromotionInputs(
     String candidateTag,
@@ -28,7 +31,34 @@ public record PromotionInputs(
     boolean stablePaused,
     HealthEvidence health,
     HealthThresholds thresholds,
-    String overrideSoakReason) {
+    String overrideSoakReason,
+    List<String> deadends) {
+
+  /** Inputs without a dead-end check. */
+  public PromotionInputs(
+      String candidateTag,
+      Instant candidateTime,
+      Duration soak,
+      Instant now,
+      boolean masterIsAncestor,
+      boolean stableTagTaken,
+      boolean stablePaused,
+      HealthEvidence health,
+      HealthThresholds thresholds,
+      String overrideSoakReason) {
+    this(
+        candidateTag,
+        candidateTime,
+        soak,
+        now,
+        masterIsAncestor,
+        stableTagTaken,
+        stablePaused,
+        health,
+        thresholds,
+        overrideSoakReason,
+        null);
+  }
 
   public PromotionInputs {
     Objects.requireNonNull(soak, "soak");
@@ -46,6 +76,10 @@ public record PromotionInputs(
         throw new IllegalArgumentException("overriding the soak needs a reason");
       }
     }
+    deadends =
+        deadends == null
+            ? null
+            : deadends.stream().map(line -> line.strip().replaceAll("\\s+", " ")).toList();
   }
 
   /**
@@ -82,7 +116,8 @@ public record PromotionInputs(
         stablePaused,
         Objects.requireNonNull(evidence, "evidence"),
         limits,
-        overrideSoakReason);
+        overrideSoakReason,
+        deadends);
   }
 
   /** These inputs with the soak gate overridden for a reason that will be recorded. */
@@ -97,6 +132,26 @@ public record PromotionInputs(
         stablePaused,
         health,
         thresholds,
-        Objects.requireNonNull(reason, "reason"));
+        Objects.requireNonNull(reason, "reason"),
+        deadends);
+  }
+
+  /**
+   * These inputs with the dead-end check: why the policy marks the candidate a dead-end, one line
+   * per matching entry, or an empty list when it does not. No override lifts this gate.
+   */
+  public PromotionInputs withDeadends(List<String> reasons) {
+    return new PromotionInputs(
+        candidateTag,
+        candidateTime,
+        soak,
+        now,
+        masterIsAncestor,
+        stableTagTaken,
+        stablePaused,
+        health,
+        thresholds,
+        overrideSoakReason,
+        Objects.requireNonNull(reasons, "reasons"));
   }
 }

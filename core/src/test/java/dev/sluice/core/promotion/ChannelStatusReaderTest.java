@@ -152,4 +152,24 @@ class ChannelStatusReaderTest {
       throw new java.io.UncheckedIOException(e);
     }
   }
+
+  @Test
+  void aBranchsReleaseIsTheNewestTagItReachesNotTheNewestAnywhere() {
+    try (TestRemote remote = TestRemote.create(tmp)) {
+      ObjectId v50 = remote.commit("master", "5.0", Map.of("app.txt", "5.0\n"));
+      remote.tag("v5.0.0", v50, "on master");
+      remote.setBranch("elsewhere", v50);
+      remote.tag("v5.17.0", remote.commit("elsewhere", "5.17", Map.of("a", "1\n")), "elsewhere");
+      remote.commit("master", "after 5.0", Map.of("b", "1\n"));
+      ObjectId tip = remote.commit("master", "after 5.0 again", Map.of("b", "2\n"));
+
+      ChannelState state = reader.fetch(remote.uri(), tmp.resolve("cache"), null);
+
+      assertThat(state.stable().tip()).isEqualTo(tip.name());
+      assertThat(state.stable().newestRelease().tag()).isEqualTo("v5.0.0");
+      assertThat(state.stable().commitsSinceRelease()).isEqualTo(2);
+      assertThat(state.stable().releaseAtTip()).isFalse();
+      assertThat(state.preprod().newestRelease()).isNull();
+    }
+  }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.json.Json;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PromotionGatesTest {
@@ -106,6 +107,34 @@ class PromotionGatesTest {
     assertThat(PromotionGates.decide(in).failures())
         .extracting(GateResult::code)
         .containsExactly("stable-paused");
+  }
+
+  @Test
+  void aDeadEndCandidateIsRefusedWithTheReasonAndNoOverrideLiftsIt() {
+    PromotionInputs in =
+        inputs(TAGGED.plusSeconds(60))
+            .withSoakOverride("hurry")
+            .withDeadends(List.of("v1.2.0_pre: db migration\n corrupts state"));
+
+    PromotionDecision decision = PromotionGates.decide(in);
+
+    assertThat(decision.allowed()).isFalse();
+    assertThat(decision.failures()).extracting(GateResult::code).containsExactly("deadend");
+    assertThat(decision.failures().get(0).text())
+        .isEqualTo(
+            "v1.2.0_pre is a dead-end in the rollout policy (v1.2.0_pre: db migration corrupts"
+                + " state); it is never promoted, release a fixed version");
+  }
+
+  @Test
+  void theDeadEndGateIsRecordedAsPassedWhenCheckedAndLeftOutWhenNot() {
+    PromotionDecision checked =
+        PromotionGates.decide(inputs(TAGGED.plus(WEEK)).withDeadends(List.of()));
+    PromotionDecision unchecked = PromotionGates.decide(inputs(TAGGED.plus(WEEK)));
+
+    assertThat(checked.allowed()).isTrue();
+    assertThat(checked.gates()).extracting(GateResult::gate).contains(Gate.NOT_DEADEND);
+    assertThat(unchecked.gates()).extracting(GateResult::gate).doesNotContain(Gate.NOT_DEADEND);
   }
 
   @Test
