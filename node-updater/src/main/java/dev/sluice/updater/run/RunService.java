@@ -353,7 +353,7 @@ public final class RunService {
         case UNREACHABLE ->
             report.finish(
                 Action.OFFLINE, ExitCodes.OFFLINE, e.getMessage() + keeping(previous), reason(e));
-        case MISSING_REF, INVALID_REMOTE ->
+        case MISSING_REF, INVALID_REMOTE, ACCESS_DENIED ->
             report.finish(
                 Action.FAILED, ExitCodes.USAGE, e.getMessage() + keeping(previous), reason(e));
         default ->
@@ -443,6 +443,7 @@ public final class RunService {
     String code =
         switch (e.kind()) {
           case UNREACHABLE -> "remote-unreachable";
+          case ACCESS_DENIED -> "remote-access-denied";
           case INVALID_REMOTE -> "invalid-remote";
           case MISSING_REF -> "missing-ref";
           case REJECTED -> "rejected";
