@@ -1,6 +1,7 @@
 package dev.sluice.updater.git;
 
 import dev.sluice.core.git.GitException;
+import dev.sluice.core.git.RemoteAccess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -67,24 +68,34 @@ public final class Workdir implements AutoCloseable {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final Path dir;
+  private final RemoteAccess access;
   private final String remote;
   private final Repository repo;
   private final Git git;
 
-  private Workdir(Path dir, String remote, Repository repo) {
+  private Workdir(Path dir, RemoteAccess access, Repository repo) {
     this.dir = dir;
-    this.remote = remote;
+    this.access = access;
+    this.remote = access.url();
     this.repo = repo;
     this.git = new Git(repo);
+  }
+
+  /** Opens the working tree of a remote that needs no credentials beyond its URL. */
+  public static Workdir open(Path dir, String remote) {
+    return open(dir, RemoteAccess.of(remote));
   }
 
   /**
    * Opens the working tree, creating an empty repository in a missing or empty folder.
    *
+   * <p>The repository's {@code remote.origin.url} is the remote's URL without credentials (a token
+   * given in the URL is not written there); fetches get the credentials from {@code access}.
+   *
    * @throws GitException {@code OTHER} when the folder holds files but no repository (nothing is
    *     touched), {@code CORRUPT} when the repository cannot be read
    */
-  public static Workdir open(Path dir, String remote) {
+  public static Workdir open(Path dir, RemoteAccess access) {
     try {
       Path gitDir = dir.resolve(Constants.DOT_GIT);
       if (!Files.isDirectory(gitDir)) {
@@ -101,7 +112,7 @@ public final class Workdir implements AutoCloseable {
             new FileRepositoryBuilder().setWorkTree(dir.toFile()).setInitialBranch("main").build();
         created.create(false);
         LOG.info("workdir {}: created a new repository", dir);
-        Workdir workdir = new Workdir(dir, remote, created);
+        Workdir workdir = new Workdir(dir, access, created);
         workdir.rememberRemote();
         return workdir;
       }
@@ -111,7 +122,7 @@ public final class Workdir implements AutoCloseable {
               .setGitDir(gitDir.toFile())
               .setMustExist(true)
               .build();
-      Workdir workdir = new Workdir(dir, remote, repo);
+      Workdir workdir = new Workdir(dir, access, repo);
       workdir.head(); // fail now, not halfway, when the repository is unreadable
       workdir.rememberRemote();
       return workdir;
@@ -198,7 +209,8 @@ public final class Workdir implements AutoCloseable {
     String local = localRefFor(ref);
     try {
       FetchCommand fetch =
-          git.fetch()
+          access
+              .apply(git.fetch())
               .setRemote(remote)
               .setRefSpecs(new RefSpec("+" + ref + ":" + local))
               .setTagOpt(TagOpt.NO_TAGS)

@@ -97,7 +97,7 @@ public final class RunService {
    * @throws GitException {@code INVALID_REMOTE} when the remote is not a git URL
    */
   public RunResult run(RunRequest request) {
-    RemoteRefs.checkRemoteSyntax(request.remote());
+    RemoteRefs.checkRemoteSyntax(request.remote().url());
     Instant started = clock.instant();
     try (StateLock lock = StateLock.acquire(request.state(), started);
         Database database = Database.open(request.state(), started)) {
