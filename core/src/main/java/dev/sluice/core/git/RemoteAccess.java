@@ -164,13 +164,20 @@ public final class RemoteAccess {
     if (url == null || url.isBlank()) {
       throw new GitException(GitException.Kind.INVALID_REMOTE, "no remote URL given");
     }
+    URIish uri;
     try {
-      return new URIish(url);
+      uri = new URIish(url);
     } catch (URISyntaxException e) {
+      uri = null;
+    }
+    // URIish takes almost any text as a local path; one that still reads as scheme://user@...
+    // would keep its secret in the URL every message and the work tree's config repeat.
+    if (uri == null || (uri.getUser() == null && !RemoteUrls.redact(url).equals(url))) {
       throw new GitException(
           GitException.Kind.INVALID_REMOTE,
           "remote '" + RemoteUrls.redact(url) + "' is not a git URL");
     }
+    return uri;
   }
 
   private static boolean isHttp(URIish uri) {

@@ -113,6 +113,19 @@ class RemoteAccessTest {
         .hasMessage("git token file " + missing + " does not exist");
   }
 
+  @Test
+  void aUrlThatIsNotOneIsRefusedWithoutRepeatingItsSecret() {
+    assertThatThrownBy(
+            () -> access("https://u:" + TOKEN + "@127.0.0.1:notaport/repo.git", null, Map.of()))
+        .isInstanceOfSatisfying(
+            GitException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(GitException.Kind.INVALID_REMOTE);
+              assertThat(e.getMessage())
+                  .isEqualTo("remote 'https://***@127.0.0.1:notaport/repo.git' is not a git URL");
+            });
+  }
+
   /** A private repository behind HTTP basic auth, the way GitHub or Gitea serve one. */
   @Nested
   class OverHttpWithBasicAuth {

@@ -2,6 +2,7 @@ package dev.sluice.updater.cli;
 
 import dev.sluice.core.git.GitException;
 import dev.sluice.core.git.GitIsolation;
+import dev.sluice.core.git.RemoteUrls;
 import dev.sluice.updater.run.ExitCodes;
 import dev.sluice.updater.state.StateException;
 import java.io.PrintWriter;
@@ -108,6 +109,6 @@ public final class NodeUpdaterMain {
     if (message == null || message.isBlank()) {
       message = e.getClass().getSimpleName();
     }
-    return message.strip().replaceAll("\\s+", " ");
+    return RemoteUrls.redact(message.strip().replaceAll("\\s+", " "));
   }
 }

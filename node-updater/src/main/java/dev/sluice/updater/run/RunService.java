@@ -26,6 +26,7 @@ import dev.sluice.updater.lottery.LotteryResult;
 import dev.sluice.updater.lottery.LotteryService;
 import dev.sluice.updater.policy.NodePolicy;
 import dev.sluice.updater.policy.RemoteGitFacts;
+import dev.sluice.updater.report.Redaction;
 import dev.sluice.updater.state.Database;
 import dev.sluice.updater.state.FailedCommitStore;
 import dev.sluice.updater.state.JournalStore;
@@ -515,7 +516,7 @@ public final class RunService {
               warnings,
               started,
               clock.instant());
-      return new RunResult(nodeReport, exitCode);
+      return new RunResult(Redaction.report(nodeReport), exitCode);
     }
   }
 }
