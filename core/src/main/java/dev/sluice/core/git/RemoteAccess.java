@@ -290,7 +290,7 @@ public final class RemoteAccess {
         || text.contains("server key")) {
       return Optional.of(
           "the ssh server's host key is not the one trusted in "
-              + ssh.trustedHostFiles()
+              + String.join(", ", ssh.trustedHostFiles().stream().map(Path::toString).toList())
               + " (unknown host or changed key; strict host key checking refuses it)");
     }
     if (text.contains("not authorized")
