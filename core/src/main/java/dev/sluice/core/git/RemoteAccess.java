@@ -307,7 +307,9 @@ public final class RemoteAccess {
         || text.contains("auth fail")) {
       return Optional.of(
           "ssh authentication failed (no key in "
-              + (ssh.keys().isEmpty() ? ssh.directory() : ssh.keys())
+              + (ssh.keys().isEmpty()
+                  ? ssh.directory().toString()
+                  : String.join(", ", ssh.keys().stream().map(Path::toString).toList()))
               + " was accepted)");
     }
     if (text.contains("not permitted")) {

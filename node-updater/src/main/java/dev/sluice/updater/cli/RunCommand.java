@@ -17,6 +17,7 @@ import dev.sluice.updater.run.RunResult;
 import dev.sluice.updater.run.RunService;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -272,8 +273,8 @@ public final class RunCommand implements Callable<Integer> {
   private RemoteAccess remoteAccess(NodeConfig file) {
     Path home = Path.of(System.getProperty("user.home"));
     Path ssh = pick(sshDir, path(file.sshDir()), home.resolve(".ssh"));
-    Path key = pick(sshKey, path(file.sshKey()), null);
-    Path hosts = pick(knownHosts, path(file.knownHosts()), null);
+    Path key = readable(pick(sshKey, path(file.sshKey()), null), "--ssh-key");
+    Path hosts = readable(pick(knownHosts, path(file.knownHosts()), null), "--known-hosts");
     return RemoteAccess.configure(
         require(pick(remote, file.remote(), null), "--remote"),
         pick(gitTokenFile, path(file.gitTokenFile()), null),
@@ -283,6 +284,15 @@ public final class RunCommand implements Callable<Integer> {
             ssh,
             key == null ? List.of() : List.of(key),
             hosts == null ? List.of() : List.of(hosts)));
+  }
+
+  /** A file the node was told to use must be there: a typo is bad usage, not an ssh failure. */
+  private static Path readable(Path file, String option) {
+    if (file != null && !Files.isReadable(file)) {
+      throw new IllegalArgumentException(
+          option + " " + file + (Files.exists(file) ? " cannot be read" : " does not exist"));
+    }
+    return file;
   }
 
   /** A dashboard client; the token comes from the environment, never from a flag others can see. */

@@ -154,6 +154,26 @@ class PrivateRemoteTest {
     }
 
     @Test
+    void aMissingKeyFileIsBadUsage() throws Exception {
+      Path knownHosts =
+          SshGitServer.writeKnownHosts(sshDir.resolve("trusted_hosts"), server.knownHostsLine());
+      Path missing = sshDir.resolve("id_typo");
+      Outcome outcome =
+          run(
+              Map.of(),
+              server.url(),
+              "--ssh-dir",
+              sshDir.toString(),
+              "--ssh-key",
+              missing.toString(),
+              "--known-hosts",
+              knownHosts.toString());
+      assertThat(outcome.code()).isEqualTo(2);
+      assertThat(outcome.err())
+          .isEqualTo("node-updater: --ssh-key " + missing + " does not exist\n");
+    }
+
+    @Test
     void anUnknownHostIsRefusedAndNotAddedToKnownHosts() throws Exception {
       Outcome outcome = runWith();
       assertThat(outcome.code()).isEqualTo(2);
