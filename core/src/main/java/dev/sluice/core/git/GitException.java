@@ -10,8 +10,13 @@ public class GitException extends RuntimeException {
 
   /** What went wrong, as far as a caller needs to decide what to do about it. */
   public enum Kind {
-    /** The remote could not be reached or read (network, missing repository, authentication). */
+    /** The remote could not be reached or read (network, missing repository). */
     UNREACHABLE,
+    /**
+     * The remote was reached but refused us: credentials or ssh key rejected, or its ssh host key
+     * is unknown or changed. A configuration error, not the network.
+     */
+    ACCESS_DENIED,
     /** The remote URL is not a valid remote. */
     INVALID_REMOTE,
     /** A branch, tag or commit that was asked for does not exist. */

@@ -32,16 +32,27 @@ public final class RemoteRefs {
   }
 
   /**
-   * Lists the remote's branches and tags.
+   * Lists the branches and tags of a remote given by its URL alone (credentials only from the URL,
+   * ssh from the user's {@code ~/.ssh}).
    *
-   * @throws GitException {@code UNREACHABLE} when the remote cannot be read, {@code INVALID_REMOTE}
-   *     when the URL is not a remote at all
+   * @see #list(RemoteAccess)
    */
   public static RemoteRefs list(String remote) {
-    checkRemoteSyntax(remote);
+    return list(RemoteAccess.of(remote));
+  }
+
+  /**
+   * Lists the remote's branches and tags.
+   *
+   * @throws GitException {@code UNREACHABLE} when the remote cannot be read, {@code ACCESS_DENIED}
+   *     when it refused the credentials or its ssh host key is not trusted
+   */
+  public static RemoteRefs list(RemoteAccess access) {
+    String remote = access.url();
     try {
       Map<String, Ref> advertised =
-          Git.lsRemoteRepository()
+          access
+              .apply(Git.lsRemoteRepository())
               .setRemote(remote)
               .setHeads(true)
               .setTags(true)
@@ -58,10 +69,7 @@ public final class RemoteRefs {
       throw new GitException(
           GitException.Kind.UNREACHABLE, "remote " + remote + " is not a git repository", e);
     } catch (GitAPIException | RuntimeException e) {
-      throw new GitException(
-          GitException.Kind.UNREACHABLE,
-          "remote " + remote + " is unreachable: " + GitException.rootMessage(e),
-          e);
+      throw access.failure("remote", e);
     }
   }
 
@@ -74,7 +82,9 @@ public final class RemoteRefs {
       new URIish(remote);
     } catch (URISyntaxException e) {
       throw new GitException(
-          GitException.Kind.INVALID_REMOTE, "remote '" + remote + "' is not a git URL", e);
+          GitException.Kind.INVALID_REMOTE,
+          "remote '" + RemoteUrls.redact(remote) + "' is not a git URL",
+          e);
     }
   }
 

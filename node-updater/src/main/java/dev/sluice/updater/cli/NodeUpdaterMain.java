@@ -2,16 +2,19 @@ package dev.sluice.updater.cli;
 
 import dev.sluice.core.git.GitException;
 import dev.sluice.core.git.GitIsolation;
+import dev.sluice.core.git.RemoteUrls;
 import dev.sluice.updater.run.ExitCodes;
 import dev.sluice.updater.state.StateException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code node-updater}: keeps one node on its release channel. */
 @Command(
@@ -41,7 +44,12 @@ public final class NodeUpdaterMain {
 
   @Mixin ClockOption clock;
 
-  private NodeUpdaterMain() {}
+  /** The environment the commands read (tokens); passed in so tests need no real one. */
+  private final Map<String, String> env;
+
+  private NodeUpdaterMain(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
 
   public static void main(String[] args) {
     List<String> words = Arrays.asList(args);
@@ -54,8 +62,13 @@ public final class NodeUpdaterMain {
 
   /** Runs the command line against the given streams and returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
+    return run(out, err, System.getenv(), args);
+  }
+
+  /** Runs the command line with the given environment (e.g. {@code SLUICE_GIT_TOKEN}). */
+  public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
     GitIsolation.install();
-    CommandLine cli = new CommandLine(new NodeUpdaterMain());
+    CommandLine cli = new CommandLine(new NodeUpdaterMain(env));
     cli.setOut(out);
     cli.setErr(err);
     cli.setExitCodeExceptionMapper(NodeUpdaterMain::exitCodeFor);
@@ -77,6 +90,11 @@ public final class NodeUpdaterMain {
     return code;
   }
 
+  /** The environment the command line was run with. */
+  static Map<String, String> env(CommandSpec spec) {
+    return ((NodeUpdaterMain) spec.root().userObject()).env;
+  }
+
   static int exitCodeFor(Throwable e) {
     if (e instanceof StateException
         || e instanceof GitException
@@ -92,6 +110,6 @@ public final class NodeUpdaterMain {
     if (message == null || message.isBlank()) {
       message = e.getClass().getSimpleName();
     }
-    return message.strip().replaceAll("\\s+", " ");
+    return RemoteUrls.redact(message.strip().replaceAll("\\s+", " "));
   }
 }

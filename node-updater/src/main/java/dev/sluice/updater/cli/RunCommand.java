@@ -3,6 +3,7 @@ package dev.sluice.updater.cli;
 import dev.sluice.core.channel.ChannelLayout;
 import dev.sluice.core.channel.ChannelSpec;
 import dev.sluice.core.channel.Track;
+import dev.sluice.core.git.RemoteAccess;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.report.NodeReport;
 import dev.sluice.core.version.TagPattern;
@@ -17,6 +18,7 @@ import dev.sluice.updater.run.RunResult;
 import dev.sluice.updater.run.RunService;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -57,8 +59,48 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--workdir", paramLabel = "DIR", description = "The node's working tree.")
   Path workdir;
 
-  @Option(names = "--remote", paramLabel = "URL", description = "The git remote to follow.")
+  @Option(
+      names = "--remote",
+      paramLabel = "URL",
+      description =
+          "The git remote to follow: https://, ssh://, git@host:path or file://. A token in the"
+              + " URL is accepted but better given with --git-token-file.")
   String remote;
+
+  @Option(
+      names = "--git-token-file",
+      paramLabel = "FILE",
+      description =
+          "A file holding the token for a private https remote (default: the "
+              + RemoteAccess.TOKEN_VARIABLE
+              + " variable; user name from "
+              + RemoteAccess.USERNAME_VARIABLE
+              + ", default "
+              + RemoteAccess.DEFAULT_USERNAME
+              + ").")
+  Path gitTokenFile;
+
+  @Option(
+      names = "--ssh-dir",
+      paramLabel = "DIR",
+      description =
+          "The ssh directory with config, keys and known_hosts (default: ~/.ssh of the user"
+              + " running node-updater).")
+  Path sshDir;
+
+  @Option(
+      names = "--ssh-key",
+      paramLabel = "FILE",
+      description = "A private key for ssh remotes, instead of the ssh directory's id_* keys.")
+  Path sshKey;
+
+  @Option(
+      names = "--known-hosts",
+      paramLabel = "FILE",
+      description =
+          "The hosts ssh trusts, instead of the ssh directory's known_hosts. Host keys are"
+              + " checked strictly: an unknown or changed key is refused (exit 2).")
+  Path knownHosts;
 
   @Option(
       names = "--state",
@@ -214,7 +256,7 @@ public final class RunCommand implements Callable<Integer> {
     RunRequest request =
         new RunRequest(
             require(pick(workdir, path(file.workdir()), null), "--workdir"),
-            require(pick(remote, file.remote(), null), "--remote"),
+            remoteAccess(file),
             stateFile,
             pick(groups, file.groups(), List.of()),
             ChannelChoice.of(
@@ -241,6 +283,35 @@ public final class RunCommand implements Callable<Integer> {
     }
     out.flush();
     return result.exitCode();
+  }
+
+  /**
+   * How to reach the remote: the URL with any token moved out of it, the token from a file or the
+   * environment, ssh keys and known hosts from the flags or the ssh directory.
+   */
+  private RemoteAccess remoteAccess(NodeConfig file) {
+    Path home = Path.of(System.getProperty("user.home"));
+    Path ssh = pick(sshDir, path(file.sshDir()), home.resolve(".ssh"));
+    Path key = readable(pick(sshKey, path(file.sshKey()), null), "--ssh-key");
+    Path hosts = readable(pick(knownHosts, path(file.knownHosts()), null), "--known-hosts");
+    return RemoteAccess.configure(
+        require(pick(remote, file.remote(), null), "--remote"),
+        pick(gitTokenFile, path(file.gitTokenFile()), null),
+        NodeUpdaterMain.env(spec),
+        new RemoteAccess.Ssh(
+            home,
+            ssh,
+            key == null ? List.of() : List.of(key),
+            hosts == null ? List.of() : List.of(hosts)));
+  }
+
+  /** A file the node was told to use must be there: a typo is bad usage, not an ssh failure. */
+  private static Path readable(Path file, String option) {
+    if (file != null && !Files.isReadable(file)) {
+      throw new IllegalArgumentException(
+          option + " " + file + (Files.exists(file) ? " cannot be read" : " does not exist"));
+    }
+    return file;
   }
 
   /** A dashboard client; the token comes from the environment, never from a flag others can see. */

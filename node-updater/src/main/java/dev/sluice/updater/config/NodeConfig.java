@@ -23,6 +23,10 @@ import java.util.Locale;
 public record NodeConfig(
     String workdir,
     String remote,
+    String gitTokenFile,
+    String sshDir,
+    String sshKey,
+    String knownHosts,
     String state,
     List<String> groups,
     String channel,
@@ -51,7 +55,7 @@ public record NodeConfig(
   public static final NodeConfig EMPTY =
       new NodeConfig(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   public NodeConfig {
     groups = groups == null ? null : List.copyOf(groups);

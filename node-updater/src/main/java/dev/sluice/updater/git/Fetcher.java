@@ -1,6 +1,7 @@
 package dev.sluice.updater.git;
 
 import dev.sluice.core.git.GitException;
+import dev.sluice.core.git.RemoteAccess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,12 +72,14 @@ final class Fetcher {
 
   private final Repository repo;
   private final Path dir;
+  private final RemoteAccess access;
   private final String remote;
 
-  Fetcher(Repository repo, Path dir, String remote) {
+  Fetcher(Repository repo, Path dir, RemoteAccess access) {
     this.repo = repo;
     this.dir = dir;
-    this.remote = remote;
+    this.access = access;
+    this.remote = access.url();
   }
 
   /**
@@ -117,7 +120,8 @@ final class Fetcher {
       try (Repository view = new NegotiationView(repo, negotiation.tips());
           Git git = Git.wrap(view)) {
         FetchCommand fetch =
-            git.fetch()
+            access
+                .apply(git.fetch())
                 .setRemote(remote)
                 .setRefSpecs(new RefSpec("+" + ref + ":" + local))
                 .setTagOpt(TagOpt.NO_TAGS)

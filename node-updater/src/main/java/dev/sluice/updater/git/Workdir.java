@@ -1,6 +1,8 @@
 package dev.sluice.updater.git;
 
 import dev.sluice.core.git.GitException;
+import dev.sluice.core.git.RemoteAccess;
+import dev.sluice.core.git.RemoteUrls;
 import dev.sluice.updater.state.NodeIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,32 +71,41 @@ public final class Workdir implements AutoCloseable {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final Path dir;
+  private final RemoteAccess access;
   private final String remote;
   private final Repository repo;
   private final Git git;
   private final SavedRetention retention;
 
-  private Workdir(Path dir, String remote, Repository repo, SavedRetention retention) {
+  private Workdir(Path dir, RemoteAccess access, Repository repo, SavedRetention retention) {
     this.dir = dir;
-    this.remote = remote;
+    this.access = access;
+    this.remote = access.url();
     this.repo = repo;
     this.git = new Git(repo);
     this.retention = retention;
   }
 
-  /** Opens the working tree with the default retention of saved work. */
+  /**
+   * Opens the working tree of a remote that needs no credentials beyond its URL, with the default
+   * retention of saved work.
+   */
   public static Workdir open(Path dir, String remote) {
-    return open(dir, remote, SavedRetention.DEFAULT);
+    return open(dir, RemoteAccess.of(remote), SavedRetention.DEFAULT);
   }
 
   /**
    * Opens the working tree, creating an empty repository in a missing or empty folder.
    *
+   * <p>A new repository's {@code remote.origin.url} is the remote's URL without credentials; an
+   * existing clone keeps its own origin, unless it holds credentials, which are removed. Fetches
+   * get the credentials from {@code access}.
+   *
    * @param retention how much saved work to keep after each save
    * @throws GitException {@code CONFIG} when the folder holds files but no repository (nothing is
    *     touched), {@code CORRUPT} when the repository cannot be read
    */
-  public static Workdir open(Path dir, String remote, SavedRetention retention) {
+  public static Workdir open(Path dir, RemoteAccess access, SavedRetention retention) {
     Path gitDir = dir.resolve(Constants.DOT_GIT);
     try {
       if (!Files.isRegularFile(gitDir.resolve(Constants.HEAD))) {
@@ -106,10 +117,11 @@ public final class Workdir implements AutoCloseable {
                   + " holds files but no git repository; refusing to touch it (empty it or point"
                   + " --workdir at a new folder)");
         }
-        return create(dir, gitDir, remote, retention);
+        return create(dir, gitDir, access, retention);
       }
       try {
-        Workdir workdir = openExisting(dir, gitDir, remote, retention);
+        Workdir workdir = openExisting(dir, gitDir, access, retention);
+        workdir.forgetCredentialsInOrigin();
         workdir.head(); // fail now, not halfway, when the repository is unreadable
         return workdir;
       } catch (IOException | GitException e) {
@@ -122,7 +134,7 @@ public final class Workdir implements AutoCloseable {
                 + " it again",
             dir,
             GitException.rootMessage(e));
-        return create(dir, gitDir, remote, retention);
+        return create(dir, gitDir, access, retention);
       }
     } catch (IOException e) {
       throw new GitException(
@@ -133,22 +145,22 @@ public final class Workdir implements AutoCloseable {
   }
 
   private static Workdir openExisting(
-      Path dir, Path gitDir, String remote, SavedRetention retention) throws IOException {
+      Path dir, Path gitDir, RemoteAccess access, SavedRetention retention) throws IOException {
     Repository repo =
         new FileRepositoryBuilder()
             .setWorkTree(dir.toFile())
             .setGitDir(gitDir.toFile())
             .setMustExist(true)
             .build();
-    return new Workdir(dir, remote, repo, retention);
+    return new Workdir(dir, access, repo, retention);
   }
 
   /**
    * A new repository in {@code .git}; whatever a killed first install left in it is removed first,
    * except the work-tree lock.
    */
-  private static Workdir create(Path dir, Path gitDir, String remote, SavedRetention retention)
-      throws IOException {
+  private static Workdir create(
+      Path dir, Path gitDir, RemoteAccess access, SavedRetention retention) throws IOException {
     Files.createDirectories(gitDir);
     try (Stream<Path> entries = Files.list(gitDir)) {
       for (Path entry : entries.toList()) {
@@ -171,9 +183,9 @@ public final class Workdir implements AutoCloseable {
     }
     created.create(false);
     LOG.info("workdir {}: created a new repository", dir);
-    Workdir workdir = new Workdir(dir, remote, created, retention);
+    Workdir workdir = new Workdir(dir, access, created, retention);
     StoredConfig config = created.getConfig();
-    config.setString("remote", "origin", "url", remote);
+    config.setString("remote", "origin", "url", access.url());
     config.save();
     return workdir;
   }
@@ -187,6 +199,17 @@ public final class Workdir implements AutoCloseable {
       }
     } else {
       Files.deleteIfExists(path);
+    }
+  }
+
+  /** An origin URL that carries a password or token (an older install's) loses it. */
+  private void forgetCredentialsInOrigin() throws IOException {
+    StoredConfig config = repo.getConfig();
+    String origin = config.getString("remote", "origin", "url");
+    if (origin != null && !origin.equals(RemoteUrls.redact(origin))) {
+      config.setString("remote", "origin", "url", access.url());
+      config.save();
+      LOG.info("workdir {}: removed the credentials from remote.origin.url", dir);
     }
   }
 
@@ -278,7 +301,7 @@ public final class Workdir implements AutoCloseable {
    *     {@code CORRUPT} when the result cannot be stored
    */
   public ObjectId fetch(String ref, ProgressMonitor progress, boolean fullHistory) {
-    return new Fetcher(repo, dir, remote).fetch(ref, progress, fullHistory);
+    return new Fetcher(repo, dir, access).fetch(ref, progress, fullHistory);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.sluice.updater.report;
 
+import dev.sluice.core.git.RemoteUrls;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.report.NodeReport;
 import java.io.IOException;
@@ -39,12 +40,14 @@ public final class ReportSender {
   static URI endpointFor(String baseUrl) {
     String base = baseUrl.strip();
     if (!base.startsWith("http://") && !base.startsWith("https://")) {
-      throw new IllegalArgumentException("--report-to '" + baseUrl + "' is not an http(s) URL");
+      throw new IllegalArgumentException(
+          "--report-to '" + RemoteUrls.redact(baseUrl) + "' is not an http(s) URL");
     }
     try {
       return URI.create(base.replaceAll("/+$", "") + "/api/reports");
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--report-to '" + baseUrl + "' is not a valid URL");
+      throw new IllegalArgumentException(
+          "--report-to '" + RemoteUrls.redact(baseUrl) + "' is not a valid URL");
     }
   }
 
@@ -60,7 +63,7 @@ public final class ReportSender {
       HttpResponse<String> response =
           client.send(request.build(), HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() / 100 == 2) {
-        LOG.info("reported the run to {}", endpoint);
+        LOG.info("reported the run to {}", RemoteUrls.redact(endpoint.toString()));
         return Optional.empty();
       }
       return warn(
@@ -82,8 +85,9 @@ public final class ReportSender {
   }
 
   private static Optional<String> warn(String message) {
-    LOG.warn(message);
-    return Optional.of(message);
+    String shown = RemoteUrls.redact(message);
+    LOG.warn(shown);
+    return Optional.of(shown);
   }
 
   private static String abbreviate(String body) {

@@ -29,6 +29,7 @@ import dev.sluice.updater.lottery.LotteryResult;
 import dev.sluice.updater.lottery.LotteryService;
 import dev.sluice.updater.policy.NodePolicy;
 import dev.sluice.updater.policy.RemoteGitFacts;
+import dev.sluice.updater.report.Redaction;
 import dev.sluice.updater.state.Database;
 import dev.sluice.updater.state.FailedCommitStore;
 import dev.sluice.updater.state.JournalStore;
@@ -572,7 +573,7 @@ final class Run {
             List.of(message),
             started,
             clock.instant());
-    return new RunResult(report, ExitCodes.ROLLED_BACK);
+    return new RunResult(Redaction.report(report), ExitCodes.ROLLED_BACK);
   }
 
   // --- finish ----------------------------------------------------------------------------------
@@ -644,7 +645,8 @@ final class Run {
             warnings,
             started,
             clock.instant());
-    return new RunResult(report, exitCode);
+    // No secret from the remote URL leaves the process: message, reason and warnings are redacted.
+    return new RunResult(Redaction.report(report), exitCode);
   }
 
   /** The release name of the current commit from the last run that knew it (offline runs). */

@@ -63,7 +63,7 @@ public final class RunFailure extends RuntimeException {
   private static Kind kindOf(GitException.Kind kind) {
     return switch (kind) {
       case UNREACHABLE -> Kind.OFFLINE;
-      case INVALID_REMOTE, MISSING_REF, CONFIG -> Kind.CONFIG;
+      case INVALID_REMOTE, MISSING_REF, CONFIG, ACCESS_DENIED -> Kind.CONFIG;
       case CORRUPT -> Kind.BROKEN;
       case REJECTED, PROTOCOL, OTHER -> Kind.FAILED;
     };
@@ -75,6 +75,7 @@ public final class RunFailure extends RuntimeException {
       case INVALID_REMOTE -> "invalid-remote";
       case MISSING_REF -> "missing-ref";
       case CONFIG -> "bad-config";
+      case ACCESS_DENIED -> "remote-access-denied";
       case REJECTED -> "rejected";
       case CORRUPT -> "workdir-corrupt";
       case PROTOCOL -> "fetch-failed";

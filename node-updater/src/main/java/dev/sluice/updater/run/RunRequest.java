@@ -1,6 +1,7 @@
 package dev.sluice.updater.run;
 
 import dev.sluice.core.channel.ChannelLayout;
+import dev.sluice.core.git.RemoteAccess;
 import dev.sluice.core.lottery.LotteryRules;
 import dev.sluice.updater.apply.ApplySettings;
 import dev.sluice.updater.git.SavedRetention;
@@ -14,7 +15,7 @@ import java.util.Objects;
  * What one {@code node-updater run} is asked to do.
  *
  * @param workdir the node's working tree
- * @param remote the git remote the node follows
+ * @param remote the git remote the node follows and how to reach it (credentials, ssh keys)
  * @param state the state database file
  * @param groups the node's groups (for group weights and frozen lists)
  * @param choice lottery, pinned channel or preprod refused
@@ -27,7 +28,7 @@ import java.util.Objects;
  */
 public record RunRequest(
     Path workdir,
-    String remote,
+    RemoteAccess remote,
     Path state,
     List<String> groups,
     ChannelChoice choice,
@@ -56,7 +57,7 @@ public record RunRequest(
   /** A request with the default retention of saved work. */
   public RunRequest(
       Path workdir,
-      String remote,
+      RemoteAccess remote,
       Path state,
       List<String> groups,
       ChannelChoice choice,
@@ -77,11 +78,14 @@ public record RunRequest(
         SavedRetention.DEFAULT);
   }
 
-  /** A request that takes everything but the three paths from the rollout policy. */
+  /**
+   * A request that takes everything but the three paths from the rollout policy, for a remote that
+   * needs no credentials beyond its URL.
+   */
   public static RunRequest defaults(Path workdir, String remote, Path state) {
     return new RunRequest(
         workdir,
-        remote,
+        RemoteAccess.of(remote),
         state,
         List.of(),
         ChannelChoice.AUTO,

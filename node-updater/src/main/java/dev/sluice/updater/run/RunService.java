@@ -70,7 +70,7 @@ public final class RunService {
    *     URL
    */
   public RunResult run(RunRequest request) {
-    RemoteRefs.checkRemoteSyntax(request.remote());
+    RemoteRefs.checkRemoteSyntax(request.remote().url());
     Instant started = checked(clock.instant());
     boolean emptyStateFile = isEmptyFile(request.state());
     try (StateLock lock = StateLock.acquire(request.state(), started);

@@ -3,6 +3,7 @@ package dev.sluice.updater.state;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.report.NodeReport;
+import dev.sluice.updater.report.Redaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -128,7 +129,9 @@ public final class RunStore {
       statement.setInt(1, limit);
       try (ResultSet result = statement.executeQuery()) {
         while (result.next()) {
-          runs.add(Json.mapper().readValue(result.getString(1), NodeReport.class));
+          // Redacted on the way out too: a run recorded by an older version may quote a token.
+          runs.add(
+              Redaction.report(Json.mapper().readValue(result.getString(1), NodeReport.class)));
         }
       }
       return runs;

@@ -3,6 +3,7 @@ package dev.sluice.updater.git;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sluice.core.git.RemoteAccess;
 import dev.sluice.core.report.Action;
 import dev.sluice.core.testing.TestRemote;
 import dev.sluice.updater.TestNode;
@@ -148,7 +149,7 @@ class SavedWorkTest {
   }
 
   private Workdir installed(TestRemote remote, SavedRetention retention) {
-    Workdir workdir = Workdir.open(tmp.resolve("node"), remote.uri(), retention);
+    Workdir workdir = Workdir.open(tmp.resolve("node"), RemoteAccess.of(remote.uri()), retention);
     workdir.checkout(
         workdir.fetch("refs/heads/master", NullProgressMonitor.INSTANCE),
         NullProgressMonitor.INSTANCE);

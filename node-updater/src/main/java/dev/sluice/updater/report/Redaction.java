@@ -1,0 +1,43 @@
+package dev.sluice.updater.report;
+
+import dev.sluice.core.git.RemoteUrls;
+import dev.sluice.core.report.NodeReport;
+import java.util.List;
+
+/**
+ * A run's report with the user-info of any URL in its texts replaced by {@code ***}. The remote
+ * reaches the run without its secret already (see {@link dev.sluice.core.git.RemoteAccess}); this
+ * is the second wall, applied where a report is made and where an old one is read back, so that
+ * nothing node-updater prints, stores, serves or sends can carry a token.
+ */
+public final class Redaction {
+
+  private Redaction() {}
+
+  /** The report with its message, reason and warnings redacted. */
+  public static NodeReport report(NodeReport report) {
+    NodeReport.Reason reason =
+        report.reason() == null
+            ? null
+            : new NodeReport.Reason(
+                report.reason().code(), RemoteUrls.redact(report.reason().text()));
+    List<String> warnings = report.warnings().stream().map(RemoteUrls::redact).toList();
+    return new NodeReport(
+        report.node(),
+        report.channel(),
+        report.preprod(),
+        report.groups(),
+        report.lottery(),
+        report.target(),
+        report.previousCommit(),
+        report.currentCommit(),
+        report.version(),
+        report.action(),
+        RemoteUrls.redact(report.message()),
+        reason,
+        report.savedLocalChanges(),
+        warnings,
+        report.startedAt(),
+        report.finishedAt());
+  }
+}
