@@ -144,22 +144,35 @@ public final class PolicyParser {
         });
   }
 
-  private static final Type<String> TEXT =
-      textType(
-          "a non-empty string",
-          text -> {
-            if (text.isBlank()) {
-              throw new Invalid("is not a non-empty string");
-            }
-            return text;
-          });
+  private static Type<String> text(int max) {
+    return textType(
+        "a non-empty string",
+        text -> {
+          if (text.isBlank()) {
+            throw new Invalid("is not a non-empty string");
+          }
+          return shortText(text, max);
+        });
+  }
 
-  private static final Type<String> OPTIONAL_TEXT = textType("a string", text -> text);
+  private static String shortText(String text, int max) {
+    if (text.length() > max) {
+      throw new Invalid("is longer than " + max + " characters");
+    }
+    return text;
+  }
+
+  private static final Type<String> NAME = text(PolicyLimits.MAX_NAME);
+  private static final Type<String> REASON = text(PolicyLimits.MAX_REASON);
+
+  private static final Type<String> OPTIONAL_TEXT =
+      textType("a string", text -> shortText(text, PolicyLimits.MAX_REASON));
 
   private static final Type<String> BRANCH =
       textType(
           "a branch name such as master",
           text -> {
+            shortText(text, PolicyLimits.MAX_REF);
             if (text.isBlank()
                 || text.startsWith("refs/")
                 || !Repository.isValidRefName("refs/heads/" + text)) {
@@ -172,6 +185,7 @@ public final class PolicyParser {
       textType(
           "a tag pattern with exactly one *, e.g. v* or v*_pre",
           text -> {
+            shortText(text, PolicyLimits.MAX_TAG_PATTERN);
             try {
               TagPattern pattern = TagPattern.parse(text);
               if (!Repository.isValidRefName("refs/tags/" + pattern.tagFor(Version.of(1, 0, 0)))) {
@@ -214,12 +228,15 @@ public final class PolicyParser {
             return node.doubleValue();
           });
 
-  private static Type<Integer> wholeNumber(int min) {
-    String expected = "a whole number >= " + min;
+  private static Type<Integer> wholeNumber(int min, int max) {
+    String expected = "a whole number from " + min + " to " + max;
     return new Type<>(
         expected,
         node -> {
-          if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < min) {
+          if (!node.isIntegralNumber()
+              || !node.canConvertToInt()
+              || node.intValue() < min
+              || node.intValue() > max) {
             throw new Invalid("is not " + expected);
           }
           return node.intValue();
@@ -228,7 +245,7 @@ public final class PolicyParser {
 
   private static final Type<Period> PERIOD =
       textType(
-          "a positive ISO-8601 period, e.g. P1M",
+          "an ISO-8601 period from P1D to P1Y, e.g. P1M",
           text -> {
             Period period;
             try {
@@ -236,8 +253,10 @@ public final class PolicyParser {
             } catch (DateTimeParseException e) {
               throw new Invalid("is not an ISO-8601 period, e.g. P1M");
             }
-            if (period.isNegative() || period.isZero()) {
-              throw new Invalid("is not a positive ISO-8601 period, e.g. P1M");
+            if (!PolicyLimits.periodInRange(period)) {
+              throw new Invalid(
+                  "is not an ISO-8601 period from P1D to P1Y (a month counts 31 days next to"
+                      + " days), e.g. P1M");
             }
             return period;
           });
@@ -268,27 +287,37 @@ public final class PolicyParser {
         });
   }
 
-  private static final Type<Duration> SOAK = duration("P7D", false, null, null);
+  private static final Type<Duration> SOAK = duration("P7D", false, PolicyLimits.MAX_SOAK, "P365D");
   private static final Type<Duration> ROLLOUT_DURATION =
-      duration("PT48H", true, Rollout.MAX_DURATION, "P3650D");
+      duration("PT48H", true, PolicyLimits.MAX_ROLLOUT, "P3650D");
   private static final Type<Duration> WINDOW_LENGTH =
-      duration("PT4H", true, MaintenanceWindow.MAX_LENGTH, "P7D");
+      duration("PT4H", true, PolicyLimits.MAX_WINDOW, "P7D");
 
   private static final Type<Instant> INSTANT =
       textType(
           "an ISO-8601 instant, e.g. 2026-11-20T00:00:00Z",
           text -> {
+            Instant instant;
             try {
-              return OffsetDateTime.parse(text).toInstant();
+              instant = OffsetDateTime.parse(text).toInstant();
             } catch (DateTimeParseException e) {
               throw new Invalid("is not an ISO-8601 instant, e.g. 2026-11-20T00:00:00Z");
             }
+            if (!PolicyLimits.inRange(instant)) {
+              throw new Invalid(
+                  "is not between "
+                      + PolicyLimits.MIN_INSTANT
+                      + " and "
+                      + PolicyLimits.MAX_INSTANT);
+            }
+            return instant;
           });
 
   private static final Type<String> REF =
       textType(
           PolicyRefs.expected(),
           text -> {
+            shortText(text, PolicyLimits.MAX_REF);
             if (!PolicyRefs.isValid(text)) {
               throw new Invalid("is not " + PolicyRefs.expected());
             }
@@ -299,6 +328,7 @@ public final class PolicyParser {
       textType(
           "an IANA time zone, e.g. Europe/Berlin or UTC",
           text -> {
+            shortText(text, PolicyLimits.MAX_NAME);
             try {
               return ZoneId.of(text);
             } catch (DateTimeException e) {
@@ -357,12 +387,19 @@ public final class PolicyParser {
       LotteryPolicy lottery = lottery(field(root, "lottery"));
       PromotionPolicy promotion = promotion(field(root, "promotion"));
       List<String> frozen = frozen(root, lottery);
-      List<Deadend> deadends = refList(root, "deadends", (ref, reason) -> new Deadend(ref, reason));
-      List<Barrier> barriers = refList(root, "barriers", (ref, reason) -> new Barrier(ref, reason));
+      List<Deadend> deadends =
+          refList(root, "deadends", PolicyLimits.MAX_DEADENDS, (ref, why) -> new Deadend(ref, why));
+      List<Barrier> barriers =
+          refList(root, "barriers", PolicyLimits.MAX_BARRIERS, (ref, why) -> new Barrier(ref, why));
       List<Rollout> rollouts = rollouts(root);
       List<MaintenanceWindow> windows = windows(root);
       Integer maxAttempts =
-          value(root, "", "maxAttempts", wholeNumber(1), Policy.DEFAULT_MAX_ATTEMPTS);
+          value(
+              root,
+              "",
+              "maxAttempts",
+              wholeNumber(1, PolicyLimits.MAX_ATTEMPTS),
+              Policy.DEFAULT_MAX_ATTEMPTS);
       if (!errors.isEmpty()) {
         return null;
       }
@@ -447,12 +484,20 @@ public final class PolicyParser {
       Period period = value(node, "lottery", "period", PERIOD, defaults.period());
       Map<String, Double> weights = new LinkedHashMap<>();
       JsonNode weightsNode = field(node, "groupWeights");
-      if (weightsNode != null && object(weightsNode, "lottery.groupWeights", null)) {
+      if (weightsNode != null
+          && object(weightsNode, "lottery.groupWeights", null)
+          && size(weightsNode, "lottery.groupWeights", PolicyLimits.MAX_GROUP_WEIGHTS)) {
         for (Iterator<Map.Entry<String, JsonNode>> it = weightsNode.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> entry = it.next();
-          String path = "lottery.groupWeights." + entry.getKey();
+          String path = "lottery.groupWeights." + clip(entry.getKey());
           if (entry.getKey().isBlank()) {
             error(path, "a group name must not be empty");
+            continue;
+          }
+          if (entry.getKey().length() > PolicyLimits.MAX_NAME) {
+            error(
+                path,
+                "a group name must not be longer than " + PolicyLimits.MAX_NAME + " characters");
             continue;
           }
           Double weight = convert(entry.getValue(), path, FRACTION);
@@ -478,7 +523,7 @@ public final class PolicyParser {
               node,
               "promotion",
               "minHealthyPreprodNodes",
-              wholeNumber(0),
+              wholeNumber(0, PolicyLimits.MAX_HEALTHY_NODES),
               defaults.minHealthyPreprodNodes());
       Double maxFailureRatio =
           value(node, "promotion", "maxFailureRatio", FRACTION, defaults.maxFailureRatio());
@@ -490,10 +535,11 @@ public final class PolicyParser {
 
     List<String> frozen(JsonNode root, LotteryPolicy lottery) {
       List<String> frozen = new ArrayList<>();
-      List<JsonNode> items = array(root, "frozen", "an array of node ids and group names");
+      List<JsonNode> items =
+          array(root, "frozen", "an array of node ids and group names", PolicyLimits.MAX_FROZEN);
       for (int i = 0; i < items.size(); i++) {
         String path = "frozen[" + i + "]";
-        String name = convert(items.get(i), path, TEXT);
+        String name = convert(items.get(i), path, NAME);
         if (name == null) {
           continue;
         }
@@ -519,10 +565,10 @@ public final class PolicyParser {
       T make(String ref, String reason);
     }
 
-    <T> List<T> refList(JsonNode root, String name, RefEntry<T> factory) {
+    <T> List<T> refList(JsonNode root, String name, int max, RefEntry<T> factory) {
       List<T> entries = new ArrayList<>();
       Set<String> seen = new HashSet<>();
-      List<JsonNode> items = array(root, name, "an array of {\"ref\", \"reason\"} objects");
+      List<JsonNode> items = array(root, name, "an array of {\"ref\", \"reason\"} objects", max);
       for (int i = 0; i < items.size(); i++) {
         String path = name + "[" + i + "]";
         JsonNode item = items.get(i);
@@ -530,7 +576,7 @@ public final class PolicyParser {
           continue;
         }
         String ref = value(item, path, "ref", REF, null, true);
-        String reason = value(item, path, "reason", TEXT, null, true);
+        String reason = value(item, path, "reason", REASON, null, true);
         if (ref != null && !seen.add(ref)) {
           error(path + ".ref", "\"" + ref + "\" is listed twice in " + name);
           continue;
@@ -546,7 +592,11 @@ public final class PolicyParser {
       List<Rollout> rollouts = new ArrayList<>();
       Set<String> seen = new HashSet<>();
       List<JsonNode> items =
-          array(root, "rollouts", "an array of {\"ref\", \"start\", \"duration\"} objects");
+          array(
+              root,
+              "rollouts",
+              "an array of {\"ref\", \"start\", \"duration\"} objects",
+              PolicyLimits.MAX_ROLLOUTS);
       for (int i = 0; i < items.size(); i++) {
         String path = "rollouts[" + i + "]";
         JsonNode item = items.get(i);
@@ -574,7 +624,8 @@ public final class PolicyParser {
           array(
               root,
               "maintenanceWindows",
-              "an array of {\"days\", \"start\", \"length\", \"zone\"} objects");
+              "an array of {\"days\", \"start\", \"length\", \"zone\"} objects",
+              PolicyLimits.MAX_WINDOWS);
       for (int i = 0; i < items.size(); i++) {
         String path = "maintenanceWindows[" + i + "]";
         JsonNode item = items.get(i);
@@ -632,22 +683,36 @@ public final class PolicyParser {
       return true;
     }
 
+    /** False (with an error) when an array or object has more than {@code max} entries. */
+    boolean size(JsonNode node, String path, int max) {
+      if (node.size() > max) {
+        error(path, node.size() + " entries are more than the " + max + " allowed");
+        return false;
+      }
+      return true;
+    }
+
     void unknownFields(JsonNode node, String path, List<String> allowed) {
       for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
         String name = names.next();
         if (!allowed.contains(name)) {
-          error(join(path, name), "unknown field; expected one of " + String.join(", ", allowed));
+          error(
+              join(path, clip(name)),
+              "unknown field; expected one of " + String.join(", ", allowed));
         }
       }
     }
 
-    List<JsonNode> array(JsonNode parent, String name, String expected) {
+    List<JsonNode> array(JsonNode parent, String name, String expected, int max) {
       JsonNode node = field(parent, name);
       if (node == null) {
         return List.of();
       }
       if (!node.isArray()) {
         error(name, describe(node) + " is not " + expected);
+        return List.of();
+      }
+      if (!size(node, name, max)) {
         return List.of();
       }
       List<JsonNode> items = new ArrayList<>();
@@ -690,6 +755,10 @@ public final class PolicyParser {
     return path.isEmpty() ? name : path + "." + name;
   }
 
+  private static String clip(String text) {
+    return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+  }
+
   private static String describe(JsonNode node) {
     if (node == null || node.isMissingNode()) {
       return "nothing";
@@ -700,7 +769,6 @@ public final class PolicyParser {
     if (node.isArray()) {
       return "an array";
     }
-    String text = node.toString();
-    return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+    return clip(node.toString());
   }
 }
