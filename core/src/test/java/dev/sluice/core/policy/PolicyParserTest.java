@@ -37,6 +37,7 @@ class PolicyParserTest {
     PolicyValidationException e =
         catchThrowableOfType(PolicyValidationException.class, () -> PolicyParser.parse(json));
     assertThat(e).as("expected %s to be rejected", json).isNotNull();
+    SchemaSamples.assertRefused(json, e.errors());
     return e.errors();
   }
 
@@ -67,6 +68,14 @@ class PolicyParserTest {
                 Duration.ofHours(4),
                 ZoneId.of("UTC")));
     assertThat(policy.maxAttempts()).isEqualTo(3);
+  }
+
+  @Test
+  void theProductExampleAndTheWrittenDefaultsPassTheSchema() {
+    SchemaSamples.assertAccepted(resource("product-example.json"));
+    SchemaSamples.assertAccepted(PolicyWriter.write(Policy.defaults()));
+    SchemaSamples.assertAccepted(
+        PolicyWriter.write(PolicyParser.parse(resource("product-example.json"))));
   }
 
   @Test

@@ -25,6 +25,7 @@ class PolicyRangesTest {
 
   private static void accepted(String document) {
     PolicyParser.parse(document);
+    SchemaSamples.assertAccepted(document);
   }
 
   private static void refused(String document, String path) {
@@ -34,6 +35,7 @@ class PolicyRangesTest {
     assertThat(e.errors())
         .as(clip(document))
         .anySatisfy(m -> assertThat(m).startsWith(path + ": "));
+    SchemaSamples.assertRefused(document, e.errors());
   }
 
   private static String clip(String text) {
