@@ -76,6 +76,11 @@ import java.util.Set;
  * <p>Only {@code schema} is required. A missing section or field takes its built-in default (see
  * {@link Policy#defaults()}); a channel entry without {@code branch}, {@code tagPattern} or {@code
  * track} takes that channel's default layout. A JSON {@code null} counts as missing.
+ *
+ * <p>Every field, its kind of value and its range come from {@link PolicyFormat}, which also
+ * generates the published schema; this class walks a document by those declarations and adds the
+ * rules that span fields or entries (refs listed twice, a name both frozen and weighted, two
+ * channels sharing a branch or tag pattern).
  */
 public final class PolicyParser {
 
