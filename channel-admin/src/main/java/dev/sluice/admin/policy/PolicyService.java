@@ -12,8 +12,8 @@ import dev.sluice.core.git.GitException;
 import dev.sluice.core.git.RemoteCache;
 import dev.sluice.core.lottery.LotteryRules;
 import dev.sluice.core.policy.Policy;
-import dev.sluice.core.policy.PolicyParser;
 import dev.sluice.core.policy.PolicyWriter;
+import dev.sluice.core.proof.PolicyProof;
 import dev.sluice.core.rollout.ChannelHead;
 import dev.sluice.core.rollout.GitFacts;
 import dev.sluice.core.rollout.NodeFacts;
@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads and edits the rollout policy on a remote. Every edit is one commit on {@code
  * rollout-policy} (the branch is created, holding only {@code channels.json}, when missing), its
- * message saying what changed and why; the new file is validated before anything is pushed, and the
- * push is atomic and guarded by the tip we read, so a concurrent edit makes ours fail with nothing
- * changed.
+ * message saying what changed and why. Before anything is pushed, the new file is read back from
+ * its bytes and {@link PolicyProof} runs every decision over it, so a policy that any program could
+ * not load or apply is refused (exit 2, naming the field); the push is atomic and guarded by the
+ * tip we read, so a concurrent edit makes ours fail with nothing changed.
  */
 public final class PolicyService {
 
@@ -75,9 +76,18 @@ public final class PolicyService {
       Repository repo = cache.repository();
       PolicySnapshot snapshot = PolicySnapshot.read(repo, access.remote());
       Policy current = snapshot.require();
-      PolicyChange.Edit edit = change.apply(current, new RepositoryGitFacts(repo));
+      PolicyChange.Edit edit;
+      try {
+        edit = change.apply(current, new RepositoryGitFacts(repo));
+      } catch (IllegalArgumentException e) {
+        throw new AdminException.Usage("the edit cannot apply: " + e.getMessage());
+      }
       String text = PolicyWriter.write(edit.policy());
-      Policy checked = PolicyParser.parse(text, Policy.FILE + " to be pushed");
+      Policy checked =
+          PolicyProof.require(
+              text.getBytes(StandardCharsets.UTF_8),
+              clock.instant(),
+              Policy.FILE + " to be pushed");
       String previous = snapshot.commit() == null ? null : snapshot.commit().name();
       if (checked.equals(current)) {
         return new PolicyEditResult(

@@ -230,7 +230,7 @@ class PolicyCommandsTest {
     assertThat(result.err())
         .startsWith("channel-admin: channels.json after policy set is invalid:\n")
         .contains("  - frozen[0]: \"farm-1\" also has a weight in lottery.groupWeights")
-        .contains("  - maxAttempts: 0 is not a whole number >= 1");
+        .contains("  - maxAttempts: 0 is not a whole number from 1 to 1000");
     assertThat(policyTip()).isNull();
   }
 
@@ -252,7 +252,7 @@ class PolicyCommandsTest {
                 + " is invalid:\n"
                 + "  - colour: unknown field; expected one of schema, channels, lottery, promotion,"
                 + " frozen, deadends, barriers, rollouts, maintenanceWindows, maxAttempts\n"
-                + "  - maxAttempts: 0 is not a whole number >= 1\n");
+                + "  - maxAttempts: 0 is not a whole number from 1 to 1000\n");
     Cli.Result json = run("policy", "validate", "--json");
     assertThat(json.code()).isEqualTo(2);
     JsonNode report = parse(json.out());

@@ -1,7 +1,5 @@
 package dev.sluice.core.policy;
 
-import java.util.Objects;
-
 /**
  * A commit every node below it must pass through before it may move to anything newer.
  *
@@ -11,6 +9,6 @@ import java.util.Objects;
 public record Barrier(String ref, String reason) {
   public Barrier {
     PolicyRefs.require(ref);
-    Objects.requireNonNull(reason, "reason");
+    PolicyLimits.requireText(reason, PolicyLimits.MAX_REASON, "reason");
   }
 }

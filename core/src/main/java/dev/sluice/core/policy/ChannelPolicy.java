@@ -27,6 +27,15 @@ public record ChannelPolicy(
     if (pauseReason != null && pauseReason.isBlank()) {
       pauseReason = null;
     }
+    if (pauseReason != null) {
+      PolicyLimits.requireText(pauseReason, PolicyLimits.MAX_REASON, "pauseReason");
+    }
+    PolicyLimits.require(
+        tagPattern.toString().length() <= PolicyLimits.MAX_TAG_PATTERN,
+        "tagPattern is longer than " + PolicyLimits.MAX_TAG_PATTERN + " characters");
+    PolicyLimits.require(
+        branch != null && branch.length() <= PolicyLimits.MAX_REF,
+        "branch is longer than " + PolicyLimits.MAX_REF + " characters");
   }
 
   /** The built-in entry: the default layout, not paused. */

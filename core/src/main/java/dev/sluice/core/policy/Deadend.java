@@ -1,7 +1,5 @@
 package dev.sluice.core.policy;
 
-import java.util.Objects;
-
 /**
  * A commit no node may ever move onto; a node sitting on it moves to its channel's target.
  *
@@ -11,6 +9,6 @@ import java.util.Objects;
 public record Deadend(String ref, String reason) {
   public Deadend {
     PolicyRefs.require(ref);
-    Objects.requireNonNull(reason, "reason");
+    PolicyLimits.requireText(reason, PolicyLimits.MAX_REASON, "reason");
   }
 }

@@ -21,12 +21,14 @@ public record LotteryPolicy(double probability, Period period, Map<String, Doubl
   public LotteryPolicy {
     LotteryRules.requireWeight(probability, "lottery.probability");
     Objects.requireNonNull(period, "period");
-    if (period.isNegative() || period.isZero()) {
-      throw new IllegalArgumentException("lottery.period " + period + " must be positive");
-    }
+    PolicyLimits.require(
+        PolicyLimits.periodInRange(period),
+        "lottery.period " + period + " is not between P1D and " + PolicyLimits.MAX_PERIOD);
+    PolicyLimits.requireSize(
+        groupWeights.size(), PolicyLimits.MAX_GROUP_WEIGHTS, "lottery.groupWeights");
     Map<String, Double> sorted = new TreeMap<>();
     for (Map.Entry<String, Double> entry : groupWeights.entrySet()) {
-      Objects.requireNonNull(entry.getKey(), "group name");
+      PolicyLimits.requireText(entry.getKey(), PolicyLimits.MAX_NAME, "a group name");
       LotteryRules.requireWeight(entry.getValue(), "lottery.groupWeights." + entry.getKey());
       sorted.put(entry.getKey(), entry.getValue());
     }

@@ -33,7 +33,7 @@ public record MaintenanceWindow(
     Set<DayOfWeek> days, LocalTime start, Duration length, ZoneId zone) {
 
   /** The longest window accepted: a week. */
-  public static final Duration MAX_LENGTH = Duration.ofDays(7);
+  public static final Duration MAX_LENGTH = PolicyLimits.MAX_WINDOW;
 
   public MaintenanceWindow {
     Objects.requireNonNull(days, "days");

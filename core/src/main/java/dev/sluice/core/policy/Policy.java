@@ -72,10 +72,17 @@ public record Policy(
     barriers = List.copyOf(barriers);
     rollouts = List.copyOf(rollouts);
     maintenanceWindows = List.copyOf(maintenanceWindows);
-    if (maxAttempts < 1) {
-      throw new IllegalArgumentException("maxAttempts " + maxAttempts + " must be at least 1");
-    }
+    PolicyLimits.require(
+        maxAttempts >= 1 && maxAttempts <= PolicyLimits.MAX_ATTEMPTS,
+        "maxAttempts " + maxAttempts + " is not between 1 and " + PolicyLimits.MAX_ATTEMPTS);
+    PolicyLimits.requireSize(frozen.size(), PolicyLimits.MAX_FROZEN, "frozen");
+    PolicyLimits.requireSize(deadends.size(), PolicyLimits.MAX_DEADENDS, "deadends");
+    PolicyLimits.requireSize(barriers.size(), PolicyLimits.MAX_BARRIERS, "barriers");
+    PolicyLimits.requireSize(rollouts.size(), PolicyLimits.MAX_ROLLOUTS, "rollouts");
+    PolicyLimits.requireSize(
+        maintenanceWindows.size(), PolicyLimits.MAX_WINDOWS, "maintenanceWindows");
     for (String name : frozen) {
+      PolicyLimits.requireText(name, PolicyLimits.MAX_NAME, "a frozen name");
       if (lottery.groupWeights().containsKey(name)) {
         throw new IllegalArgumentException(
             "'" + name + "' is both frozen and weighted in lottery.groupWeights");
@@ -207,8 +214,12 @@ public record Policy(
         maxAttempts);
   }
 
-  /** This policy with another retry limit (a node's local override). */
+  /**
+   * This policy with another retry limit (a node's local override), brought into the policy's range
+   * of 1 to {@value PolicyLimits#MAX_ATTEMPTS} so that no local setting can make the decision fail.
+   */
   public Policy withMaxAttempts(int attempts) {
+    attempts = Math.max(1, Math.min(attempts, PolicyLimits.MAX_ATTEMPTS));
     return new Policy(
         schema,
         channels,

@@ -1,6 +1,7 @@
 package dev.sluice.core.policy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,8 +10,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,7 +31,10 @@ import java.util.regex.Pattern;
 public final class PolicyEditor {
 
   private static final ObjectMapper MAPPER =
-      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private static final Pattern SEGMENT = Pattern.compile("([^.\\[\\]]+)((?:\\[[0-9]+\\])*)");
 
@@ -66,6 +72,7 @@ public final class PolicyEditor {
     ObjectNode root = PolicyWriter.toTree(policy);
     List<String> errors = new ArrayList<>();
     List<Change> changes = new ArrayList<>();
+    Set<String> keys = new HashSet<>();
     for (String assignment : assignments) {
       int equals = assignment.indexOf('=');
       if (equals <= 0) {
@@ -73,8 +80,11 @@ public final class PolicyEditor {
         continue;
       }
       String key = assignment.substring(0, equals).strip();
-      JsonNode value = valueOf(assignment.substring(equals + 1));
       try {
+        if (!keys.add(key)) {
+          throw new IllegalArgumentException("is set twice; set each field once");
+        }
+        JsonNode value = valueOf(assignment.substring(equals + 1));
         JsonNode before = put(root, key, value);
         String was = before == null || before.isNull() ? "unset" : before.toString();
         String now = value.isNull() ? "unset" : value.toString();
@@ -100,6 +110,11 @@ public final class PolicyEditor {
     try {
       return MAPPER.readTree(trimmed);
     } catch (JsonProcessingException e) {
+      String message = e.getOriginalMessage();
+      if (message != null && message.startsWith("Duplicate field")) {
+        throw new IllegalArgumentException(
+            "the value has a duplicate key (" + message + "); name each key once");
+      }
       return TextNode.valueOf(text);
     }
   }

@@ -1,5 +1,43 @@
 package dev.sluice.core.policy;
 
+import static dev.sluice.core.policy.PolicyFormat.BARRIERS;
+import static dev.sluice.core.policy.PolicyFormat.BRANCH_FIELD;
+import static dev.sluice.core.policy.PolicyFormat.CHANNEL;
+import static dev.sluice.core.policy.PolicyFormat.CHANNELS;
+import static dev.sluice.core.policy.PolicyFormat.DAY;
+import static dev.sluice.core.policy.PolicyFormat.DAYS_SHAPE;
+import static dev.sluice.core.policy.PolicyFormat.DEADENDS;
+import static dev.sluice.core.policy.PolicyFormat.DOCUMENT;
+import static dev.sluice.core.policy.PolicyFormat.FROZEN;
+import static dev.sluice.core.policy.PolicyFormat.GROUP_WEIGHTS_SHAPE;
+import static dev.sluice.core.policy.PolicyFormat.LOTTERY;
+import static dev.sluice.core.policy.PolicyFormat.MAX_ATTEMPTS;
+import static dev.sluice.core.policy.PolicyFormat.MAX_FAILURE_RATIO;
+import static dev.sluice.core.policy.PolicyFormat.MIN_HEALTHY;
+import static dev.sluice.core.policy.PolicyFormat.NAME;
+import static dev.sluice.core.policy.PolicyFormat.PAUSED;
+import static dev.sluice.core.policy.PolicyFormat.PAUSE_REASON;
+import static dev.sluice.core.policy.PolicyFormat.PERIOD_FIELD;
+import static dev.sluice.core.policy.PolicyFormat.PROBABILITY;
+import static dev.sluice.core.policy.PolicyFormat.PROMOTION;
+import static dev.sluice.core.policy.PolicyFormat.REASON_FIELD;
+import static dev.sluice.core.policy.PolicyFormat.REF_ENTRY;
+import static dev.sluice.core.policy.PolicyFormat.REF_FIELD;
+import static dev.sluice.core.policy.PolicyFormat.ROLLOUT;
+import static dev.sluice.core.policy.PolicyFormat.ROLLOUTS;
+import static dev.sluice.core.policy.PolicyFormat.ROLLOUT_DURATION_FIELD;
+import static dev.sluice.core.policy.PolicyFormat.ROLLOUT_START;
+import static dev.sluice.core.policy.PolicyFormat.SCHEMA_VERSION;
+import static dev.sluice.core.policy.PolicyFormat.SOAK_FIELD;
+import static dev.sluice.core.policy.PolicyFormat.START_FRACTION;
+import static dev.sluice.core.policy.PolicyFormat.TAG_PATTERN_FIELD;
+import static dev.sluice.core.policy.PolicyFormat.TRACK_FIELD;
+import static dev.sluice.core.policy.PolicyFormat.WINDOW;
+import static dev.sluice.core.policy.PolicyFormat.WINDOWS;
+import static dev.sluice.core.policy.PolicyFormat.WINDOW_LENGTH_FIELD;
+import static dev.sluice.core.policy.PolicyFormat.WINDOW_START;
+import static dev.sluice.core.policy.PolicyFormat.ZONE_FIELD;
+
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -7,19 +45,19 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.github.zafarkhaja.semver.Version;
 import dev.sluice.core.channel.Channel;
 import dev.sluice.core.channel.Track;
+import dev.sluice.core.policy.PolicyFormat.ArrayOf;
+import dev.sluice.core.policy.PolicyFormat.Field;
+import dev.sluice.core.policy.PolicyFormat.Invalid;
+import dev.sluice.core.policy.PolicyFormat.Type;
 import dev.sluice.core.version.TagPattern;
-import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
-import java.time.OffsetDateTime;
 import java.time.Period;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -29,9 +67,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.regex.Pattern;
-import org.eclipse.jgit.lib.Repository;
 
 /**
  * Reads a policy document strictly: unknown fields, wrong types, out-of-range values and
@@ -41,39 +76,22 @@ import org.eclipse.jgit.lib.Repository;
  * <p>Only {@code schema} is required. A missing section or field takes its built-in default (see
  * {@link Policy#defaults()}); a channel entry without {@code branch}, {@code tagPattern} or {@code
  * track} takes that channel's default layout. A JSON {@code null} counts as missing.
+ *
+ * <p>Every field, its kind of value and its range come from {@link PolicyFormat}, which also
+ * generates the published schema; this class walks a document by those declarations and adds the
+ * rules that span fields or entries (refs listed twice, a name both frozen and weighted, two
+ * channels sharing a branch or tag pattern).
  */
 public final class PolicyParser {
 
   /** The top-level fields of schema 1, in the order {@link PolicyWriter} writes them. */
-  public static final List<String> TOP_LEVEL_FIELDS =
-      List.of(
-          "schema",
-          "channels",
-          "lottery",
-          "promotion",
-          "frozen",
-          "deadends",
-          "barriers",
-          "rollouts",
-          "maintenanceWindows",
-          "maxAttempts");
-
-  static final List<String> CHANNEL_FIELDS =
-      List.of("branch", "tagPattern", "track", "paused", "pauseReason");
-  static final List<String> LOTTERY_FIELDS = List.of("probability", "period", "groupWeights");
-  static final List<String> PROMOTION_FIELDS =
-      List.of("soak", "minHealthyPreprodNodes", "maxFailureRatio");
-  static final List<String> REF_FIELDS = List.of("ref", "reason");
-  static final List<String> ROLLOUT_FIELDS = List.of("ref", "start", "duration", "startFraction");
-  static final List<String> WINDOW_FIELDS = List.of("days", "start", "length", "zone");
+  public static final List<String> TOP_LEVEL_FIELDS = DOCUMENT.names();
 
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
-
-  private static final Pattern HH_MM = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]");
 
   private PolicyParser() {}
 
@@ -121,212 +139,6 @@ public final class PolicyParser {
     return policy;
   }
 
-  /** A value that is not what was expected; the message completes "{value} ...". */
-  private static final class Invalid extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    Invalid(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  /** How to read one kind of value: what is expected, and a conversion that throws Invalid. */
-  private record Type<T>(String expected, Function<JsonNode, T> convert) {}
-
-  private static <T> Type<T> textType(String expected, Function<String, T> parse) {
-    return new Type<>(
-        expected,
-        node -> {
-          if (!node.isTextual()) {
-            throw new Invalid("is not " + expected);
-          }
-          return parse.apply(node.textValue());
-        });
-  }
-
-  private static final Type<String> TEXT =
-      textType(
-          "a non-empty string",
-          text -> {
-            if (text.isBlank()) {
-              throw new Invalid("is not a non-empty string");
-            }
-            return text;
-          });
-
-  private static final Type<String> OPTIONAL_TEXT = textType("a string", text -> text);
-
-  private static final Type<String> BRANCH =
-      textType(
-          "a branch name such as master",
-          text -> {
-            if (text.isBlank()
-                || text.startsWith("refs/")
-                || !Repository.isValidRefName("refs/heads/" + text)) {
-              throw new Invalid("is not a branch name such as master (without refs/heads/)");
-            }
-            return text;
-          });
-
-  private static final Type<TagPattern> TAG_PATTERN =
-      textType(
-          "a tag pattern with exactly one *, e.g. v* or v*_pre",
-          text -> {
-            try {
-              TagPattern pattern = TagPattern.parse(text);
-              if (!Repository.isValidRefName("refs/tags/" + pattern.tagFor(Version.of(1, 0, 0)))) {
-                throw new Invalid("does not make valid tag names, e.g. v* or v*_pre");
-              }
-              return pattern;
-            } catch (IllegalArgumentException e) {
-              throw new Invalid("is not a tag pattern with exactly one *, e.g. v* or v*_pre");
-            }
-          });
-
-  private static final Type<Track> TRACK =
-      textType(
-          "\"branch\" or \"tag\"",
-          text -> {
-            try {
-              return Track.parse(text);
-            } catch (IllegalArgumentException e) {
-              throw new Invalid("is not \"branch\" or \"tag\"");
-            }
-          });
-
-  private static final Type<Boolean> BOOLEAN =
-      new Type<>(
-          "true or false",
-          node -> {
-            if (!node.isBoolean()) {
-              throw new Invalid("is not true or false");
-            }
-            return node.booleanValue();
-          });
-
-  private static final Type<Double> FRACTION =
-      new Type<>(
-          "a number in [0,1]",
-          node -> {
-            if (!node.isNumber() || !(node.doubleValue() >= 0.0 && node.doubleValue() <= 1.0)) {
-              throw new Invalid("is not a number in [0,1]");
-            }
-            return node.doubleValue();
-          });
-
-  private static Type<Integer> wholeNumber(int min) {
-    String expected = "a whole number >= " + min;
-    return new Type<>(
-        expected,
-        node -> {
-          if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < min) {
-            throw new Invalid("is not " + expected);
-          }
-          return node.intValue();
-        });
-  }
-
-  private static final Type<Period> PERIOD =
-      textType(
-          "a positive ISO-8601 period, e.g. P1M",
-          text -> {
-            Period period;
-            try {
-              period = Period.parse(text);
-            } catch (DateTimeParseException e) {
-              throw new Invalid("is not an ISO-8601 period, e.g. P1M");
-            }
-            if (period.isNegative() || period.isZero()) {
-              throw new Invalid("is not a positive ISO-8601 period, e.g. P1M");
-            }
-            return period;
-          });
-
-  private static Type<Duration> duration(
-      String example, boolean positive, Duration max, String maxText) {
-    String expected =
-        (positive ? "a positive " : "an ")
-            + "ISO-8601 duration"
-            + (max == null ? "" : " of at most " + maxText)
-            + ", e.g. "
-            + example;
-    return textType(
-        expected,
-        text -> {
-          Duration duration;
-          try {
-            duration = Duration.parse(text);
-          } catch (DateTimeParseException e) {
-            throw new Invalid("is not an ISO-8601 duration, e.g. " + example);
-          }
-          if (duration.isNegative()
-              || (positive && duration.isZero())
-              || (max != null && duration.compareTo(max) > 0)) {
-            throw new Invalid("is not " + expected);
-          }
-          return duration;
-        });
-  }
-
-  private static final Type<Duration> SOAK = duration("P7D", false, null, null);
-  private static final Type<Duration> ROLLOUT_DURATION =
-      duration("PT48H", true, Rollout.MAX_DURATION, "P3650D");
-  private static final Type<Duration> WINDOW_LENGTH =
-      duration("PT4H", true, MaintenanceWindow.MAX_LENGTH, "P7D");
-
-  private static final Type<Instant> INSTANT =
-      textType(
-          "an ISO-8601 instant, e.g. 2026-11-20T00:00:00Z",
-          text -> {
-            try {
-              return OffsetDateTime.parse(text).toInstant();
-            } catch (DateTimeParseException e) {
-              throw new Invalid("is not an ISO-8601 instant, e.g. 2026-11-20T00:00:00Z");
-            }
-          });
-
-  private static final Type<String> REF =
-      textType(
-          PolicyRefs.expected(),
-          text -> {
-            if (!PolicyRefs.isValid(text)) {
-              throw new Invalid("is not " + PolicyRefs.expected());
-            }
-            return text;
-          });
-
-  private static final Type<ZoneId> ZONE =
-      textType(
-          "an IANA time zone, e.g. Europe/Berlin or UTC",
-          text -> {
-            try {
-              return ZoneId.of(text);
-            } catch (DateTimeException e) {
-              throw new Invalid("is not an IANA time zone, e.g. Europe/Berlin or UTC");
-            }
-          });
-
-  private static final Type<LocalTime> TIME =
-      textType(
-          "a local time HH:MM, e.g. 02:00",
-          text -> {
-            if (!HH_MM.matcher(text).matches()) {
-              throw new Invalid("is not a local time HH:MM, e.g. 02:00");
-            }
-            return LocalTime.parse(text);
-          });
-
-  private static final Type<DayOfWeek> DAY =
-      textType(
-          "one of MON, TUE, WED, THU, FRI, SAT, SUN",
-          text -> {
-            DayOfWeek day = PolicyWriter.dayOf(text);
-            if (day == null) {
-              throw new Invalid("is not one of MON, TUE, WED, THU, FRI, SAT, SUN");
-            }
-            return day;
-          });
-
   /** Walks a document, collecting every error. */
   private static final class Checker {
     final List<String> errors = new ArrayList<>();
@@ -341,28 +153,19 @@ public final class PolicyParser {
             "(document)", "expected a JSON object such as {\"schema\": 1}, got " + describe(root));
         return null;
       }
-      JsonNode schema = field(root, "schema");
-      if (schema == null) {
-        error("schema", "missing; expected 1");
+      if (value(root, "", "schema", SCHEMA_VERSION, null, true) == null) {
         return null;
       }
-      if (!schema.isIntegralNumber() || schema.intValue() != Policy.SCHEMA) {
-        error(
-            "schema",
-            describe(schema) + " is not a supported schema version; this Sluice reads schema 1");
-        return null;
-      }
-      unknownFields(root, "", TOP_LEVEL_FIELDS);
+      unknownFields(root, "", DOCUMENT.names());
       Map<Channel, ChannelPolicy> channels = channels(field(root, "channels"));
       LotteryPolicy lottery = lottery(field(root, "lottery"));
       PromotionPolicy promotion = promotion(field(root, "promotion"));
       List<String> frozen = frozen(root, lottery);
-      List<Deadend> deadends = refList(root, "deadends", (ref, reason) -> new Deadend(ref, reason));
-      List<Barrier> barriers = refList(root, "barriers", (ref, reason) -> new Barrier(ref, reason));
+      List<Deadend> deadends = refList(root, "deadends", DEADENDS, Deadend::new);
+      List<Barrier> barriers = refList(root, "barriers", BARRIERS, Barrier::new);
       List<Rollout> rollouts = rollouts(root);
       List<MaintenanceWindow> windows = windows(root);
-      Integer maxAttempts =
-          value(root, "", "maxAttempts", wholeNumber(1), Policy.DEFAULT_MAX_ATTEMPTS);
+      Integer maxAttempts = value(root, "", MAX_ATTEMPTS, Policy.DEFAULT_MAX_ATTEMPTS);
       if (!errors.isEmpty()) {
         return null;
       }
@@ -386,12 +189,10 @@ public final class PolicyParser {
 
     Map<Channel, ChannelPolicy> channels(JsonNode node) {
       Map<Channel, ChannelPolicy> channels = new EnumMap<>(Channel.class);
-      List<String> names = new ArrayList<>();
       for (Channel channel : Channel.values()) {
-        names.add(channel.id());
         channels.put(channel, ChannelPolicy.defaultFor(channel));
       }
-      if (node == null || !object(node, "channels", names)) {
+      if (node == null || !object(node, "channels", CHANNELS.names())) {
         return channels;
       }
       for (Channel channel : Channel.values()) {
@@ -423,15 +224,15 @@ public final class PolicyParser {
     }
 
     ChannelPolicy channel(JsonNode node, String path, Channel channel) {
-      if (!object(node, path, CHANNEL_FIELDS)) {
+      if (!object(node, path, CHANNEL.names())) {
         return null;
       }
       ChannelPolicy defaults = ChannelPolicy.defaultFor(channel);
-      String branch = value(node, path, "branch", BRANCH, defaults.branch());
-      TagPattern tagPattern = value(node, path, "tagPattern", TAG_PATTERN, defaults.tagPattern());
-      Track track = value(node, path, "track", TRACK, defaults.track());
-      Boolean paused = value(node, path, "paused", BOOLEAN, false);
-      String pauseReason = value(node, path, "pauseReason", OPTIONAL_TEXT, null);
+      String branch = value(node, path, BRANCH_FIELD, defaults.branch());
+      TagPattern tagPattern = value(node, path, TAG_PATTERN_FIELD, defaults.tagPattern());
+      Track track = value(node, path, TRACK_FIELD, defaults.track());
+      Boolean paused = value(node, path, PAUSED, false);
+      String pauseReason = value(node, path, PAUSE_REASON, null);
       if (branch == null || tagPattern == null || track == null || paused == null) {
         return null;
       }
@@ -440,22 +241,32 @@ public final class PolicyParser {
 
     LotteryPolicy lottery(JsonNode node) {
       LotteryPolicy defaults = LotteryPolicy.defaults();
-      if (node == null || !object(node, "lottery", LOTTERY_FIELDS)) {
+      if (node == null || !object(node, "lottery", LOTTERY.names())) {
         return defaults;
       }
-      Double probability = value(node, "lottery", "probability", FRACTION, defaults.probability());
-      Period period = value(node, "lottery", "period", PERIOD, defaults.period());
+      Double probability = value(node, "lottery", PROBABILITY, defaults.probability());
+      Period period = value(node, "lottery", PERIOD_FIELD, defaults.period());
       Map<String, Double> weights = new LinkedHashMap<>();
       JsonNode weightsNode = field(node, "groupWeights");
-      if (weightsNode != null && object(weightsNode, "lottery.groupWeights", null)) {
+      if (weightsNode != null
+          && object(weightsNode, "lottery.groupWeights", null)
+          && size(weightsNode, "lottery.groupWeights", GROUP_WEIGHTS_SHAPE.maxEntries())) {
         for (Iterator<Map.Entry<String, JsonNode>> it = weightsNode.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> entry = it.next();
-          String path = "lottery.groupWeights." + entry.getKey();
+          String path = "lottery.groupWeights." + clip(entry.getKey());
           if (entry.getKey().isBlank()) {
             error(path, "a group name must not be empty");
             continue;
           }
-          Double weight = convert(entry.getValue(), path, FRACTION);
+          if (entry.getKey().length() > GROUP_WEIGHTS_SHAPE.maxKeyLength()) {
+            error(
+                path,
+                "a group name must not be longer than "
+                    + GROUP_WEIGHTS_SHAPE.maxKeyLength()
+                    + " characters");
+            continue;
+          }
+          Double weight = convert(entry.getValue(), path, PROBABILITY.type());
           if (weight != null) {
             weights.put(entry.getKey(), weight);
           }
@@ -469,19 +280,13 @@ public final class PolicyParser {
 
     PromotionPolicy promotion(JsonNode node) {
       PromotionPolicy defaults = PromotionPolicy.defaults();
-      if (node == null || !object(node, "promotion", PROMOTION_FIELDS)) {
+      if (node == null || !object(node, "promotion", PROMOTION.names())) {
         return defaults;
       }
-      Duration soak = value(node, "promotion", "soak", SOAK, defaults.soak());
-      Integer minHealthy =
-          value(
-              node,
-              "promotion",
-              "minHealthyPreprodNodes",
-              wholeNumber(0),
-              defaults.minHealthyPreprodNodes());
+      Duration soak = value(node, "promotion", SOAK_FIELD, defaults.soak());
+      Integer minHealthy = value(node, "promotion", MIN_HEALTHY, defaults.minHealthyPreprodNodes());
       Double maxFailureRatio =
-          value(node, "promotion", "maxFailureRatio", FRACTION, defaults.maxFailureRatio());
+          value(node, "promotion", MAX_FAILURE_RATIO, defaults.maxFailureRatio());
       if (soak == null || minHealthy == null || maxFailureRatio == null) {
         return defaults;
       }
@@ -490,10 +295,10 @@ public final class PolicyParser {
 
     List<String> frozen(JsonNode root, LotteryPolicy lottery) {
       List<String> frozen = new ArrayList<>();
-      List<JsonNode> items = array(root, "frozen", "an array of node ids and group names");
+      List<JsonNode> items = array(root, "frozen", FROZEN);
       for (int i = 0; i < items.size(); i++) {
         String path = "frozen[" + i + "]";
-        String name = convert(items.get(i), path, TEXT);
+        String name = convert(items.get(i), path, NAME);
         if (name == null) {
           continue;
         }
@@ -519,18 +324,18 @@ public final class PolicyParser {
       T make(String ref, String reason);
     }
 
-    <T> List<T> refList(JsonNode root, String name, RefEntry<T> factory) {
+    <T> List<T> refList(JsonNode root, String name, ArrayOf shape, RefEntry<T> factory) {
       List<T> entries = new ArrayList<>();
       Set<String> seen = new HashSet<>();
-      List<JsonNode> items = array(root, name, "an array of {\"ref\", \"reason\"} objects");
+      List<JsonNode> items = array(root, name, shape);
       for (int i = 0; i < items.size(); i++) {
         String path = name + "[" + i + "]";
         JsonNode item = items.get(i);
-        if (!object(item, path, REF_FIELDS)) {
+        if (!object(item, path, REF_ENTRY.names())) {
           continue;
         }
-        String ref = value(item, path, "ref", REF, null, true);
-        String reason = value(item, path, "reason", TEXT, null, true);
+        String ref = value(item, path, REF_FIELD, null);
+        String reason = value(item, path, REASON_FIELD, null);
         if (ref != null && !seen.add(ref)) {
           error(path + ".ref", "\"" + ref + "\" is listed twice in " + name);
           continue;
@@ -545,18 +350,17 @@ public final class PolicyParser {
     List<Rollout> rollouts(JsonNode root) {
       List<Rollout> rollouts = new ArrayList<>();
       Set<String> seen = new HashSet<>();
-      List<JsonNode> items =
-          array(root, "rollouts", "an array of {\"ref\", \"start\", \"duration\"} objects");
+      List<JsonNode> items = array(root, "rollouts", ROLLOUTS);
       for (int i = 0; i < items.size(); i++) {
         String path = "rollouts[" + i + "]";
         JsonNode item = items.get(i);
-        if (!object(item, path, ROLLOUT_FIELDS)) {
+        if (!object(item, path, ROLLOUT.names())) {
           continue;
         }
-        String ref = value(item, path, "ref", REF, null, true);
-        Instant start = value(item, path, "start", INSTANT, null, true);
-        Duration duration = value(item, path, "duration", ROLLOUT_DURATION, null, true);
-        Double startFraction = value(item, path, "startFraction", FRACTION, 0.0);
+        String ref = value(item, path, REF_FIELD, null);
+        Instant start = value(item, path, ROLLOUT_START, null);
+        Duration duration = value(item, path, ROLLOUT_DURATION_FIELD, null);
+        Double startFraction = value(item, path, START_FRACTION, 0.0);
         if (ref != null && !seen.add(ref)) {
           error(path + ".ref", "\"" + ref + "\" already has a rollout");
           continue;
@@ -570,21 +374,17 @@ public final class PolicyParser {
 
     List<MaintenanceWindow> windows(JsonNode root) {
       List<MaintenanceWindow> windows = new ArrayList<>();
-      List<JsonNode> items =
-          array(
-              root,
-              "maintenanceWindows",
-              "an array of {\"days\", \"start\", \"length\", \"zone\"} objects");
+      List<JsonNode> items = array(root, "maintenanceWindows", WINDOWS);
       for (int i = 0; i < items.size(); i++) {
         String path = "maintenanceWindows[" + i + "]";
         JsonNode item = items.get(i);
-        if (!object(item, path, WINDOW_FIELDS)) {
+        if (!object(item, path, WINDOW.names())) {
           continue;
         }
         Set<DayOfWeek> days = days(item, path);
-        LocalTime start = value(item, path, "start", TIME, null, true);
-        Duration length = value(item, path, "length", WINDOW_LENGTH, null, true);
-        ZoneId zone = value(item, path, "zone", ZONE, null, true);
+        LocalTime start = value(item, path, WINDOW_START, null);
+        Duration length = value(item, path, WINDOW_LENGTH_FIELD, null);
+        ZoneId zone = value(item, path, ZONE_FIELD, null);
         if (days != null && start != null && length != null && zone != null) {
           windows.add(new MaintenanceWindow(days, start, length, zone));
         }
@@ -595,7 +395,7 @@ public final class PolicyParser {
     Set<DayOfWeek> days(JsonNode item, String path) {
       JsonNode node = field(item, "days");
       String daysPath = path + ".days";
-      String expected = "a non-empty array of days such as [\"SAT\", \"SUN\"]";
+      String expected = DAYS_SHAPE.expected();
       if (node == null) {
         error(daysPath, "missing; expected " + expected);
         return null;
@@ -632,22 +432,36 @@ public final class PolicyParser {
       return true;
     }
 
+    /** False (with an error) when an array or object has more than {@code max} entries. */
+    boolean size(JsonNode node, String path, int max) {
+      if (node.size() > max) {
+        error(path, node.size() + " entries are more than the " + max + " allowed");
+        return false;
+      }
+      return true;
+    }
+
     void unknownFields(JsonNode node, String path, List<String> allowed) {
       for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
         String name = names.next();
         if (!allowed.contains(name)) {
-          error(join(path, name), "unknown field; expected one of " + String.join(", ", allowed));
+          error(
+              join(path, clip(name)),
+              "unknown field; expected one of " + String.join(", ", allowed));
         }
       }
     }
 
-    List<JsonNode> array(JsonNode parent, String name, String expected) {
+    List<JsonNode> array(JsonNode parent, String name, ArrayOf shape) {
       JsonNode node = field(parent, name);
       if (node == null) {
         return List.of();
       }
       if (!node.isArray()) {
-        error(name, describe(node) + " is not " + expected);
+        error(name, describe(node) + " is not " + shape.expected());
+        return List.of();
+      }
+      if (!size(node, name, shape.maxItems())) {
         return List.of();
       }
       List<JsonNode> items = new ArrayList<>();
@@ -655,8 +469,8 @@ public final class PolicyParser {
       return items;
     }
 
-    <T> T value(JsonNode parent, String path, String name, Type<T> type, T fallback) {
-      return value(parent, path, name, type, fallback, false);
+    <T> T value(JsonNode parent, String path, Field<T> field, T fallback) {
+      return value(parent, path, field.name(), field.type(), fallback, field.required());
     }
 
     <T> T value(
@@ -690,6 +504,10 @@ public final class PolicyParser {
     return path.isEmpty() ? name : path + "." + name;
   }
 
+  private static String clip(String text) {
+    return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+  }
+
   private static String describe(JsonNode node) {
     if (node == null || node.isMissingNode()) {
       return "nothing";
@@ -700,7 +518,6 @@ public final class PolicyParser {
     if (node.isArray()) {
       return "an array";
     }
-    String text = node.toString();
-    return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+    return clip(node.toString());
   }
 }

@@ -13,9 +13,9 @@ public final class PolicyRefs {
 
   private PolicyRefs() {}
 
-  /** True when {@code ref} is one of the accepted forms. */
+  /** True when {@code ref} is one of the accepted forms, at most 255 characters long. */
   public static boolean isValid(String ref) {
-    if (ref == null || ref.isBlank()) {
+    if (ref == null || ref.isBlank() || ref.length() > PolicyLimits.MAX_REF) {
       return false;
     }
     if (COMMIT_ID.matcher(ref).matches()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -38,8 +39,13 @@ public final class PolicyWriter {
 
   /** The canonical document text, ending in a newline. */
   public static String write(Policy policy) {
+    return pretty(toTree(policy));
+  }
+
+  /** Any JSON tree in the same layout (the generated schema uses it too). */
+  static String pretty(JsonNode tree) {
     try {
-      return MAPPER.writer(PRINTER).writeValueAsString(toTree(policy)) + "\n";
+      return MAPPER.writer(PRINTER).writeValueAsString(tree) + "\n";
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

@@ -17,14 +17,16 @@ public record PromotionPolicy(Duration soak, int minHealthyPreprodNodes, double 
 
   public PromotionPolicy {
     Objects.requireNonNull(soak, "soak");
-    if (soak.isNegative()) {
-      throw new IllegalArgumentException("promotion.soak " + soak + " must not be negative");
-    }
-    if (minHealthyPreprodNodes < 0) {
-      throw new IllegalArgumentException(
-          "promotion.minHealthyPreprodNodes " + minHealthyPreprodNodes + " must not be negative");
-    }
-    if (!(maxFailureRatio >= 0.0 && maxFailureRatio <= 1.0)) {
+    PolicyLimits.require(
+        PolicyLimits.inRange(soak, Duration.ZERO, PolicyLimits.MAX_SOAK),
+        "promotion.soak " + soak + " is not between PT0S and " + PolicyLimits.MAX_SOAK);
+    PolicyLimits.require(
+        minHealthyPreprodNodes >= 0 && minHealthyPreprodNodes <= PolicyLimits.MAX_HEALTHY_NODES,
+        "promotion.minHealthyPreprodNodes "
+            + minHealthyPreprodNodes
+            + " is not between 0 and "
+            + PolicyLimits.MAX_HEALTHY_NODES);
+    if (!PolicyLimits.fraction(maxFailureRatio)) {
       throw new IllegalArgumentException(
           "promotion.maxFailureRatio " + maxFailureRatio + " is not in [0,1]");
     }

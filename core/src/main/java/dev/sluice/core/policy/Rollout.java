@@ -18,17 +18,25 @@ import java.util.Objects;
 public record Rollout(String ref, Instant start, Duration duration, double startFraction) {
 
   /** The longest rollout accepted: ten years keeps every elapsed time within a {@code long}. */
-  public static final Duration MAX_DURATION = Duration.ofDays(3650);
+  public static final Duration MAX_DURATION = PolicyLimits.MAX_ROLLOUT;
 
   public Rollout {
     PolicyRefs.require(ref);
     Objects.requireNonNull(start, "start");
     Objects.requireNonNull(duration, "duration");
+    PolicyLimits.require(
+        PolicyLimits.inRange(start),
+        "rollout start "
+            + start
+            + " is not between "
+            + PolicyLimits.MIN_INSTANT
+            + " and "
+            + PolicyLimits.MAX_INSTANT);
     if (duration.isNegative() || duration.isZero() || duration.compareTo(MAX_DURATION) > 0) {
       throw new IllegalArgumentException(
           "rollout duration " + duration + " must be positive and at most " + MAX_DURATION);
     }
-    if (!(startFraction >= 0.0 && startFraction <= 1.0)) {
+    if (!PolicyLimits.fraction(startFraction)) {
       throw new IllegalArgumentException("startFraction " + startFraction + " is not in [0,1]");
     }
   }

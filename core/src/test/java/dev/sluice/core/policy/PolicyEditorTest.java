@@ -93,6 +93,17 @@ class PolicyEditorTest {
   }
 
   @Test
+  void duplicateKeysInAValueAndFieldsSetTwiceAreRefused() {
+    assertThat(rejected(Policy.defaults(), "lottery.groupWeights={\"a\": 1, \"a\": 0}").errors())
+        .singleElement()
+        .asString()
+        .startsWith("lottery.groupWeights: the value has a duplicate key")
+        .contains("'a'");
+    assertThat(rejected(Policy.defaults(), "maxAttempts=2", "maxAttempts=5").errors())
+        .containsExactly("maxAttempts: is set twice; set each field once");
+  }
+
+  @Test
   void malformedAssignmentsNameTheKey() {
     assertThat(
             rejected(

@@ -37,6 +37,7 @@ class PolicyParserTest {
     PolicyValidationException e =
         catchThrowableOfType(PolicyValidationException.class, () -> PolicyParser.parse(json));
     assertThat(e).as("expected %s to be rejected", json).isNotNull();
+    SchemaSamples.assertRefused(json, e.errors());
     return e.errors();
   }
 
@@ -67,6 +68,14 @@ class PolicyParserTest {
                 Duration.ofHours(4),
                 ZoneId.of("UTC")));
     assertThat(policy.maxAttempts()).isEqualTo(3);
+  }
+
+  @Test
+  void theProductExampleAndTheWrittenDefaultsPassTheSchema() {
+    SchemaSamples.assertAccepted(resource("product-example.json"));
+    SchemaSamples.assertAccepted(PolicyWriter.write(Policy.defaults()));
+    SchemaSamples.assertAccepted(
+        PolicyWriter.write(PolicyParser.parse(resource("product-example.json"))));
   }
 
   @Test
@@ -181,7 +190,7 @@ class PolicyParserTest {
             "lottery.period: \"monthly\" is not an ISO-8601 period, e.g. P1M",
             "lottery.groupWeights.farm-1: -0.1 is not a number in [0,1]",
             "promotion.soak: \"7 days\" is not an ISO-8601 duration, e.g. P7D",
-            "promotion.minHealthyPreprodNodes: -1 is not a whole number >= 0",
+            "promotion.minHealthyPreprodNodes: -1 is not a whole number from 0 to 1000000",
             "promotion.maxFailureRatio: \"5%\" is not a number in [0,1]",
             "frozen[0]: \"\" is not a non-empty string",
             "deadends[0].ref: \"v5..1\" is not a tag name (v5.1.0), a full ref (refs/tags/v5.1.0)"
@@ -204,7 +213,7 @@ class PolicyParserTest {
                 + " P7D, e.g. PT4H",
             "maintenanceWindows[0].zone: \"Mars/Olympus\" is not an IANA time zone, e.g."
                 + " Europe/Berlin or UTC",
-            "maxAttempts: 0 is not a whole number >= 1");
+            "maxAttempts: 0 is not a whole number from 1 to 1000");
   }
 
   @Test

@@ -146,7 +146,29 @@ public final class ChannelsService {
     } catch (IOException e) {
       LOG.warn("channel status: cannot read the rollout policy: {}", e.getMessage());
       note = String.format(NO_POLICY, Durations.human(policy.promotion().soak()));
+    } catch (RuntimeException e) {
+      // Whatever else goes wrong reading the policy makes it as unusable as an invalid one.
+      policy = Policy.defaults();
+      LOG.warn("channel status: the rollout policy cannot be read: {}", e.toString());
+      note = String.format(INVALID_POLICY, "it cannot be read: " + e.getMessage());
     }
+    try {
+      return judge(state, policy, note, now);
+    } catch (RuntimeException e) {
+      if (policy.equals(Policy.defaults())) {
+        throw e;
+      }
+      // A policy that throws when applied is treated exactly like an invalid one.
+      LOG.warn("channel status: the rollout policy cannot be applied: {}", e.toString());
+      return judge(
+          state,
+          Policy.defaults(),
+          String.format(INVALID_POLICY, "it cannot be applied: " + e.getMessage()),
+          now);
+    }
+  }
+
+  private ChannelsView judge(ChannelState state, Policy policy, String note, Instant now) {
     preprodTarget = policy.lottery().probability();
     Duration soak = soakOverride != null ? soakOverride : policy.promotion().soak();
     if (soakOverride != null) {

@@ -6,6 +6,8 @@ import dev.sluice.core.git.GitIsolation;
 import dev.sluice.core.promotion.ChannelStatusReader;
 import dev.sluice.core.testing.TestRemote;
 import dev.sluice.web.fleet.PromotionHealth;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +17,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,6 +115,29 @@ class ChannelsServiceTest {
         "rollout-policy", "broken", Map.of("channels.json", "{\"schema\": 1, \"maxAttempts\": 0}"));
     ChannelsView view = policyService(RELEASED.plus(Duration.ofDays(3)), healthy(5)).status();
     assertThat(view.note()).contains("invalid").contains("maxAttempts");
+    assertThat(view.promotion().soakRequired()).isEqualTo("PT168H");
+  }
+
+  @Test
+  void aPolicyThatCannotBeReadIsTreatedLikeAnInvalidOne() throws IOException {
+    // The policy branch names a blob instead of a commit: reading it throws, not a validation
+    // error, and used to make /api/channels answer 500.
+    Repository repository = remote.repository();
+    ObjectId blob;
+    try (ObjectInserter inserter = repository.newObjectInserter()) {
+      blob =
+          inserter.insert(Constants.OBJ_BLOB, "{\"schema\": 1}".getBytes(StandardCharsets.UTF_8));
+      inserter.flush();
+    }
+    RefUpdate update = repository.updateRef("refs/heads/rollout-policy");
+    update.setNewObjectId(blob);
+    update.setForceUpdate(true);
+    assertThat(update.update()).isIn(RefUpdate.Result.NEW, RefUpdate.Result.FORCED);
+
+    ChannelsView view = policyService(RELEASED.plus(Duration.ofDays(3)), healthy(5)).status();
+
+    assertThat(view.error()).isNull();
+    assertThat(view.note()).contains("invalid").contains("cannot be read");
     assertThat(view.promotion().soakRequired()).isEqualTo("PT168H");
   }
 
