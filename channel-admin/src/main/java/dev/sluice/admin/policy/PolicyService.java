@@ -21,6 +21,7 @@ import dev.sluice.core.rollout.Reason;
 import dev.sluice.core.rollout.RepositoryGitFacts;
 import dev.sluice.core.rollout.RolloutDecider;
 import dev.sluice.core.rollout.RolloutDecision;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;

@@ -15,9 +15,22 @@ import java.util.Objects;
  * @param track whether nodes follow the branch tip or the newest release tag
  * @param paused whether the channel holds its nodes where they are
  * @param pauseReason why it was paused (null when none was given)
+ * @param allowDowngrade whether its nodes follow a target that does not contain the commit they run
+ *     (a force-pushed branch); off by default: such a target is held
  */
 public record ChannelPolicy(
-    String branch, TagPattern tagPattern, Track track, boolean paused, String pauseReason) {
+    String branch,
+    TagPattern tagPattern,
+    Track track,
+    boolean paused,
+    String pauseReason,
+    boolean allowDowngrade) {
+
+  /** An entry that keeps the no-downgrade rule. */
+  public ChannelPolicy(
+      String branch, TagPattern tagPattern, Track track, boolean paused, String pauseReason) {
+    this(branch, tagPattern, track, paused, pauseReason, false);
+  }
 
   public ChannelPolicy {
     Objects.requireNonNull(tagPattern, "tagPattern");
@@ -51,11 +64,11 @@ public record ChannelPolicy(
 
   /** This entry paused with a reason. */
   public ChannelPolicy pause(String reason) {
-    return new ChannelPolicy(branch, tagPattern, track, true, reason);
+    return new ChannelPolicy(branch, tagPattern, track, true, reason, allowDowngrade);
   }
 
   /** This entry no longer paused (the reason is dropped). */
   public ChannelPolicy resume() {
-    return new ChannelPolicy(branch, tagPattern, track, false, null);
+    return new ChannelPolicy(branch, tagPattern, track, false, null, allowDowngrade);
   }
 }

@@ -374,8 +374,17 @@ final class PolicyFormat {
       optional("paused", BOOLEAN, "Whether the channel holds its nodes where they are.");
   static final Field<String> PAUSE_REASON =
       optional("pauseReason", OPTIONAL_TEXT, "Why the channel is paused.");
+  static final Field<Boolean> ALLOW_DOWNGRADE =
+      optional(
+          "allowDowngrade",
+          BOOLEAN,
+          "Whether nodes follow a target that does not contain the commit they run (a force-pushed"
+              + " or replaced branch). Off by default: such a target is held; only a node on a"
+              + " dead-end moves backwards.");
   static final Obj CHANNEL =
-      new Obj(List.of(BRANCH_FIELD, TAG_PATTERN_FIELD, TRACK_FIELD, PAUSED, PAUSE_REASON));
+      new Obj(
+          List.of(
+              BRANCH_FIELD, TAG_PATTERN_FIELD, TRACK_FIELD, PAUSED, PAUSE_REASON, ALLOW_DOWNGRADE));
   static final Obj CHANNELS =
       new Obj(
           List.of(

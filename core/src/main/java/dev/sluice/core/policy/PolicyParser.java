@@ -1,5 +1,6 @@
 package dev.sluice.core.policy;
 
+import static dev.sluice.core.policy.PolicyFormat.ALLOW_DOWNGRADE;
 import static dev.sluice.core.policy.PolicyFormat.BARRIERS;
 import static dev.sluice.core.policy.PolicyFormat.BRANCH_FIELD;
 import static dev.sluice.core.policy.PolicyFormat.CHANNEL;
@@ -233,10 +234,15 @@ public final class PolicyParser {
       Track track = value(node, path, TRACK_FIELD, defaults.track());
       Boolean paused = value(node, path, PAUSED, false);
       String pauseReason = value(node, path, PAUSE_REASON, null);
-      if (branch == null || tagPattern == null || track == null || paused == null) {
+      Boolean allowDowngrade = value(node, path, ALLOW_DOWNGRADE, false);
+      if (branch == null
+          || tagPattern == null
+          || track == null
+          || paused == null
+          || allowDowngrade == null) {
         return null;
       }
-      return new ChannelPolicy(branch, tagPattern, track, paused, pauseReason);
+      return new ChannelPolicy(branch, tagPattern, track, paused, pauseReason, allowDowngrade);
     }
 
     LotteryPolicy lottery(JsonNode node) {

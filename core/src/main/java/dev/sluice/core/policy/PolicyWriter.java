@@ -63,6 +63,9 @@ public final class PolicyWriter {
       node.put("tagPattern", entry.tagPattern().toString());
       node.put("track", entry.track().id());
       node.put("paused", entry.paused());
+      if (entry.allowDowngrade()) {
+        node.put("allowDowngrade", true);
+      }
       if (entry.pauseReason() != null) {
         node.put("pauseReason", entry.pauseReason());
       }

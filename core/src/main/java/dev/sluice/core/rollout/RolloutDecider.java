@@ -49,7 +49,8 @@ import org.eclipse.jgit.lib.ObjectId;
  *       leaving-preprod} (the node rode preprod last time and now rides stable: it stays until
  *       stable reaches its commit), {@code unrelated-history} (no shared history) or {@code
  *       downgrade} (a force-push to an older or rewritten commit). A node moves backwards only off
- *       a dead-end (the rule above), which is what {@code channel-admin rollback} produces.
+ *       a dead-end (the rule above), which is what {@code channel-admin rollback} produces, or
+ *       where the channel's {@code allowDowngrade} says so.
  *   <li><b>Paused</b>: the channel is paused: HOLD {@code paused}.
  *   <li><b>Phased rollout</b>: a rollout entry resolves to the destination and its fraction {@code
  *       startFraction + (1 - startFraction) * elapsed / duration} has not reached the node's ticket
@@ -181,12 +182,12 @@ public final class RolloutDecider {
       return RolloutDecision.move(destRef, dest, new Reason(Reason.DEADEND_ESCAPE, text, null));
     }
 
-    if (!git.isAncestor(current, dest)) {
+    ChannelPolicy channel = policy.channel(head.channel());
+    if (!channel.allowDowngrade() && !git.isAncestor(current, dest)) {
       return RolloutDecision.hold(
           destRef, dest, noWayBack(head, node, git, current, dest, destLabel));
     }
 
-    ChannelPolicy channel = policy.channel(head.channel());
     if (channel.paused()) {
       return RolloutDecision.hold(
           destRef,

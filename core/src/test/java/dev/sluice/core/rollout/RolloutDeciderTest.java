@@ -278,6 +278,11 @@ class RolloutDeciderTest {
   }
 
   @Test
+  void aChannelThatAllowsDowngradesFollowsAnOlderTarget() {
+    assertMove(decide("\"channels\": {\"stable\": {\"allowDowngrade\": true}}", v53), v52, null);
+  }
+
+  @Test
   void targetOnAnotherLineIsADowngradeAndHolds() {
     assertHold(decide("", side), "downgrade");
   }
