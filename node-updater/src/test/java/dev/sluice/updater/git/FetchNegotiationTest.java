@@ -197,7 +197,7 @@ class FetchNegotiationTest {
     for (int i = 0; i < n; i++) {
       Files.writeString(workdir.dir().resolve("app.txt"), "edited on the node " + i + "\n");
       Files.writeString(workdir.dir().resolve("cache-" + i + ".dat"), "generated " + i + "\n");
-      assertThat(workdir.saveLocalChanges(now.plusSeconds(i), "test")).isPresent();
+      assertThat(Saves.saveAndReset(workdir, now.plusSeconds(i))).isPresent();
     }
     assertThat(savedRefs(workdir)).isEqualTo(n);
   }

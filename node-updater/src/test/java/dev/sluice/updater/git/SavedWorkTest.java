@@ -38,14 +38,14 @@ class SavedWorkTest {
       // Six saves a day apart, then six more on the day of the last one.
       for (int day = 0; day < 6; day++) {
         leaveWork(workdir, "day" + day);
-        workdir.saveLocalChanges(START.plus(Duration.ofDays(day)), "test");
+        Saves.saveAndReset(workdir, START.plus(Duration.ofDays(day)));
       }
       assertThat(entries(workdir)).hasSize(6); // none is older than ten days yet
 
       Instant later = START.plus(Duration.ofDays(14));
       for (int i = 0; i < 2; i++) {
         leaveWork(workdir, "late" + i);
-        workdir.saveLocalChanges(later.plusSeconds(i), "test");
+        Saves.saveAndReset(workdir, later.plusSeconds(i));
       }
 
       // Kept: the newest three, whatever their age. Days 0-4 were beyond the newest three and
@@ -62,7 +62,7 @@ class SavedWorkTest {
         Workdir workdir = installed(remote, new SavedRetention(2, Duration.ofDays(90)))) {
       for (int i = 0; i < 5; i++) {
         leaveWork(workdir, "n" + i);
-        workdir.saveLocalChanges(START.plus(Duration.ofDays(i)), "test");
+        Saves.saveAndReset(workdir, START.plus(Duration.ofDays(i)));
       }
       assertThat(entries(workdir)).hasSize(5);
     }
@@ -74,7 +74,7 @@ class SavedWorkTest {
         Workdir workdir = installed(remote, SavedRetention.DEFAULT)) {
       Files.writeString(workdir.dir().resolve("app.txt"), "hot fix\n");
       Files.writeString(workdir.dir().resolve("cache.dat"), "generated\n");
-      SavedChanges saved = workdir.saveLocalChanges(START, "test").orElseThrow();
+      SavedChanges saved = Saves.saveAndReset(workdir, START).orElseThrow();
       assertThat(Files.readString(workdir.dir().resolve("app.txt"))).isEqualTo("version 0\n");
       assertThat(workdir.repository().exactRef("refs/stash"))
           .as("the work is kept under its own ref only")
