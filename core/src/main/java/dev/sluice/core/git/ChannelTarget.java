@@ -58,6 +58,18 @@ public record ChannelTarget(Channel channel, String ref, ObjectId commit, Releas
                             + spec.branch()
                             + "' for channel "
                             + channel));
+    if (branch.peeledId() != null && !branch.peeledId().equals(branch.objectId())) {
+      // A branch names a commit; one that names a tag object (of a tree, say) is set up wrong.
+      throw new GitException(
+          GitException.Kind.CONFIG,
+          "branch '"
+              + spec.branch()
+              + "' on "
+              + refs.remote()
+              + " names a tag object, not a commit: nothing to run for channel "
+              + channel
+              + " (point the branch at a commit)");
+    }
     ObjectId commit = branch.commitId();
     ReleaseTag tag = refs.releaseAt(spec.tagPattern(), commit).orElse(null);
     return new ChannelTarget(channel, branch.name(), commit, tag);

@@ -149,7 +149,12 @@ final class Fetcher {
         return commit.getId();
       }
     } catch (GitAPIException | JGitInternalException e) {
+      if (namesNoCommit(e)) {
+        throw notACommit(ref, e);
+      }
       throw FetchFailures.classify(e, ref, remote, dir);
+    } catch (IncorrectObjectTypeException e) {
+      throw notACommit(ref, e);
     } catch (IOException e) {
       throw new GitException(
           GitException.Kind.CORRUPT,
@@ -163,6 +168,27 @@ final class Fetcher {
               + e.getMessage(),
           e);
     }
+  }
+
+  /** A branch or tag that names a tree or a blob cannot be run: the remote is set up wrong. */
+  private GitException notACommit(String ref, Exception e) {
+    return new GitException(
+        GitException.Kind.CONFIG,
+        ref
+            + " on "
+            + remote
+            + " names a tree or a blob, not a commit: nothing to run there (point it at a"
+            + " commit)",
+        e);
+  }
+
+  private static boolean namesNoCommit(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof IncorrectObjectTypeException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A ref update JGit could not make (a stale lock, say) does not throw: check it. */

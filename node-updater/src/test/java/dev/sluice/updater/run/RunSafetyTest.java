@@ -246,6 +246,53 @@ class RunSafetyTest {
     WorkTrees.assertMatches(node.workdir, remote.repository(), v100);
   }
 
+  // --- adopting an existing node ------------------------------------------------------------
+
+  @Test
+  void anExistingFullCloneIsAdoptedKeepingItsOriginAndItsLocalWork() throws Exception {
+    release110();
+    Path clone = tmp.resolve("zelflux");
+    git(tmp, "clone", "-q", "--branch", "master", remote.uri(), clone.toString());
+    git(clone, "reset", "-q", "--hard", v100.name()); // the node's own updater had not pulled yet
+    git(clone, "remote", "set-url", "origin", "https://mirror.example.invalid/app.git");
+    Files.writeString(clone.resolve("app.txt"), "hot fix on the node\n");
+    Files.writeString(clone.resolve("notes.txt"), "operator notes\n");
+    TestNode adopted = new TestNode(tmp.resolve("adopted-state"), remote.uri(), START, 5);
+    adopted.nextTicket(0.9);
+
+    RunResult result = adopted.run(r -> RunRequest.defaults(clone, remote.uri(), adopted.state));
+
+    assertThat(result.exitCode()).as(result.report().message()).isZero();
+    assertThat(result.report().action()).isEqualTo(Action.UPDATED);
+    assertThat(result.report().currentCommit()).isEqualTo(v110.name());
+    WorkTrees.assertMatches(clone, remote.repository(), v110);
+    String saved = result.report().savedLocalChanges();
+    assertThat(saved).startsWith("refs/sluice/saved/");
+    assertThat(git(clone, "show", saved + ":app.txt")).isEqualTo("hot fix on the node\n");
+    assertThat(git(clone, "show", saved + "^3:notes.txt")).isEqualTo("operator notes\n");
+    assertThat(git(clone, "config", "remote.origin.url").strip())
+        .isEqualTo("https://mirror.example.invalid/app.git");
+  }
+
+  /** Runs the git command line, isolated from the machine's configuration; returns its output. */
+  private String git(Path dir, String... args) throws Exception {
+    java.util.List<String> command =
+        new java.util.ArrayList<>(java.util.List.of("git", "-C", dir.toString()));
+    command.addAll(java.util.List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    Path home = Files.createDirectories(tmp.resolve("git-home"));
+    builder.environment().put("HOME", home.toString());
+    builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+    builder.environment().put("GIT_AUTHOR_NAME", "t");
+    builder.environment().put("GIT_AUTHOR_EMAIL", "t@example.invalid");
+    builder.environment().put("GIT_COMMITTER_NAME", "t");
+    builder.environment().put("GIT_COMMITTER_EMAIL", "t@example.invalid");
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as("git " + String.join(" ", args) + ": " + out).isZero();
+    return out;
+  }
+
   // --- hostile trees ------------------------------------------------------------------------
 
   @Test
@@ -263,6 +310,32 @@ class RunSafetyTest {
     assertThat(result.report().currentCommit()).isEqualTo(v100.name());
     WorkTrees.assertMatches(node.workdir, remote.repository(), v100);
     assertThat(node.workdir.resolve(".git/config")).content().doesNotContain("evil");
+  }
+
+  @Test
+  void aBranchThatNamesATreeIsAConfigurationError() throws Exception {
+    node.run();
+    Repository repo = remote.repository();
+    ObjectId tagOfTree;
+    try (ObjectInserter inserter = repo.newObjectInserter();
+        RevWalk walk = new RevWalk(repo)) {
+      org.eclipse.jgit.lib.TagBuilder tag = new org.eclipse.jgit.lib.TagBuilder();
+      tag.setObjectId(walk.parseCommit(v100).getTree());
+      tag.setTag("a-tree");
+      tag.setTagger(new PersonIdent("x", "x@example.invalid"));
+      tag.setMessage("not a commit\n");
+      tagOfTree = inserter.insert(tag);
+      inserter.flush();
+    }
+    force(repo, "refs/heads/master", tagOfTree);
+
+    RunResult result = node.run();
+
+    assertThat(result.exitCode()).as(result.report().message()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.report().action()).isEqualTo(Action.FAILED);
+    assertThat(result.report().message()).contains("not a commit").contains("keeping");
+    assertThat(result.report().currentCommit()).isEqualTo(v100.name());
+    WorkTrees.assertMatches(node.workdir, remote.repository(), v100);
   }
 
   /** A commit on top of {@code parent} whose tree has a directory named {@code name}. */
