@@ -197,7 +197,8 @@ public final class PromoteService {
     if (request.healthUrl() != null && state.candidate() != null) {
       inputs =
           inputs.withHealth(
-              health.fetch(request.healthUrl(), state.candidate().commit()),
+              health.fetch(
+                  request.healthUrl(), state.candidate().commit(), state.candidate().time()),
               request.thresholdsUnder(rules));
     }
     if (request.overrideSoakReason() != null) {
