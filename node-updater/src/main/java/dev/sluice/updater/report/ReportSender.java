@@ -1,5 +1,6 @@
 package dev.sluice.updater.report;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.report.NodeReport;
 import dev.sluice.core.report.ReportSignature;
@@ -96,7 +97,7 @@ public final class ReportSender {
 
   /** Sends the report; empty on success, else a one-line warning. */
   public Optional<String> send(NodeReport report) {
-    byte[] body = Json.write(report).getBytes(StandardCharsets.UTF_8);
+    byte[] body = body(report);
     HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint)
             .timeout(TIMEOUT)
@@ -132,6 +133,14 @@ public final class ReportSender {
       Thread.currentThread().interrupt();
       return warn("reporting to " + endpoint + " was interrupted");
     }
+  }
+
+  /** The report as sent: its JSON with the report schema version as the first field. */
+  static byte[] body(NodeReport report) {
+    ObjectNode tree = Json.mapper().createObjectNode();
+    tree.put(NodeReport.SCHEMA_FIELD, NodeReport.SCHEMA_VERSION);
+    tree.setAll((ObjectNode) Json.mapper().valueToTree(report));
+    return Json.write(tree).getBytes(StandardCharsets.UTF_8);
   }
 
   private static Optional<String> warn(String message) {

@@ -11,6 +11,8 @@ import dev.sluice.web.fleet.StoreException;
 import dev.sluice.web.http.FleetServer;
 import io.javalin.Javalin;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,6 +97,22 @@ final class FleetWebCommand implements Callable<Integer> {
         "Default: environment variable SLUICE_INGEST_TOKEN (keeps it out of ps)."
       })
   String ingestToken;
+
+  @Option(
+      names = "--insecure",
+      description = {
+        "Listen on a non-loopback address without --ingest-token: anyone who can reach the",
+        "port can post reports. Without this flag fleet-web refuses to start that way."
+      })
+  boolean insecure;
+
+  @Option(
+      names = "--require-signatures",
+      description = {
+        "Refuse unsigned reports from every node (by default an unsigned report is taken",
+        "only from a node id that has no pinned key yet)."
+      })
+  boolean requireSignatures;
 
   @Option(
       names = "--admin-token",
@@ -201,6 +219,14 @@ final class FleetWebCommand implements Callable<Integer> {
     if (soak != null && (soak.isNegative() || soak.isZero())) {
       throw new ParameterException(spec.commandLine(), "--soak must be positive");
     }
+    if (ingestToken == null && !insecure && !isLoopback(bind)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--bind "
+              + bind
+              + " is reachable from other machines: set --ingest-token (or SLUICE_INGEST_TOKEN),"
+              + " or pass --insecure to accept reports from anyone");
+    }
     Clock clock = now == null ? Clock.systemUTC() : Clock.fixed(now, ZoneOffset.UTC);
     FleetDatabase database;
     try {
@@ -229,7 +255,8 @@ final class FleetWebCommand implements Callable<Integer> {
                   clock,
                   Optional.ofNullable(ingestToken),
                   Optional.ofNullable(adminToken),
-                  Optional.ofNullable(channels.get())));
+                  Optional.ofNullable(channels.get()),
+                  new FleetServer.Access(Optional.empty(), requireSignatures)));
       try {
         app.start(bind, port);
       } catch (RuntimeException e) {
@@ -262,6 +289,20 @@ final class FleetWebCommand implements Callable<Integer> {
         fleet::promotionHealth,
         System::nanoTime,
         ChannelsService.DEFAULT_CACHE_FOR);
+  }
+
+  /** Whether {@code bind} names only this machine (a name that does not resolve is not). */
+  static boolean isLoopback(String bind) {
+    try {
+      for (InetAddress address : InetAddress.getAllByName(bind)) {
+        if (!address.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   private static String hostForUrl(String bind) {

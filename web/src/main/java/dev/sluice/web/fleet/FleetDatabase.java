@@ -79,7 +79,15 @@ public final class FleetDatabase implements AutoCloseable {
             nodes INTEGER NOT NULL,
             PRIMARY KEY (day, channel, label)
           ) STRICT, WITHOUT ROWID;
-          """);
+          """,
+          """
+          ALTER TABLE nodes ADD COLUMN first_seen INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE nodes ADD COLUMN received_at INTEGER NOT NULL DEFAULT 0;
+          UPDATE nodes SET first_seen = min(finished_at, last_seen), received_at = last_seen;
+          CREATE INDEX nodes_by_commit ON nodes (current_commit, channel);
+          CREATE INDEX nodes_by_target ON nodes (target_commit, channel);
+          """
+              + NodeKeyStore.MIGRATION);
 
   private final Path file;
   private final Connection writer;

@@ -57,8 +57,23 @@ public final class FleetServer {
       Clock clock,
       Optional<String> ingestToken,
       Optional<String> adminToken,
-      Optional<ChannelsService> channels) {
+      Optional<ChannelsService> channels,
+      Access access) {
+
+    /** A server with the default access rules: anyone may read, unsigned reports are taken. */
+    public Deps(
+        FleetService fleet,
+        ReportValidator validator,
+        ReportWriter writer,
+        Clock clock,
+        Optional<String> ingestToken,
+        Optional<String> adminToken,
+        Optional<ChannelsService> channels) {
+      this(fleet, validator, writer, clock, ingestToken, adminToken, channels, Access.OPEN);
+    }
+
     public Deps {
+      Objects.requireNonNull(access, "access");
       Objects.requireNonNull(fleet, "fleet");
       Objects.requireNonNull(validator, "validator");
       Objects.requireNonNull(writer, "writer");
@@ -66,6 +81,21 @@ public final class FleetServer {
       Objects.requireNonNull(ingestToken, "ingestToken");
       Objects.requireNonNull(adminToken, "adminToken");
       Objects.requireNonNull(channels, "channels");
+    }
+  }
+
+  /**
+   * Who may do what beyond the ingest and admin tokens.
+   *
+   * @param readToken if present, the dashboard and every GET API need it (bearer, or HTTP basic
+   *     with any user name and the token as password, for browsers)
+   * @param requireSignatures refuse unsigned reports even from node ids without a pinned key
+   */
+  public record Access(Optional<String> readToken, boolean requireSignatures) {
+    public static final Access OPEN = new Access(Optional.empty(), false);
+
+    public Access {
+      Objects.requireNonNull(readToken, "readToken");
     }
   }
 
@@ -94,7 +124,8 @@ public final class FleetServer {
             deps.validator(),
             deps.writer(),
             new BearerToken(deps.ingestToken(), "report ingest"),
-            deps.clock());
+            deps.clock(),
+            deps.access().requireSignatures());
     FleetHandlers fleet =
         new FleetHandlers(deps.fleet(), new BearerToken(deps.adminToken(), "admin"));
 
@@ -103,6 +134,7 @@ public final class FleetServer {
     app.get("/api/nodes", fleet::nodes);
     app.get("/api/nodes/{id}", fleet::node);
     app.delete("/api/nodes/{id}", fleet::forget);
+    app.delete("/api/nodes/{id}/key", fleet::forgetKey);
     app.get("/api/promotion-health", fleet::promotionHealth);
     app.get("/api/adoption", fleet::adoption);
     app.get(

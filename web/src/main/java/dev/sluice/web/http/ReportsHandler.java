@@ -1,9 +1,11 @@
 package dev.sluice.web.http;
 
 import dev.sluice.core.report.NodeReport;
+import dev.sluice.core.report.ReportSignature;
 import dev.sluice.web.fleet.FleetStore;
 import dev.sluice.web.fleet.InvalidReportException;
 import dev.sluice.web.fleet.ReceivedReport;
+import dev.sluice.web.fleet.ReportSigner;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.fleet.StoreException;
@@ -14,6 +16,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,13 +33,20 @@ final class ReportsHandler {
   private final ReportWriter writer;
   private final BearerToken token;
   private final Clock clock;
+  private final boolean requireSignatures;
   private final RateLimitedLog rejections;
 
-  ReportsHandler(ReportValidator validator, ReportWriter writer, BearerToken token, Clock clock) {
+  ReportsHandler(
+      ReportValidator validator,
+      ReportWriter writer,
+      BearerToken token,
+      Clock clock,
+      boolean requireSignatures) {
     this.validator = validator;
     this.writer = writer;
     this.token = token;
     this.clock = clock;
+    this.requireSignatures = requireSignatures;
     this.rejections = new RateLimitedLog(LOG, Clock.systemUTC(), Duration.ofSeconds(10));
   }
 
@@ -44,19 +54,42 @@ final class ReportsHandler {
     try {
       token.require(ctx);
       byte[] body = readLimited(ctx);
+      ReportSigner signer = verifiedSigner(ctx, body);
       NodeReport report = validator.validate(body);
       FleetStore.Outcome outcome =
-          writer.submit(new ReceivedReport(report, clock.instant())).get(30, TimeUnit.SECONDS);
-      ctx.json(
-          outcome == FleetStore.Outcome.STORED
-              ? Map.of("node", report.node(), "stored", true)
-              : Map.of(
-                  "node",
-                  report.node(),
-                  "stored",
-                  false,
-                  "reason",
-                  "older than the node's last stored report"));
+          writer
+              .submit(new ReceivedReport(report, clock.instant(), signer))
+              .get(30, TimeUnit.SECONDS);
+      switch (outcome) {
+        case STORED -> ctx.json(Map.of("node", report.node(), "stored", true));
+        case OUT_OF_ORDER ->
+            ctx.json(
+                Map.of(
+                    "node",
+                    report.node(),
+                    "stored",
+                    false,
+                    "reason",
+                    "older than the node's last stored report"));
+        case UNSIGNED ->
+            reject(
+                ctx,
+                HttpStatus.UNAUTHORIZED,
+                "node "
+                    + report.node()
+                    + " has a pinned key: its reports must be signed (an operator can re-enrol"
+                    + " a reinstalled node with DELETE /api/nodes/ID/key)");
+        case OTHER_KEY ->
+            reject(
+                ctx,
+                HttpStatus.FORBIDDEN,
+                "node "
+                    + report.node()
+                    + " is pinned to another key than "
+                    + signer.fingerprint()
+                    + " (an operator can re-enrol a reinstalled node with DELETE"
+                    + " /api/nodes/ID/key)");
+      }
     } catch (InvalidReportException e) {
       reject(ctx, HttpStatus.BAD_REQUEST, e.getMessage());
     } catch (HttpProblem e) {
@@ -69,6 +102,49 @@ final class ReportsHandler {
       LOG.error("report could not be stored: {}", cause.getMessage());
       throw new HttpProblem(HttpStatus.SERVICE_UNAVAILABLE, "report could not be stored");
     }
+  }
+
+  /**
+   * The key that signed the body, checked before the body is parsed; null for an unsigned report
+   * (refused here only when every report must be signed; the store refuses it for a pinned node).
+   */
+  private ReportSigner verifiedSigner(Context ctx, byte[] body) {
+    String signature = ctx.header(ReportSignature.SIGNATURE_HEADER);
+    String key = ctx.header(ReportSignature.PUBLIC_KEY_HEADER);
+    if (signature == null && key == null) {
+      if (requireSignatures) {
+        throw new HttpProblem(
+            HttpStatus.UNAUTHORIZED,
+            "reports must be signed: headers "
+                + ReportSignature.SIGNATURE_HEADER
+                + " and "
+                + ReportSignature.PUBLIC_KEY_HEADER
+                + " are missing");
+      }
+      return null;
+    }
+    if (signature == null || key == null) {
+      throw new HttpProblem(
+          HttpStatus.BAD_REQUEST,
+          "a signed report needs both "
+              + ReportSignature.SIGNATURE_HEADER
+              + " and "
+              + ReportSignature.PUBLIC_KEY_HEADER);
+    }
+    byte[] rawKey;
+    try {
+      rawKey = SignatureCheck.rawKey(key);
+    } catch (IllegalArgumentException e) {
+      throw new HttpProblem(
+          HttpStatus.BAD_REQUEST, ReportSignature.PUBLIC_KEY_HEADER + ": " + e.getMessage());
+    }
+    if (!SignatureCheck.verify(rawKey, body, signature)) {
+      throw new HttpProblem(
+          HttpStatus.UNAUTHORIZED, "the report's signature does not match its body and key");
+    }
+    String canonical = SignatureCheck.encode(rawKey);
+    return new ReportSigner(
+        canonical, ReportSignature.fingerprint(Base64.getDecoder().decode(canonical)));
   }
 
   private void reject(Context ctx, HttpStatus status, String reason) {

@@ -3,6 +3,7 @@ package dev.sluice.web.bench;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.report.Action;
 import dev.sluice.core.report.NodeReport;
+import dev.sluice.core.report.ReportSignature;
 import dev.sluice.web.fleet.FleetDatabase;
 import dev.sluice.web.fleet.FleetService;
 import dev.sluice.web.fleet.FleetStore;
@@ -24,6 +25,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,9 +37,10 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Measures what issue 6 asks of the dashboard: ingest rate over real HTTP, and {@code GET
- * /api/fleet} latency with 100,000 nodes stored. Not a test (timings on a shared machine vary); run
- * it with {@code scripts/bench-fleet-web}.
+ * Measures what issue 6 asks of the dashboard: ingest rate over real HTTP (every report signed by
+ * its own node's key, so the server checks one signature and pins one key per report), and {@code
+ * GET /api/fleet} latency with 100,000 nodes stored. Not a test (timings on a shared machine vary);
+ * run it with {@code scripts/bench-fleet-web}.
  *
  * <p>Arguments: {@code [--nodes N] [--concurrency C] [--url BASE] [--keep]}. Without {@code --url}
  * it starts the server in this JVM on a fresh database in a temporary directory; with it, it loads
@@ -115,7 +118,11 @@ public final class FleetBenchmark {
     OUT.printf(
         "machine: %d cores, java %s%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-    List<byte[]> bodies = reports(nodes);
+    long signing = System.nanoTime();
+    List<Signed> bodies = reports(nodes);
+    OUT.printf(
+        "made and signed %d reports with one Ed25519 key per node in %.1f s (not timed below)%n",
+        nodes, (System.nanoTime() - signing) / 1e9);
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     if (service != null) {
       inProcess(bodies);
@@ -139,7 +146,11 @@ public final class FleetBenchmark {
         http, url + "/api/nodes?channel=preprod&offset=5000&limit=50", "GET /api/nodes page", 100);
     latency(
         http,
-        url + "/api/promotion-health?commit=" + "b".repeat(40),
+        url
+            + "/api/promotion-health?commit="
+            + "b".repeat(40)
+            + "&releasedAt="
+            + Instant.now().minusSeconds(3600),
         "GET /api/promotion-health",
         300);
     if (service != null) {
@@ -153,8 +164,22 @@ public final class FleetBenchmark {
     }
   }
 
+  /** One node's report as sent: the body, its signature and the node's public key. */
+  private record Signed(byte[] body, String signature, String publicKey) {}
+
   /** The parts of ingest without HTTP: validation alone, and the store alone on its own file. */
-  private static void inProcess(List<byte[]> bodies) throws IOException {
+  private static void inProcess(List<Signed> signed) throws IOException {
+    List<byte[]> bodies = signed.stream().map(Signed::body).toList();
+    long verifying = System.nanoTime();
+    for (Signed s : signed.subList(0, Math.min(20_000, signed.size()))) {
+      if (!ReportSignature.verify(
+          ReportSignature.decodePublicKey(s.publicKey()), s.body(), s.signature())) {
+        throw new IllegalStateException("a benchmark signature does not verify");
+      }
+    }
+    OUT.printf(
+        "in-process signature check: %.0f reports/s on one thread%n",
+        Math.min(20_000, signed.size()) / ((System.nanoTime() - verifying) / 1e9));
     ReportValidator validator = new ReportValidator(Clock.systemUTC());
     List<ReceivedReport> valid = new ArrayList<>(bodies.size());
     for (int round = 0; round < 2; round++) {
@@ -187,7 +212,7 @@ public final class FleetBenchmark {
    * (plain {@link HttpURLConnection}: the lightest client in the JDK, so that the client steals as
    * little CPU from the server as possible on a small machine).
    */
-  private static int ingest(String url, List<byte[]> bodies, int concurrency)
+  private static int ingest(String url, List<Signed> bodies, int concurrency)
       throws InterruptedException {
     AtomicInteger next = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
@@ -205,10 +230,15 @@ public final class FleetBenchmark {
                     HttpURLConnection connection = (HttpURLConnection) target.openConnection();
                     connection.setRequestMethod("POST");
                     connection.setDoOutput(true);
+                    Signed report = bodies.get(i);
                     connection.setRequestProperty("Content-Type", "application/json");
-                    connection.setFixedLengthStreamingMode(bodies.get(i).length);
+                    connection.setRequestProperty(
+                        ReportSignature.SIGNATURE_HEADER, report.signature());
+                    connection.setRequestProperty(
+                        ReportSignature.PUBLIC_KEY_HEADER, report.publicKey());
+                    connection.setFixedLengthStreamingMode(report.body().length);
                     try (OutputStream out = connection.getOutputStream()) {
-                      out.write(bodies.get(i));
+                      out.write(report.body());
                     }
                     int status = connection.getResponseCode();
                     try (InputStream in =
@@ -273,12 +303,12 @@ public final class FleetBenchmark {
   }
 
   /** A plausible fleet: 7 % preprod, a few versions, some failures, held and silent nodes. */
-  private static List<byte[]> reports(int nodes) {
+  private static List<Signed> reports(int nodes) {
     SplittableRandom random = new SplittableRandom(42);
     Instant now = Instant.now();
     String[] commits = {"a".repeat(40), "b".repeat(40), "c".repeat(40), "d".repeat(40)};
     String[] tags = {"v5.0.0", "v5.1.0", "v5.2.0_pre", "v5.1.1"};
-    List<byte[]> bodies = new ArrayList<>(nodes);
+    List<Signed> bodies = new ArrayList<>(nodes);
     for (int n = 0; n < nodes; n++) {
       double ticket = random.nextDouble();
       boolean preprod = ticket < 0.07;
@@ -322,7 +352,13 @@ public final class FleetBenchmark {
               List.of(),
               finished.minusSeconds(3),
               finished);
-      bodies.add(Json.write(report).getBytes(StandardCharsets.UTF_8));
+      byte[] body = Json.write(report).getBytes(StandardCharsets.UTF_8);
+      KeyPair key = ReportSignature.generate();
+      bodies.add(
+          new Signed(
+              body,
+              ReportSignature.sign(key.getPrivate(), body),
+              ReportSignature.encode(key.getPublic())));
     }
     return bodies;
   }
