@@ -1,5 +1,6 @@
 package dev.sluice.web.cli;
 
+import dev.sluice.core.git.RemoteUrls;
 import dev.sluice.core.promotion.ChannelStatusReader;
 import dev.sluice.web.channels.ChannelsService;
 import dev.sluice.web.fleet.FleetDatabase;
@@ -9,6 +10,7 @@ import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.fleet.StoreException;
 import dev.sluice.web.http.FleetServer;
+import dev.sluice.web.metrics.FleetMetrics;
 import io.javalin.Javalin;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -97,6 +99,17 @@ final class FleetWebCommand implements Callable<Integer> {
         "Default: environment variable SLUICE_INGEST_TOKEN (keeps it out of ps)."
       })
   String ingestToken;
+
+  @Option(
+      names = "--read-token",
+      paramLabel = "TOKEN",
+      defaultValue = "${env:SLUICE_READ_TOKEN}",
+      description = {
+        "Require this token to read the dashboard and the GET API: 'Authorization: Bearer",
+        "TOKEN', or HTTP basic with any user and TOKEN as password (browsers). /healthz and",
+        "/readyz stay open. Default: environment variable SLUICE_READ_TOKEN."
+      })
+  String readToken;
 
   @Option(
       names = "--insecure",
@@ -207,7 +220,11 @@ final class FleetWebCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     for (String[] token :
-        new String[][] {{"--ingest-token", ingestToken}, {"--admin-token", adminToken}}) {
+        new String[][] {
+          {"--ingest-token", ingestToken},
+          {"--admin-token", adminToken},
+          {"--read-token", readToken}
+        }) {
       if (token[1] != null && token[1].isBlank()) {
         throw new ParameterException(spec.commandLine(), token[0] + " must not be empty");
       }
@@ -256,7 +273,9 @@ final class FleetWebCommand implements Callable<Integer> {
                   Optional.ofNullable(ingestToken),
                   Optional.ofNullable(adminToken),
                   Optional.ofNullable(channels.get()),
-                  new FleetServer.Access(Optional.empty(), requireSignatures)));
+                  new FleetServer.Access(Optional.ofNullable(readToken), requireSignatures),
+                  FleetServer.Limits.DEFAULT,
+                  new FleetMetrics(fleet, () -> FleetMetrics.databaseBytes(db))));
       try {
         app.start(bind, port);
       } catch (RuntimeException e) {
@@ -264,7 +283,12 @@ final class FleetWebCommand implements Callable<Integer> {
             "cannot listen on " + bind + ":" + port + ": " + rootMessage(e), e);
       }
       String url = "http://" + hostForUrl(bind) + ":" + app.port() + "/";
-      LOG.info("fleet-web {} listening on {} with database {}", version(), url, db);
+      LOG.info(
+          "fleet-web {} listening on {} with database {}{}",
+          version(),
+          url,
+          db,
+          remote == null ? "" : ", channels of " + RemoteUrls.redact(remote));
       out.println("fleet-web listening on " + url);
       out.flush();
       try {

@@ -156,6 +156,16 @@ public final class FleetDatabase implements AutoCloseable {
   private void migrate() throws SQLException {
     int version = intPragma("user_version");
     int applicationId = intPragma("application_id");
+    if (applicationId != APPLICATION_ID && isNodeUpdaterState()) {
+      throw new StoreException(
+          "database "
+              + file
+              + " is a node-updater state file, not a fleet-web database: give fleet-web a file"
+              + " of its own");
+    }
+    if (version > 0 && applicationId != APPLICATION_ID) {
+      throw new StoreException("database " + file + " is not a fleet-web database");
+    }
     if (version > latestSchema()) {
       throw new StoreException(
           "database "
@@ -192,6 +202,16 @@ public final class FleetDatabase implements AutoCloseable {
       writer.setAutoCommit(true);
     }
     LOG.info("database {} migrated from schema {} to {}", file, version, latestSchema());
+  }
+
+  /** node-updater's state file has its key-value table and its run history. */
+  private boolean isNodeUpdaterState() throws SQLException {
+    try (Statement statement = writer.createStatement();
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('kv', 'runs')")) {
+      return rows.next() && rows.getInt(1) == 2;
+    }
   }
 
   private boolean hasTables() throws SQLException {

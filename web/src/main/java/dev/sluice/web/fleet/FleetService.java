@@ -104,6 +104,16 @@ public final class FleetService {
         new FleetSummary.Stale(a.staleTotal(), a.staleNodes()));
   }
 
+  /** Why the database cannot answer now, or empty when it can. */
+  public Optional<String> unready() {
+    try {
+      store.ping();
+      return Optional.empty();
+    } catch (StoreException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
   /** One page of nodes. */
   public NodePage nodes(NodeQuery query) {
     return store.nodes(query);

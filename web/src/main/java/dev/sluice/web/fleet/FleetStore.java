@@ -107,12 +107,14 @@ public final class FleetStore {
             PreparedStatement upsertReport = connection.prepareStatement(UPSERT_REPORT);
             PreparedStatement count = connection.prepareStatement(COUNT_ADD);
             PreparedStatement adopt = connection.prepareStatement(ADOPTION_ADD);
+            PreparedStatement findKey = connection.prepareStatement(NodeKeyStore.FIND);
+            PreparedStatement pinKey = connection.prepareStatement(NodeKeyStore.PIN);
             PreparedStatement pruneCounts =
                 connection.prepareStatement("DELETE FROM fleet_counts WHERE nodes <= 0");
             PreparedStatement pruneAdoption =
                 connection.prepareStatement("DELETE FROM adoption WHERE day < ? OR nodes <= 0")) {
           for (ReceivedReport report : reports) {
-            Optional<Outcome> refused = checkKey(connection, report, now);
+            Optional<Outcome> refused = checkKey(findKey, pinKey, report, now);
             if (refused.isPresent()) {
               outcomes.add(refused.get());
               continue;
@@ -164,17 +166,15 @@ public final class FleetStore {
    * reports signed by that key are stored. Unsigned reports are stored only for ids without a key.
    */
   private static Optional<Outcome> checkKey(
-      Connection connection, ReceivedReport report, Instant now) throws SQLException {
+      PreparedStatement findKey, PreparedStatement pinKey, ReceivedReport report, Instant now)
+      throws SQLException {
     String node = report.report().node();
-    Optional<NodeKeyStore.Pinned> pinned = NodeKeyStore.find(connection, node);
+    Optional<NodeKeyStore.Pinned> pinned = NodeKeyStore.find(findKey, node);
     ReportSigner signer = report.signer();
     if (pinned.isEmpty()) {
       if (signer != null) {
         NodeKeyStore.pin(
-            connection,
-            node,
-            new NodeKeyStore.Pinned(signer.publicKey(), signer.fingerprint()),
-            now);
+            pinKey, node, new NodeKeyStore.Pinned(signer.publicKey(), signer.fingerprint()), now);
       }
       return Optional.empty();
     }
@@ -414,6 +414,17 @@ public final class FleetStore {
         autoCommit(connection);
       }
     }
+  }
+
+  /** Reads one row, to show the database answers. */
+  void ping() {
+    database.read(
+        connection -> {
+          try (PreparedStatement s = connection.prepareStatement("SELECT 1 FROM nodes LIMIT 1");
+              ResultSet rows = s.executeQuery()) {
+            return rows.next();
+          }
+        });
   }
 
   /** The stored (validated, normalised) report of one node, as JSON. */

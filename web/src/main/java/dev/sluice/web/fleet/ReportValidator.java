@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -75,6 +76,14 @@ public final class ReportValidator {
           Map.entry("warnings", JsonNodeType.ARRAY),
           Map.entry("startedAt", JsonNodeType.STRING),
           Map.entry("finishedAt", JsonNodeType.STRING));
+
+  /** The top-level fields a report must have (non-null). */
+  static final List<String> REQUIRED = List.of("node", "channel", "preprod", "action", "message");
+
+  /** The top-level fields and their JSON types, for the published schema's test. */
+  static Map<String, JsonNodeType> topLevelTypes() {
+    return FIELDS;
+  }
 
   private static final Map<String, JsonNodeType> LOTTERY_FIELDS =
       Map.of(
@@ -145,7 +154,7 @@ public final class ReportValidator {
               }
             });
     checkTypes("", object, FIELDS);
-    for (String required : new String[] {"node", "channel", "preprod", "action", "message"}) {
+    for (String required : REQUIRED) {
       if (!object.hasNonNull(required)) {
         throw new InvalidReportException("field '" + required + "' is required");
       }

@@ -26,6 +26,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
@@ -521,6 +522,136 @@ class FleetServerTest {
           assertThat(adoption.at("/points/0/version").asText()).isEqualTo("v1.0.0");
           assertThat(adoption.at("/points/0/nodes").asInt()).isEqualTo(1);
           assertError(server.get("/api/adoption?days=0"), 400, "days must be between 1 and 366");
+        });
+  }
+
+  @Test
+  void credentialsInTheRemoteOrInReportsAreNeverServedOrStored() throws Exception {
+    String secret = "tok3n-" + java.util.UUID.randomUUID();
+    String remote = "http://deploy:" + secret + "@127.0.0.1:1/fleet.git";
+    channels =
+        Optional.of(
+            new ChannelsService(
+                remote,
+                dir.resolve("cache"),
+                ChannelStatusReader.withDefaultChannels(),
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                Duration.ofDays(7),
+                (commit, releasedAt) -> PromotionHealth.of(commit, releasedAt, 0, 0, 0),
+                System::nanoTime,
+                Duration.ofSeconds(30)));
+    StringBuilder served = new StringBuilder();
+    withServer(
+        server -> {
+          HttpResponse<String> status = server.get("/api/channels");
+          assertThat(json(status).get("remote").asText())
+              .isEqualTo("http://***@127.0.0.1:1/fleet.git");
+          served.append(status.body());
+          assertThat(
+                  server
+                      .post(
+                          report()
+                              .node(1)
+                              .action(Action.OFFLINE)
+                              .message("cannot fetch " + remote + ": connection refused")
+                              .json())
+                      .statusCode())
+              .isEqualTo(200);
+          for (String path :
+              new String[] {"/api/nodes/" + Reports.nodeId(1), "/api/nodes", "/api/fleet"}) {
+            served.append(server.get(path).body());
+          }
+          assertThat(json(server.get("/api/nodes/" + Reports.nodeId(1))).get("message").asText())
+              .isEqualTo("cannot fetch http://***@127.0.0.1:1/fleet.git: connection refused");
+        });
+    assertThat(served.toString()).doesNotContain(secret);
+    writer.close();
+    database.close();
+    for (Path file : Files.walk(dir).filter(Files::isRegularFile).toList()) {
+      assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1))
+          .as(file.toString())
+          .doesNotContain(secret);
+    }
+    database = FleetDatabase.open(dir.resolve("fleet.db"));
+    writer = null;
+  }
+
+  @Test
+  void servesMetricsHealthAndReadiness() {
+    withServer(
+        server -> {
+          server.post(report().node(1).json());
+          server.post("{}");
+          server.get("/api/fleet");
+          HttpResponse<String> metrics = server.get("/metrics");
+          assertThat(metrics.statusCode()).isEqualTo(200);
+          assertThat(metrics.body())
+              .contains("fleet_web_reports_total{result=\"stored\"} 1.0")
+              .contains("fleet_web_reports_total{result=\"invalid\"} 1.0")
+              .contains("fleet_web_nodes{action=\"\",channel=\"stable\",version=\"\"} 1.0")
+              .contains(
+                  "fleet_web_request_duration_seconds_count{method=\"GET\",route=\"/api/fleet\"")
+              .contains("fleet_web_database_bytes");
+          assertThat(server.get("/healthz").body()).isEqualTo("ok\n");
+          HttpResponse<String> ready = server.get("/readyz");
+          assertThat(ready.statusCode()).isEqualTo(200);
+          writer.close();
+          HttpResponse<String> stopped = server.get("/readyz");
+          assertThat(stopped.statusCode()).isEqualTo(503);
+          assertThat(stopped.body()).contains("the report writer has stopped");
+        });
+  }
+
+  @Test
+  void aReadTokenProtectsTheDashboardButNotTheProbes() {
+    Clock fixed = Clock.fixed(NOW, ZoneOffset.UTC);
+    writer = new ReportWriter(new FleetStore(database), fixed);
+    FleetService fleet = new FleetService(new FleetStore(database), fixed);
+    Javalin app =
+        FleetServer.create(
+            new FleetServer.Deps(
+                fleet,
+                new ReportValidator(fixed),
+                writer,
+                fixed,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                new FleetServer.Access(Optional.of("reader"), false),
+                FleetServer.Limits.DEFAULT,
+                new dev.sluice.web.metrics.FleetMetrics(fleet, () -> 0)));
+    JavalinTest.test(
+        app,
+        (s, client) -> {
+          Base server = new Base("http://localhost:" + s.port());
+          HttpResponse<String> anonymous = server.get("/api/fleet");
+          assertThat(anonymous.statusCode()).isEqualTo(401);
+          assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+              .get()
+              .asString()
+              .startsWith("Basic");
+          assertThat(server.get("/").statusCode()).isEqualTo(401);
+          assertThat(
+                  server
+                      .send(
+                          HttpRequest.newBuilder(URI.create(server.url + "/api/fleet"))
+                              .header("Authorization", "Bearer reader"))
+                      .statusCode())
+              .isEqualTo(200);
+          String basic =
+              java.util.Base64.getEncoder()
+                  .encodeToString("ops:reader".getBytes(StandardCharsets.UTF_8));
+          assertThat(
+                  server
+                      .send(
+                          HttpRequest.newBuilder(URI.create(server.url + "/"))
+                              .header("Authorization", "Basic " + basic))
+                      .statusCode())
+              .isEqualTo(200);
+          assertThat(server.get("/healthz").statusCode()).isEqualTo(200);
+          assertThat(server.get("/readyz").statusCode()).isEqualTo(200);
+          // Posting is the ingest token's business, not the read token's.
+          assertThat(server.post(report().node(1).json()).statusCode()).isEqualTo(200);
         });
   }
 
