@@ -120,6 +120,15 @@ final class FleetWebCommand implements Callable<Integer> {
   boolean insecure;
 
   @Option(
+      names = "--trust-report-times",
+      description = {
+        "For simulations only (scripts/demo): judge which nodes were known before a release",
+        "by the times in their reports, not by when they arrived. Lets whoever can post",
+        "reports backdate a new node id."
+      })
+  boolean trustReportTimes;
+
+  @Option(
       names = "--require-signatures",
       description = {
         "Refuse unsigned reports from every node (by default an unsigned report is taken",
@@ -261,7 +270,8 @@ final class FleetWebCommand implements Callable<Integer> {
                 ChannelsService known = channels.get();
                 return known == null ? FleetService.DEFAULT_TARGET : known.preprodTarget();
               };
-      FleetService fleet = new FleetService(new FleetStore(database), clock, target, staleAfter);
+      FleetService fleet =
+          new FleetService(new FleetStore(database, trustReportTimes), clock, target, staleAfter);
       Optional.ofNullable(remote).map(url -> channels(url, clock, fleet)).ifPresent(channels::set);
       Javalin app =
           FleetServer.create(

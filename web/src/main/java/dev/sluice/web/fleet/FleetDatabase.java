@@ -83,7 +83,9 @@ public final class FleetDatabase implements AutoCloseable {
           """
           ALTER TABLE nodes ADD COLUMN first_seen INTEGER NOT NULL DEFAULT 0;
           ALTER TABLE nodes ADD COLUMN received_at INTEGER NOT NULL DEFAULT 0;
-          UPDATE nodes SET first_seen = min(finished_at, last_seen), received_at = last_seen;
+          ALTER TABLE nodes ADD COLUMN first_finished INTEGER NOT NULL DEFAULT 0;
+          UPDATE nodes SET first_seen = min(finished_at, last_seen), received_at = last_seen,
+            first_finished = finished_at;
           CREATE INDEX nodes_by_commit ON nodes (current_commit, channel);
           CREATE INDEX nodes_by_target ON nodes (target_commit, channel);
           """

@@ -38,9 +38,20 @@ public final class FleetStore {
       """;
 
   private final FleetDatabase database;
+  private final boolean reportTimes;
 
   public FleetStore(FleetDatabase database) {
+    this(database, false);
+  }
+
+  /**
+   * @param reportTimes judge promotion health by the times in the reports (when a node's first
+   *     report and its stored report finished) instead of when they arrived: only for simulations
+   *     whose clock is not the dashboard's, since it lets a sender backdate a new node id
+   */
+  public FleetStore(FleetDatabase database, boolean reportTimes) {
     this.database = database;
+    this.reportTimes = reportTimes;
   }
 
   /** What became of one report handed to {@link #save}. */
@@ -253,8 +264,8 @@ public final class FleetStore {
       """
       INSERT INTO nodes (node, channel, preprod, groups, version, label, current_commit,
         previous_commit, target_ref, target_commit, action, message, reason_code, reason_text,
-        ticket, weight, finished_at, last_seen, search, first_seen, received_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ticket, weight, finished_at, last_seen, search, first_seen, received_at, first_finished)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (node) DO UPDATE SET
         channel = excluded.channel, preprod = excluded.preprod, groups = excluded.groups,
         version = excluded.version, label = excluded.label,
@@ -314,7 +325,8 @@ public final class FleetStore {
     s.setLong(i++, received.receivedAt().toEpochMilli());
     s.setString(i++, searchText(r));
     s.setLong(i++, received.receivedAt().toEpochMilli());
-    s.setLong(i, received.receivedAt().toEpochMilli());
+    s.setLong(i++, received.receivedAt().toEpochMilli());
+    s.setLong(i, received.finishedAt().toEpochMilli());
   }
 
   private static String searchText(NodeReport r) {
@@ -712,6 +724,8 @@ public final class FleetStore {
    */
   public PromotionHealth promotionHealth(String commit, Instant releasedAt) {
     long since = releasedAt.toEpochMilli();
+    String first = reportTimes ? "first_finished" : "first_seen";
+    String reported = reportTimes ? "finished_at" : "received_at";
     return database.read(
         connection -> {
           connection.setAutoCommit(false);
@@ -724,7 +738,9 @@ public final class FleetStore {
                     WHERE current_commit = ? AND channel = 'preprod'
                       AND action IN ('updated', 'unchanged', 'held')
                       AND first_seen < ? AND received_at >= ?
-                    """,
+                    """
+                        .replace("first_seen", first)
+                        .replace("received_at", reported),
                     commit,
                     since);
             int failed =
@@ -735,7 +751,9 @@ public final class FleetStore {
                     WHERE target_commit = ? AND channel = 'preprod'
                       AND action IN ('failed', 'rolled-back')
                       AND first_seen < ? AND received_at >= ?
-                    """,
+                    """
+                        .replace("first_seen", first)
+                        .replace("received_at", reported),
                     commit,
                     since);
             int seen =
@@ -744,7 +762,9 @@ public final class FleetStore {
                     """
                     SELECT count(*) FROM nodes
                     WHERE channel = 'preprod' AND first_seen < ? AND last_seen >= ?
-                    """,
+                    """
+                        .replace("first_seen", first)
+                        .replace("last_seen", reportTimes ? "finished_at" : "last_seen"),
                     null,
                     since);
             return PromotionHealth.of(commit, releasedAt, healthy, failed, seen);

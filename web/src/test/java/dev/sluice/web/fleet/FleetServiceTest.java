@@ -199,6 +199,32 @@ class FleetServiceTest {
   }
 
   @Test
+  void aSimulationCanBeJudgedByTheTimesInItsReports() {
+    Instant released = NOW.minus(Duration.ofDays(3));
+    List<ReceivedReport> story = new ArrayList<>();
+    // A simulated story days behind the dashboard's clock: everything arrives now.
+    story.add(
+        new ReceivedReport(
+            report().node(1).preprod().finishedAt(released.minusSeconds(600)).build(), NOW));
+    story.add(
+        new ReceivedReport(
+            report()
+                .node(1)
+                .preprod()
+                .on(COMMIT_B, "v1.1.0_pre")
+                .finishedAt(released.plusSeconds(600))
+                .build(),
+            NOW));
+    store.save(story, NOW);
+
+    assertThat(service.promotionHealth(COMMIT_B, released).healthyNodes()).isZero();
+    FleetService simulated =
+        new FleetService(new FleetStore(database, true), Clock.fixed(NOW, ZoneOffset.UTC));
+    assertThat(simulated.promotionHealth(COMMIT_B, released))
+        .isEqualTo(PromotionHealth.of(COMMIT_B, released, 1, 0, 1));
+  }
+
+  @Test
   void promotionHealthCountsOnlyNodesKnownBeforeTheReleaseThatReportedAfterIt() {
     Instant released = NOW.minus(Duration.ofHours(1));
     Instant before = released.minus(Duration.ofHours(2));
