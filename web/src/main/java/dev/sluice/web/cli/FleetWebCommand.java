@@ -120,6 +120,16 @@ final class FleetWebCommand implements Callable<Integer> {
   boolean insecure;
 
   @Option(
+      names = "--uploads-per-address",
+      defaultValue = "8",
+      paramLabel = "N",
+      description = {
+        "Report bodies read at once from one client address; more wait for a 429 (default:",
+        "${DEFAULT-VALUE}; raise it behind a proxy or NAT that many nodes share)."
+      })
+  int uploadsPerAddress;
+
+  @Option(
       names = "--trust-report-times",
       description = {
         "For simulations only (scripts/demo): judge which nodes were known before a release",
@@ -242,6 +252,9 @@ final class FleetWebCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--preprod-target " + preprodTarget + " is not in [0,1]");
     }
+    if (uploadsPerAddress < 1) {
+      throw new ParameterException(spec.commandLine(), "--uploads-per-address must be at least 1");
+    }
     if (soak != null && (soak.isNegative() || soak.isZero())) {
       throw new ParameterException(spec.commandLine(), "--soak must be positive");
     }
@@ -284,7 +297,11 @@ final class FleetWebCommand implements Callable<Integer> {
                   Optional.ofNullable(adminToken),
                   Optional.ofNullable(channels.get()),
                   new FleetServer.Access(Optional.ofNullable(readToken), requireSignatures),
-                  FleetServer.Limits.DEFAULT,
+                  new FleetServer.Limits(
+                      uploadsPerAddress,
+                      Math.max(uploadsPerAddress, FleetServer.Limits.DEFAULT.uploadsOverall()),
+                      FleetServer.Limits.DEFAULT.idleTimeout(),
+                      FleetServer.Limits.DEFAULT.minUploadBytesPerSecond()),
                   new FleetMetrics(fleet, () -> FleetMetrics.databaseBytes(db))));
       try {
         app.start(bind, port);

@@ -11,6 +11,7 @@ import dev.sluice.web.fleet.ReceivedReport;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.http.FleetServer;
+import dev.sluice.web.metrics.FleetMetrics;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,7 +90,15 @@ public final class FleetBenchmark {
                         clock,
                         Optional.empty(),
                         Optional.empty(),
-                        Optional.empty()))
+                        Optional.empty(),
+                        FleetServer.Access.OPEN,
+                        // Every sender shares this machine's address, where a fleet has one each.
+                        new FleetServer.Limits(
+                            64,
+                            64,
+                            FleetServer.Limits.DEFAULT.idleTimeout(),
+                            FleetServer.Limits.DEFAULT.minUploadBytesPerSecond()),
+                        new FleetMetrics(service, () -> 0)))
                 .start("127.0.0.1", 0);
         url = "http://127.0.0.1:" + app.port();
       }
