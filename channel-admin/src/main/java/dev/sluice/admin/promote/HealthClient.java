@@ -13,13 +13,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
  * Asks the fleet dashboard how the candidate does on preprod: {@code GET
- * <base>/api/promotion-health?commit=<sha>} answering a {@link HealthReport}. Every failure (no
- * answer, an error status, a malformed or mismatched body) becomes {@link HealthUnavailable}, which
- * the health gate refuses.
+ * <base>/api/promotion-health?commit=<sha>&releasedAt=<instant>} answering a {@link HealthReport}
+ * that counts only nodes known before the release which reported the candidate after it. Every
+ * failure (no answer, an error status, a malformed or mismatched body) becomes {@link
+ * HealthUnavailable}, which the health gate refuses.
  */
 public final class HealthClient {
 
@@ -42,13 +44,23 @@ public final class HealthClient {
         Duration.ofSeconds(20));
   }
 
-  /** The health evidence for a commit from the dashboard at {@code baseUrl}. */
-  public HealthEvidence fetch(String baseUrl, String commit) {
+  /**
+   * The health evidence for a commit from the dashboard at {@code baseUrl}.
+   *
+   * @param releasedAt when the candidate was released (its tag time)
+   */
+  public HealthEvidence fetch(String baseUrl, String commit, Instant releasedAt) {
     URI uri;
     try {
       String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
       uri =
-          URI.create(base + PATH + "?commit=" + URLEncoder.encode(commit, StandardCharsets.UTF_8));
+          URI.create(
+              base
+                  + PATH
+                  + "?commit="
+                  + URLEncoder.encode(commit, StandardCharsets.UTF_8)
+                  + "&releasedAt="
+                  + URLEncoder.encode(releasedAt.toString(), StandardCharsets.UTF_8));
       if (uri.getScheme() == null
           || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
         return new HealthUnavailable("health URL '" + baseUrl + "' is not an http(s) URL");

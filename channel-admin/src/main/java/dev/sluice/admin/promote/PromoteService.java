@@ -207,7 +207,8 @@ public final class PromoteService {
     if (request.healthUrl() != null && state.candidate() != null) {
       inputs =
           inputs.withHealth(
-              health.fetch(request.healthUrl(), state.candidate().commit()),
+              health.fetch(
+                  request.healthUrl(), state.candidate().commit(), state.candidate().time()),
               request.thresholdsUnder(rules));
     }
     if (request.overrideSoakReason() != null) {

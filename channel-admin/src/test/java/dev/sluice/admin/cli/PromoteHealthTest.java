@@ -100,7 +100,11 @@ class PromoteHealthTest {
             "10");
 
     assertThat(result.code()).as(result.toString()).isZero();
-    assertThat(requests).containsExactly("GET /api/promotion-health?commit=" + released.name());
+    assertThat(requests)
+        .containsExactly(
+            "GET /api/promotion-health?commit="
+                + released.name()
+                + "&releasedAt=2026-11-01T10%3A00%3A00Z");
     assertThat(remote.tip("master")).isEqualTo(released);
   }
 
@@ -126,6 +130,28 @@ class PromoteHealthTest {
         .contains(
             "  - too-few-healthy-nodes: only 3 healthy preprod nodes on the candidate (minimum 5)")
         .contains("  - failure-ratio-too-high: failure ratio 25.0 % (maximum 5.0 %) is too high");
+    assertThat(remote.tip("master")).isEqualTo(masterBefore);
+  }
+
+  @Test
+  void noHealthyNodeNeverPassesTheDefaultMinimum() {
+    body =
+        "{\"commit\":\""
+            + released.name()
+            + "\",\"healthyNodes\":0,\"failedNodes\":0,\"failureRatio\":0.0,"
+            + "\"preprodNodesSeen\":0,\"releasedAt\":\""
+            + RELEASED
+            + "\"}";
+    ObjectId masterBefore = remote.tip("master");
+
+    Cli.Result result =
+        cli.run("--remote", remote.uri(), "--now", SOAKED, "promote", "--health", dashboard());
+
+    assertThat(result.code()).as(result.toString()).isEqualTo(3);
+    assertThat(result.err())
+        .contains(
+            "too-few-healthy-nodes: only 0 healthy preprod nodes on the candidate (minimum 3 ="
+                + " max(3, 10 % of 0 preprod nodes seen since the release))");
     assertThat(remote.tip("master")).isEqualTo(masterBefore);
   }
 

@@ -266,7 +266,7 @@ public final class RemoteAccess {
    *     unreachable: cause" or "remote URL: authentication failed ..."
    */
   public GitException failure(String subject, Throwable e) {
-    String cause = RemoteUrls.redact(GitException.rootMessage(e));
+    String cause = RemoteUrls.redactIn(GitException.rootMessage(e));
     Optional<String> denied = deniedBecause(e);
     if (denied.isPresent()) {
       return new GitException(

@@ -142,12 +142,13 @@ public final class PromotionGates {
                 + " healthy and "
                 + report.failedNodes()
                 + " failed preprod nodes on the candidate"));
+    int seen = report.preprodNodesSeenOrZero();
     String healthy =
         report.healthyNodes()
-            + " healthy preprod nodes on the candidate (minimum "
-            + limits.minHealthyPreprodNodes()
+            + " healthy preprod nodes on the candidate ("
+            + limits.describeMinimum(seen)
             + ")";
-    if (report.healthyNodes() >= limits.minHealthyPreprodNodes()) {
+    if (report.healthyNodes() >= limits.requiredHealthy(seen)) {
       gates.add(GateResult.passed(Gate.HEALTHY_NODES, healthy));
     } else {
       gates.add(GateResult.failed(Gate.HEALTHY_NODES, "only " + healthy));

@@ -45,6 +45,15 @@ public record NodeReport(
     Instant startedAt,
     Instant finishedAt) {
 
+  /**
+   * The version of the report format a node sends as the top-level {@code "schema"} field (added by
+   * the sender, not part of this record). A dashboard refuses a report newer than it reads.
+   */
+  public static final int SCHEMA_VERSION = 1;
+
+  /** The name of the top-level field that carries {@link #SCHEMA_VERSION}. */
+  public static final String SCHEMA_FIELD = "schema";
+
   public NodeReport {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(channel, "channel");

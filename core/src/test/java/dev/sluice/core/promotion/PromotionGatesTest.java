@@ -175,6 +175,45 @@ class PromotionGatesTest {
   }
 
   @Test
+  void healthGateIsNeverVacuous() {
+    PromotionDecision decision =
+        PromotionGates.decide(
+            inputs(TAGGED.plus(WEEK))
+                .withHealth(HealthReport.of(SHA, 0, 0, 0), HealthThresholds.DEFAULT));
+
+    assertThat(decision.allowed()).isFalse();
+    assertThat(decision.failures())
+        .extracting(GateResult::text)
+        .containsExactly(
+            "only 0 healthy preprod nodes on the candidate (minimum 3 = max(3, 10 % of 0"
+                + " preprod nodes seen since the release))");
+  }
+
+  @Test
+  void defaultMinimumIsTenPercentOfThePreprodNodesSeen() {
+    HealthThresholds limits = HealthThresholds.DEFAULT;
+
+    assertThat(limits.requiredHealthy(0)).isEqualTo(3);
+    assertThat(limits.requiredHealthy(30)).isEqualTo(3);
+    assertThat(limits.requiredHealthy(41)).isEqualTo(5);
+    assertThat(limits.requiredHealthy(900)).isEqualTo(90);
+    assertThat(new HealthThresholds(7, 0.05).requiredHealthy(900)).isEqualTo(7);
+    assertThat(
+            PromotionGates.decide(
+                    inputs(TAGGED.plus(WEEK)).withHealth(HealthReport.of(SHA, 89, 0, 900), limits))
+                .failures())
+        .extracting(GateResult::text)
+        .containsExactly(
+            "only 89 healthy preprod nodes on the candidate (minimum 90 = max(3, 10 % of 900"
+                + " preprod nodes seen since the release))");
+    assertThat(
+            PromotionGates.decide(
+                    inputs(TAGGED.plus(WEEK)).withHealth(HealthReport.of(SHA, 90, 0, 900), limits))
+                .allowed())
+        .isTrue();
+  }
+
+  @Test
   void soakStartingInTheFutureCountsAsNotServed() {
     PromotionDecision decision = PromotionGates.decide(inputs(TAGGED.minusSeconds(30)));
 

@@ -110,6 +110,6 @@ public final class NodeUpdaterMain {
     if (message == null || message.isBlank()) {
       message = e.getClass().getSimpleName();
     }
-    return RemoteUrls.redact(message.strip().replaceAll("\\s+", " "));
+    return RemoteUrls.redactIn(message.strip().replaceAll("\\s+", " "));
   }
 }

@@ -273,7 +273,11 @@ public final class RunCommand implements Callable<Integer> {
         Optional.ofNullable(pick(reportTo, file.reportTo(), null)).map(RunCommand::sender);
     RunResult result =
         new RunService(ClockOption.clock(spec), new SecureRandom(), progress()).run(request);
-    Optional<String> reportWarning = sender.flatMap(s -> s.send(result.report()));
+    Optional<String> reportWarning =
+        sender.flatMap(
+            s ->
+                s.signedWith(ReportSender.nodeKey(stateFile, ClockOption.clock(spec).instant()))
+                    .send(result.report()));
     PrintWriter out = spec.commandLine().getOut();
     if (OutputOptions.json(spec)) {
       out.println(Json.writePretty(result.report()));

@@ -85,7 +85,17 @@ public final class SimulateCommand implements Callable<Integer> {
     if (reportTo != null) {
       ReportSender sender = RunCommand.sender(reportTo);
       long failed =
-          runs.stream().map(r -> sender.send(r.report())).filter(Optional::isPresent).count();
+          runs.stream()
+              .map(
+                  r ->
+                      sender
+                          .signedWith(
+                              ReportSender.nodeKey(
+                                  FleetSimulator.defaultRequest(fleet, r.index(), remote).state(),
+                                  ClockOption.clock(spec).instant()))
+                          .send(r.report()))
+              .filter(Optional::isPresent)
+              .count();
       if (failed > 0) {
         out.println(
             "warning: " + failed + " of " + runs.size() + " reports to " + reportTo + " failed");

@@ -20,7 +20,7 @@ public final class Redaction {
         report.reason() == null
             ? null
             : new NodeReport.Reason(
-                report.reason().code(), RemoteUrls.redact(report.reason().text()));
+                report.reason().code(), RemoteUrls.redactIn(report.reason().text()));
     List<String> warnings = report.warnings().stream().map(RemoteUrls::redact).toList();
     return new NodeReport(
         report.node(),
@@ -33,7 +33,7 @@ public final class Redaction {
         report.currentCommit(),
         report.version(),
         report.action(),
-        RemoteUrls.redact(report.message()),
+        RemoteUrls.redactIn(report.message()),
         reason,
         report.savedLocalChanges(),
         warnings,

@@ -81,7 +81,8 @@ public final class Database implements AutoCloseable {
             last_reason    TEXT NOT NULL,
             last_failed_at TEXT NOT NULL
           ) STRICT;
-          """);
+          """,
+          NodeKeyStore.MIGRATION);
 
   public static final int SCHEMA_VERSION = MIGRATIONS.size();
 

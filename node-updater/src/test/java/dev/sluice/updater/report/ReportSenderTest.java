@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.report.NodeReport;
+import dev.sluice.core.report.ReportSignature;
 import dev.sluice.core.testing.TestRemote;
 import dev.sluice.updater.cli.NodeUpdaterMain;
 import java.io.PrintWriter;
@@ -13,6 +14,9 @@ import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +32,8 @@ class ReportSenderTest {
   HttpServer server;
   final List<String> bodies = new CopyOnWriteArrayList<>();
   final List<String> auth = new CopyOnWriteArrayList<>();
+  final List<String> signatures = new CopyOnWriteArrayList<>();
+  final List<String> keys = new CopyOnWriteArrayList<>();
   volatile int status = 202;
 
   @BeforeEach
@@ -38,6 +44,12 @@ class ReportSenderTest {
         exchange -> {
           bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
           auth.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+          signatures.add(
+              String.valueOf(
+                  exchange.getRequestHeaders().getFirst(ReportSignature.SIGNATURE_HEADER)));
+          keys.add(
+              String.valueOf(
+                  exchange.getRequestHeaders().getFirst(ReportSignature.PUBLIC_KEY_HEADER)));
           byte[] answer = "{\"error\":\"bad report\"}".getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(status, answer.length);
           exchange.getResponseBody().write(answer);
@@ -80,6 +92,20 @@ class ReportSenderTest {
     NodeReport posted = Json.mapper().readValue(bodies.get(0), NodeReport.class);
     assertThat(posted.action().id()).isEqualTo("updated");
     assertThat(out.toString()).doesNotContain("warning");
+  }
+
+  @Test
+  void everyReportIsSignedWithTheKeyKeptInTheStateFile() {
+    assertThat(run(base(), new StringWriter())).isZero();
+
+    assertThat(bodies).hasSize(1);
+    PublicKey sent = ReportSignature.decodePublicKey(keys.get(0));
+    byte[] body = bodies.get(0).getBytes(StandardCharsets.UTF_8);
+    assertThat(ReportSignature.verify(sent, body, signatures.get(0))).isTrue();
+    KeyPair stored = ReportSender.nodeKey(tmp.resolve("s.db"), Instant.now()).orElseThrow();
+    assertThat(stored.getPublic()).isEqualTo(sent);
+    byte[] forged = bodies.get(0).replace("updated", "failed").getBytes(StandardCharsets.UTF_8);
+    assertThat(ReportSignature.verify(sent, forged, signatures.get(0))).isFalse();
   }
 
   @Test

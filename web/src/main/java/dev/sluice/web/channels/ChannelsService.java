@@ -2,6 +2,7 @@ package dev.sluice.web.channels;
 
 import dev.sluice.core.channel.Channel;
 import dev.sluice.core.git.GitException;
+import dev.sluice.core.git.RemoteUrls;
 import dev.sluice.core.policy.LotteryPolicy;
 import dev.sluice.core.policy.Policy;
 import dev.sluice.core.policy.PolicyReader;
@@ -26,7 +27,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -61,11 +62,15 @@ public final class ChannelsService {
   private static final Logger LOG = LoggerFactory.getLogger(ChannelsService.class);
 
   private final String remote;
+
+  /** The remote as printed and served: without credentials. */
+  private final String shownRemote;
+
   private final Path cacheDir;
   private final ChannelStatusReader reader;
   private final Clock clock;
   private final Duration soakOverride;
-  private final Function<String, PromotionHealth> health;
+  private final BiFunction<String, Instant, PromotionHealth> health;
   private final LongSupplier nanoTime;
   private final long cacheForNanos;
 
@@ -76,7 +81,7 @@ public final class ChannelsService {
   /**
    * @param cacheDir where core keeps its mirror of the remote (safe to delete)
    * @param soakOverride the soak to judge by instead of the rollout policy's, or null
-   * @param health the dashboard's health numbers for a commit
+   * @param health the dashboard's health numbers for a commit released at a time
    * @param nanoTime a monotonic ticker for the answer cache ({@code System::nanoTime}); separate
    *     from {@code clock}, which may be a fixed {@code --now}
    */
@@ -86,10 +91,11 @@ public final class ChannelsService {
       ChannelStatusReader reader,
       Clock clock,
       Duration soakOverride,
-      Function<String, PromotionHealth> health,
+      BiFunction<String, Instant, PromotionHealth> health,
       LongSupplier nanoTime,
       Duration cacheFor) {
     this.remote = Objects.requireNonNull(remote, "remote");
+    this.shownRemote = RemoteUrls.redact(remote);
     this.cacheDir = Objects.requireNonNull(cacheDir, "cacheDir");
     this.reader = Objects.requireNonNull(reader, "reader");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -123,8 +129,9 @@ public final class ChannelsService {
     try {
       state = reader.fetch(remote, cacheDir, null);
     } catch (GitException e) {
-      LOG.warn("channel status: {}", e.getMessage());
-      return ChannelsView.unreachable(remote, now, e.getMessage());
+      String reason = RemoteUrls.redactIn(e.getMessage());
+      LOG.warn("channel status: {}", reason);
+      return ChannelsView.unreachable(shownRemote, now, reason);
     }
     Policy policy = Policy.defaults();
     String note;
@@ -182,13 +189,14 @@ public final class ChannelsService {
     Release candidate = state.candidate();
     PromotionHealth candidateHealth = null;
     if (candidate != null) {
-      candidateHealth = health.apply(candidate.commit());
+      candidateHealth = health.apply(candidate.commit(), candidate.time());
       inputs =
           inputs.withHealth(
               HealthReport.of(
                   candidate.commit(),
                   candidateHealth.healthyNodes(),
-                  candidateHealth.failedNodes()),
+                  candidateHealth.failedNodes(),
+                  candidateHealth.preprodNodesSeen()),
               thresholds);
     }
     PromotionDecision decision = PromotionGates.decide(inputs);
@@ -218,7 +226,7 @@ public final class ChannelsService {
             decision.soakEndsAt(),
             decision.gates(),
             candidateHealth);
-    return new ChannelsView(remote, now, null, List.of(stable, preprod), promotion, note);
+    return new ChannelsView(shownRemote, now, null, List.of(stable, preprod), promotion, note);
   }
 
   private static ChannelsView.Card card(

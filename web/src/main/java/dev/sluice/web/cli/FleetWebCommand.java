@@ -1,5 +1,6 @@
 package dev.sluice.web.cli;
 
+import dev.sluice.core.git.RemoteUrls;
 import dev.sluice.core.promotion.ChannelStatusReader;
 import dev.sluice.web.channels.ChannelsService;
 import dev.sluice.web.fleet.FleetDatabase;
@@ -9,8 +10,11 @@ import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.fleet.StoreException;
 import dev.sluice.web.http.FleetServer;
+import dev.sluice.web.metrics.FleetMetrics;
 import io.javalin.Javalin;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,6 +99,52 @@ final class FleetWebCommand implements Callable<Integer> {
         "Default: environment variable SLUICE_INGEST_TOKEN (keeps it out of ps)."
       })
   String ingestToken;
+
+  @Option(
+      names = "--read-token",
+      paramLabel = "TOKEN",
+      defaultValue = "${env:SLUICE_READ_TOKEN}",
+      description = {
+        "Require this token to read the dashboard and the GET API: 'Authorization: Bearer",
+        "TOKEN', or HTTP basic with any user and TOKEN as password (browsers). /healthz and",
+        "/readyz stay open. Default: environment variable SLUICE_READ_TOKEN."
+      })
+  String readToken;
+
+  @Option(
+      names = "--insecure",
+      description = {
+        "Listen on a non-loopback address without --ingest-token: anyone who can reach the",
+        "port can post reports. Without this flag fleet-web refuses to start that way."
+      })
+  boolean insecure;
+
+  @Option(
+      names = "--uploads-per-address",
+      defaultValue = "8",
+      paramLabel = "N",
+      description = {
+        "Report bodies read at once from one client address; more wait for a 429 (default:",
+        "${DEFAULT-VALUE}; raise it behind a proxy or NAT that many nodes share)."
+      })
+  int uploadsPerAddress;
+
+  @Option(
+      names = "--trust-report-times",
+      description = {
+        "For simulations only (scripts/demo): judge which nodes were known before a release",
+        "by the times in their reports, not by when they arrived. Lets whoever can post",
+        "reports backdate a new node id."
+      })
+  boolean trustReportTimes;
+
+  @Option(
+      names = "--require-signatures",
+      description = {
+        "Refuse unsigned reports from every node (by default an unsigned report is taken",
+        "only from a node id that has no pinned key yet)."
+      })
+  boolean requireSignatures;
 
   @Option(
       names = "--admin-token",
@@ -189,7 +239,11 @@ final class FleetWebCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     for (String[] token :
-        new String[][] {{"--ingest-token", ingestToken}, {"--admin-token", adminToken}}) {
+        new String[][] {
+          {"--ingest-token", ingestToken},
+          {"--admin-token", adminToken},
+          {"--read-token", readToken}
+        }) {
       if (token[1] != null && token[1].isBlank()) {
         throw new ParameterException(spec.commandLine(), token[0] + " must not be empty");
       }
@@ -198,8 +252,19 @@ final class FleetWebCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--preprod-target " + preprodTarget + " is not in [0,1]");
     }
+    if (uploadsPerAddress < 1) {
+      throw new ParameterException(spec.commandLine(), "--uploads-per-address must be at least 1");
+    }
     if (soak != null && (soak.isNegative() || soak.isZero())) {
       throw new ParameterException(spec.commandLine(), "--soak must be positive");
+    }
+    if (ingestToken == null && !insecure && !isLoopback(bind)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--bind "
+              + bind
+              + " is reachable from other machines: set --ingest-token (or SLUICE_INGEST_TOKEN),"
+              + " or pass --insecure to accept reports from anyone");
     }
     Clock clock = now == null ? Clock.systemUTC() : Clock.fixed(now, ZoneOffset.UTC);
     FleetDatabase database;
@@ -218,7 +283,8 @@ final class FleetWebCommand implements Callable<Integer> {
                 ChannelsService known = channels.get();
                 return known == null ? FleetService.DEFAULT_TARGET : known.preprodTarget();
               };
-      FleetService fleet = new FleetService(new FleetStore(database), clock, target, staleAfter);
+      FleetService fleet =
+          new FleetService(new FleetStore(database, trustReportTimes), clock, target, staleAfter);
       Optional.ofNullable(remote).map(url -> channels(url, clock, fleet)).ifPresent(channels::set);
       Javalin app =
           FleetServer.create(
@@ -229,7 +295,14 @@ final class FleetWebCommand implements Callable<Integer> {
                   clock,
                   Optional.ofNullable(ingestToken),
                   Optional.ofNullable(adminToken),
-                  Optional.ofNullable(channels.get())));
+                  Optional.ofNullable(channels.get()),
+                  new FleetServer.Access(Optional.ofNullable(readToken), requireSignatures),
+                  new FleetServer.Limits(
+                      uploadsPerAddress,
+                      Math.max(uploadsPerAddress, FleetServer.Limits.DEFAULT.uploadsOverall()),
+                      FleetServer.Limits.DEFAULT.idleTimeout(),
+                      FleetServer.Limits.DEFAULT.minUploadBytesPerSecond()),
+                  new FleetMetrics(fleet, () -> FleetMetrics.databaseBytes(db))));
       try {
         app.start(bind, port);
       } catch (RuntimeException e) {
@@ -237,7 +310,12 @@ final class FleetWebCommand implements Callable<Integer> {
             "cannot listen on " + bind + ":" + port + ": " + rootMessage(e), e);
       }
       String url = "http://" + hostForUrl(bind) + ":" + app.port() + "/";
-      LOG.info("fleet-web {} listening on {} with database {}", version(), url, db);
+      LOG.info(
+          "fleet-web {} listening on {} with database {}{}",
+          version(),
+          url,
+          db,
+          remote == null ? "" : ", channels of " + RemoteUrls.redact(remote));
       out.println("fleet-web listening on " + url);
       out.flush();
       try {
@@ -262,6 +340,20 @@ final class FleetWebCommand implements Callable<Integer> {
         fleet::promotionHealth,
         System::nanoTime,
         ChannelsService.DEFAULT_CACHE_FOR);
+  }
+
+  /** Whether {@code bind} names only this machine (a name that does not resolve is not). */
+  static boolean isLoopback(String bind) {
+    try {
+      for (InetAddress address : InetAddress.getAllByName(bind)) {
+        if (!address.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   private static String hostForUrl(String bind) {

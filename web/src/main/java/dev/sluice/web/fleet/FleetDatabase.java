@@ -79,7 +79,17 @@ public final class FleetDatabase implements AutoCloseable {
             nodes INTEGER NOT NULL,
             PRIMARY KEY (day, channel, label)
           ) STRICT, WITHOUT ROWID;
-          """);
+          """,
+          """
+          ALTER TABLE nodes ADD COLUMN first_seen INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE nodes ADD COLUMN received_at INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE nodes ADD COLUMN first_finished INTEGER NOT NULL DEFAULT 0;
+          UPDATE nodes SET first_seen = min(finished_at, last_seen), received_at = last_seen,
+            first_finished = finished_at;
+          CREATE INDEX nodes_by_commit ON nodes (current_commit, channel);
+          CREATE INDEX nodes_by_target ON nodes (target_commit, channel);
+          """
+              + NodeKeyStore.MIGRATION);
 
   private final Path file;
   private final Connection writer;
@@ -148,6 +158,16 @@ public final class FleetDatabase implements AutoCloseable {
   private void migrate() throws SQLException {
     int version = intPragma("user_version");
     int applicationId = intPragma("application_id");
+    if (applicationId != APPLICATION_ID && isNodeUpdaterState()) {
+      throw new StoreException(
+          "database "
+              + file
+              + " is a node-updater state file, not a fleet-web database: give fleet-web a file"
+              + " of its own");
+    }
+    if (version > 0 && applicationId != APPLICATION_ID) {
+      throw new StoreException("database " + file + " is not a fleet-web database");
+    }
     if (version > latestSchema()) {
       throw new StoreException(
           "database "
@@ -184,6 +204,16 @@ public final class FleetDatabase implements AutoCloseable {
       writer.setAutoCommit(true);
     }
     LOG.info("database {} migrated from schema {} to {}", file, version, latestSchema());
+  }
+
+  /** node-updater's state file has its key-value table and its run history. */
+  private boolean isNodeUpdaterState() throws SQLException {
+    try (Statement statement = writer.createStatement();
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('kv', 'runs')")) {
+      return rows.next() && rows.getInt(1) == 2;
+    }
   }
 
   private boolean hasTables() throws SQLException {

@@ -104,6 +104,16 @@ public final class FleetService {
         new FleetSummary.Stale(a.staleTotal(), a.staleNodes()));
   }
 
+  /** Why the database cannot answer now, or empty when it can. */
+  public Optional<String> unready() {
+    try {
+      store.ping();
+      return Optional.empty();
+    } catch (StoreException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
   /** One page of nodes. */
   public NodePage nodes(NodeQuery query) {
     return store.nodes(query);
@@ -120,15 +130,30 @@ public final class FleetService {
   }
 
   /**
-   * How a commit fares on preprod.
+   * How a commit fares on preprod since its release: only nodes known before {@code releasedAt}
+   * that reported after it count.
    *
    * @throws IllegalArgumentException if {@code commit} is not 40 hex digits
    */
-  public PromotionHealth promotionHealth(String commit) {
+  public PromotionHealth promotionHealth(String commit, Instant releasedAt) {
     if (commit == null || !COMMIT.matcher(commit).matches()) {
       throw new IllegalArgumentException("commit must be 40 hex digits");
     }
-    return store.promotionHealth(commit.toLowerCase(Locale.ROOT));
+    Objects.requireNonNull(releasedAt, "releasedAt");
+    return store.promotionHealth(commit.toLowerCase(Locale.ROOT), releasedAt);
+  }
+
+  /** The fingerprint of the key pinned to a node, if it has one. */
+  public Optional<String> pinnedKey(String node) {
+    return store.pinnedKey(node.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * Forgets the key pinned to a node (a reinstalled node made a new one): its next signed report
+   * pins the key it carries. Returns whether a key was pinned.
+   */
+  public boolean unpin(String node) {
+    return store.unpin(node.toLowerCase(Locale.ROOT));
   }
 
   /** Adoption per channel and version for the last {@code days} days (1 to 366). */

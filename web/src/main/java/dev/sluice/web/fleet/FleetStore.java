@@ -38,16 +38,31 @@ public final class FleetStore {
       """;
 
   private final FleetDatabase database;
+  private final boolean reportTimes;
 
   public FleetStore(FleetDatabase database) {
+    this(database, false);
+  }
+
+  /**
+   * @param reportTimes judge promotion health by the times in the reports (when a node's first
+   *     report and its stored report finished) instead of when they arrived: only for simulations
+   *     whose clock is not the dashboard's, since it lets a sender backdate a new node id
+   */
+  public FleetStore(FleetDatabase database, boolean reportTimes) {
     this.database = database;
+    this.reportTimes = reportTimes;
   }
 
   /** What became of one report handed to {@link #save}. */
   public enum Outcome {
     STORED,
     /** Older than the node's last stored report: ignored. */
-    OUT_OF_ORDER
+    OUT_OF_ORDER,
+    /** The node id has a pinned key and the report is not signed: refused. */
+    UNSIGNED,
+    /** The node id has a pinned key and the report is signed by another: refused. */
+    OTHER_KEY
   }
 
   /**
@@ -103,11 +118,18 @@ public final class FleetStore {
             PreparedStatement upsertReport = connection.prepareStatement(UPSERT_REPORT);
             PreparedStatement count = connection.prepareStatement(COUNT_ADD);
             PreparedStatement adopt = connection.prepareStatement(ADOPTION_ADD);
+            PreparedStatement findKey = connection.prepareStatement(NodeKeyStore.FIND);
+            PreparedStatement pinKey = connection.prepareStatement(NodeKeyStore.PIN);
             PreparedStatement pruneCounts =
                 connection.prepareStatement("DELETE FROM fleet_counts WHERE nodes <= 0");
             PreparedStatement pruneAdoption =
                 connection.prepareStatement("DELETE FROM adoption WHERE day < ? OR nodes <= 0")) {
           for (ReceivedReport report : reports) {
+            Optional<Outcome> refused = checkKey(findKey, pinKey, report, now);
+            if (refused.isPresent()) {
+              outcomes.add(refused.get());
+              continue;
+            }
             Optional<Previous> before = previous(previous, report.report().node());
             if (before.isPresent()
                 && report.finishedAt().toEpochMilli() < before.get().finishedAt()) {
@@ -146,6 +168,49 @@ public final class FleetStore {
             "database " + database.file() + ": storing reports failed: " + e.getMessage(), e);
       } finally {
         autoCommit(connection);
+      }
+    }
+  }
+
+  /**
+   * Trust on first use: the first signed report pins its key to the node id; after that, only
+   * reports signed by that key are stored. Unsigned reports are stored only for ids without a key.
+   */
+  private static Optional<Outcome> checkKey(
+      PreparedStatement findKey, PreparedStatement pinKey, ReceivedReport report, Instant now)
+      throws SQLException {
+    String node = report.report().node();
+    Optional<NodeKeyStore.Pinned> pinned = NodeKeyStore.find(findKey, node);
+    ReportSigner signer = report.signer();
+    if (pinned.isEmpty()) {
+      if (signer != null) {
+        NodeKeyStore.pin(
+            pinKey, node, new NodeKeyStore.Pinned(signer.publicKey(), signer.fingerprint()), now);
+      }
+      return Optional.empty();
+    }
+    if (signer == null) {
+      return Optional.of(Outcome.UNSIGNED);
+    }
+    return pinned.get().publicKey().equals(signer.publicKey())
+        ? Optional.empty()
+        : Optional.of(Outcome.OTHER_KEY);
+  }
+
+  /** The fingerprint of the key pinned to a node, if any. */
+  public Optional<String> pinnedKey(String node) {
+    return database.read(
+        connection -> NodeKeyStore.find(connection, node).map(NodeKeyStore.Pinned::fingerprint));
+  }
+
+  /** Forgets the key pinned to a node, so that its next signed report pins a new one. */
+  public boolean unpin(String node) {
+    synchronized (database) {
+      try {
+        return NodeKeyStore.unpin(database.writer(), node);
+      } catch (SQLException e) {
+        throw new StoreException(
+            "database " + database.file() + ": forgetting a key failed: " + e.getMessage(), e);
       }
     }
   }
@@ -199,8 +264,8 @@ public final class FleetStore {
       """
       INSERT INTO nodes (node, channel, preprod, groups, version, label, current_commit,
         previous_commit, target_ref, target_commit, action, message, reason_code, reason_text,
-        ticket, weight, finished_at, last_seen, search)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ticket, weight, finished_at, last_seen, search, first_seen, received_at, first_finished)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (node) DO UPDATE SET
         channel = excluded.channel, preprod = excluded.preprod, groups = excluded.groups,
         version = excluded.version, label = excluded.label,
@@ -210,7 +275,7 @@ public final class FleetStore {
         reason_code = excluded.reason_code, reason_text = excluded.reason_text,
         ticket = excluded.ticket, weight = excluded.weight, finished_at = excluded.finished_at,
         last_seen = excluded.last_seen,
-        search = excluded.search
+        search = excluded.search, received_at = excluded.received_at
       """;
 
   private static final String ADOPTION_ADD =
@@ -258,7 +323,10 @@ public final class FleetStore {
     }
     s.setLong(i++, received.finishedAt().toEpochMilli());
     s.setLong(i++, received.receivedAt().toEpochMilli());
-    s.setString(i, searchText(r));
+    s.setString(i++, searchText(r));
+    s.setLong(i++, received.receivedAt().toEpochMilli());
+    s.setLong(i++, received.receivedAt().toEpochMilli());
+    s.setLong(i, received.finishedAt().toEpochMilli());
   }
 
   private static String searchText(NodeReport r) {
@@ -343,6 +411,7 @@ public final class FleetStore {
             deleteNode.executeUpdate();
             deleteReport.setString(1, node);
             deleteReport.executeUpdate();
+            NodeKeyStore.unpin(connection, node);
             addCount(count, before.get().group(), -1, null);
             prune.executeUpdate();
           }
@@ -357,6 +426,17 @@ public final class FleetStore {
         autoCommit(connection);
       }
     }
+  }
+
+  /** Reads one row, to show the database answers. */
+  void ping() {
+    database.read(
+        connection -> {
+          try (PreparedStatement s = connection.prepareStatement("SELECT 1 FROM nodes LIMIT 1");
+              ResultSet rows = s.executeQuery()) {
+            return rows.next();
+          }
+        });
   }
 
   /** The stored (validated, normalised) report of one node, as JSON. */
@@ -637,8 +717,15 @@ public final class FleetStore {
         });
   }
 
-  /** Healthy and failed preprod nodes for one commit (see {@link PromotionHealth}). */
-  public PromotionHealth promotionHealth(String commit) {
+  /**
+   * Healthy and failed preprod nodes for one commit (see {@link PromotionHealth}), counting only
+   * nodes that were known before {@code releasedAt} and whose stored report arrived after it: a
+   * burst of new node ids, or reports from before the release, cannot move the answer.
+   */
+  public PromotionHealth promotionHealth(String commit, Instant releasedAt) {
+    long since = releasedAt.toEpochMilli();
+    String first = reportTimes ? "first_finished" : "first_seen";
+    String reported = reportTimes ? "finished_at" : "received_at";
     return database.read(
         connection -> {
           connection.setAutoCommit(false);
@@ -647,21 +734,40 @@ public final class FleetStore {
                 count(
                     connection,
                     """
-                    SELECT coalesce(sum(nodes), 0) FROM fleet_counts
-                    WHERE channel = 'preprod' AND current_commit = ?
+                    SELECT count(*) FROM nodes INDEXED BY nodes_by_commit
+                    WHERE current_commit = ? AND channel = 'preprod'
                       AND action IN ('updated', 'unchanged', 'held')
-                    """,
-                    commit);
+                      AND first_seen < ? AND received_at >= ?
+                    """
+                        .replace("first_seen", first)
+                        .replace("received_at", reported),
+                    commit,
+                    since);
             int failed =
                 count(
                     connection,
                     """
-                    SELECT coalesce(sum(nodes), 0) FROM fleet_counts
-                    WHERE channel = 'preprod' AND target_commit = ?
+                    SELECT count(*) FROM nodes INDEXED BY nodes_by_target
+                    WHERE target_commit = ? AND channel = 'preprod'
                       AND action IN ('failed', 'rolled-back')
-                    """,
-                    commit);
-            return PromotionHealth.of(commit, healthy, failed);
+                      AND first_seen < ? AND received_at >= ?
+                    """
+                        .replace("first_seen", first)
+                        .replace("received_at", reported),
+                    commit,
+                    since);
+            int seen =
+                count(
+                    connection,
+                    """
+                    SELECT count(*) FROM nodes
+                    WHERE channel = 'preprod' AND first_seen < ? AND last_seen >= ?
+                    """
+                        .replace("first_seen", first)
+                        .replace("last_seen", reportTimes ? "finished_at" : "last_seen"),
+                    null,
+                    since);
+            return PromotionHealth.of(commit, releasedAt, healthy, failed, seen);
           } finally {
             connection.commit();
             connection.setAutoCommit(true);
@@ -669,10 +775,15 @@ public final class FleetStore {
         });
   }
 
-  private static int count(Connection connection, String sql, String parameter)
+  private static int count(Connection connection, String sql, String commit, long since)
       throws SQLException {
     try (PreparedStatement s = connection.prepareStatement(sql)) {
-      s.setString(1, parameter);
+      int i = 1;
+      if (commit != null) {
+        s.setString(i++, commit);
+      }
+      s.setLong(i++, since);
+      s.setLong(i, since);
       try (ResultSet rows = s.executeQuery()) {
         return rows.next() ? rows.getInt(1) : 0;
       }

@@ -4,11 +4,19 @@ import dev.sluice.core.report.NodeReport;
 import java.time.Instant;
 import java.util.Objects;
 
-/** A validated report and when the dashboard received it (on the dashboard's clock). */
-public record ReceivedReport(NodeReport report, Instant receivedAt) {
+/**
+ * A validated report, when the dashboard received it (on the dashboard's clock) and the key whose
+ * signature over it was verified (null for an unsigned report).
+ */
+public record ReceivedReport(NodeReport report, Instant receivedAt, ReportSigner signer) {
   public ReceivedReport {
     Objects.requireNonNull(report, "report");
     Objects.requireNonNull(receivedAt, "receivedAt");
+  }
+
+  /** An unsigned report. */
+  public ReceivedReport(NodeReport report, Instant receivedAt) {
+    this(report, receivedAt, null);
   }
 
   /** When the run finished, or when the report arrived if the node did not say. */

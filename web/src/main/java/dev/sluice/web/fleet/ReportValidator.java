@@ -1,12 +1,15 @@
 package dev.sluice.web.fleet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.channel.Channel;
+import dev.sluice.core.git.RemoteUrls;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.report.Action;
 import dev.sluice.core.report.NodeReport;
@@ -16,8 +19,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -72,6 +77,14 @@ public final class ReportValidator {
           Map.entry("startedAt", JsonNodeType.STRING),
           Map.entry("finishedAt", JsonNodeType.STRING));
 
+  /** The top-level fields a report must have (non-null). */
+  static final List<String> REQUIRED = List.of("node", "channel", "preprod", "action", "message");
+
+  /** The top-level fields and their JSON types, for the published schema's test. */
+  static Map<String, JsonNodeType> topLevelTypes() {
+    return FIELDS;
+  }
+
   private static final Map<String, JsonNodeType> LOTTERY_FIELDS =
       Map.of(
           "ticket", JsonNodeType.NUMBER,
@@ -89,7 +102,17 @@ public final class ReportValidator {
   private static final Map<String, JsonNodeType> REASON_FIELDS =
       Map.of("code", JsonNodeType.STRING, "text", JsonNodeType.STRING);
 
-  private final ObjectMapper mapper = Json.mapper();
+  /** Sluice's mapper, refusing a key that appears twice in one object. */
+  private static final ObjectMapper MAPPER =
+      ((JsonMapper) Json.newMapper())
+          .rebuild()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
+
+  private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
+
+  private final ObjectMapper mapper = MAPPER;
   private final Clock clock;
 
   public ReportValidator(Clock clock) {
@@ -109,14 +132,29 @@ public final class ReportValidator {
     try {
       tree = mapper.readTree(body);
     } catch (IOException e) {
+      Matcher duplicate = DUPLICATE.matcher(String.valueOf(e.getMessage()));
+      if (duplicate.find()) {
+        throw new InvalidReportException(
+            "report has the key " + fieldName(duplicate.group(1)) + " more than once");
+      }
       throw new InvalidReportException("report is not valid JSON");
     }
     if (tree == null || !tree.isObject()) {
       throw new InvalidReportException("report must be a JSON object");
     }
     ObjectNode object = (ObjectNode) tree;
+    checkSchema(object.remove(NodeReport.SCHEMA_FIELD));
+    object
+        .fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!FIELDS.containsKey(name)) {
+                throw new InvalidReportException(
+                    "report has an unknown top-level field " + fieldName(name));
+              }
+            });
     checkTypes("", object, FIELDS);
-    for (String required : new String[] {"node", "channel", "preprod", "action", "message"}) {
+    for (String required : REQUIRED) {
       if (!object.hasNonNull(required)) {
         throw new InvalidReportException("field '" + required + "' is required");
       }
@@ -147,6 +185,28 @@ public final class ReportValidator {
     }
     checkValues(report);
     return normalised(report);
+  }
+
+  /** A field name for a refusal: quoted when it is harmless, else not echoed. */
+  private static String fieldName(String name) {
+    return FIELD_NAME.matcher(name).matches() ? "'" + name + "'" : "(a name that is not shown)";
+  }
+
+  private static void checkSchema(JsonNode schema) {
+    if (schema == null) {
+      return;
+    }
+    if (!schema.isInt() || schema.intValue() < 1) {
+      throw new InvalidReportException("field 'schema' must be a whole number >= 1");
+    }
+    if (schema.intValue() > NodeReport.SCHEMA_VERSION) {
+      throw new InvalidReportException(
+          "report schema "
+              + schema.intValue()
+              + " is newer than this fleet-web reads ("
+              + NodeReport.SCHEMA_VERSION
+              + "): upgrade fleet-web");
+    }
   }
 
   private static String cause(Exception e) {
@@ -296,28 +356,47 @@ public final class ReportValidator {
     }
   }
 
-  /** Lower-cases ids and commits so that the same node or commit is always spelled one way. */
+  /**
+   * Lower-cases ids and commits so that the same node or commit is always spelled one way, and
+   * takes credentials out of any URL in the free text (a node that printed its remote with a token
+   * must not make the dashboard store and serve it).
+   */
   private static NodeReport normalised(NodeReport r) {
     NodeReport.Target target =
         r.target() == null
             ? null
             : new NodeReport.Target(
-                r.target().ref(), lower(r.target().commit()), r.target().version());
+                RemoteUrls.redactIn(r.target().ref()),
+                lower(r.target().commit()),
+                r.target().version());
+    NodeReport.Lottery lottery =
+        r.lottery() == null
+            ? null
+            : new NodeReport.Lottery(
+                r.lottery().ticket(),
+                r.lottery().weight(),
+                r.lottery().drawnAt(),
+                r.lottery().nextDrawAt(),
+                RemoteUrls.redactIn(r.lottery().reason()));
+    NodeReport.Reason reason =
+        r.reason() == null
+            ? null
+            : new NodeReport.Reason(r.reason().code(), RemoteUrls.redactIn(r.reason().text()));
     return new NodeReport(
         r.node().toLowerCase(Locale.ROOT),
         r.channel(),
         r.preprod(),
         r.groups(),
-        r.lottery(),
+        lottery,
         target,
         lower(r.previousCommit()),
         lower(r.currentCommit()),
         r.version(),
         r.action(),
-        r.message(),
-        r.reason(),
-        r.savedLocalChanges(),
-        r.warnings(),
+        RemoteUrls.redactIn(r.message()),
+        reason,
+        RemoteUrls.redactIn(r.savedLocalChanges()),
+        r.warnings().stream().map(RemoteUrls::redactIn).toList(),
         r.startedAt(),
         r.finishedAt());
   }

@@ -54,6 +54,11 @@ public final class ReportWriter implements AutoCloseable {
     return done;
   }
 
+  /** Whether the writer thread is taking reports. */
+  public boolean running() {
+    return running && thread.isAlive();
+  }
+
   private void loop() {
     List<Pending> batch = new ArrayList<>(MAX_BATCH);
     while (running || !queue.isEmpty()) {

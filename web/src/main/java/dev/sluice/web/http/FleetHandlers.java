@@ -4,6 +4,8 @@ import dev.sluice.web.fleet.FleetService;
 import dev.sluice.web.fleet.NodeQuery;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
 /** The read-only fleet endpoints and the admin's "forget this node". */
@@ -48,11 +50,7 @@ final class FleetHandlers {
   }
 
   void forget(Context ctx) {
-    if (!admin.configured()) {
-      throw new HttpProblem(
-          HttpStatus.FORBIDDEN, "admin endpoints are disabled: start fleet-web with --admin-token");
-    }
-    admin.require(ctx);
+    requireAdmin(ctx);
     String id = nodeId(ctx);
     if (!fleet.forget(id)) {
       throw new HttpProblem(HttpStatus.NOT_FOUND, "no report from node " + id);
@@ -65,7 +63,37 @@ final class FleetHandlers {
     if (commit == null || commit.isBlank()) {
       throw new HttpProblem(HttpStatus.BAD_REQUEST, "query parameter 'commit' is required");
     }
-    ctx.json(fleet.promotionHealth(commit.trim()));
+    String releasedAt = ctx.queryParam("releasedAt");
+    if (releasedAt == null || releasedAt.isBlank()) {
+      throw new HttpProblem(
+          HttpStatus.BAD_REQUEST,
+          "query parameter 'releasedAt' is required: the candidate's release time (ISO-8601)");
+    }
+    Instant released;
+    try {
+      released = Instant.parse(releasedAt.trim());
+    } catch (DateTimeParseException e) {
+      throw new HttpProblem(
+          HttpStatus.BAD_REQUEST, "query parameter 'releasedAt' must be an ISO-8601 instant");
+    }
+    ctx.json(fleet.promotionHealth(commit.trim(), released));
+  }
+
+  void forgetKey(Context ctx) {
+    requireAdmin(ctx);
+    String id = nodeId(ctx);
+    if (!fleet.unpin(id)) {
+      throw new HttpProblem(HttpStatus.NOT_FOUND, "no key is pinned to node " + id);
+    }
+    ctx.status(HttpStatus.NO_CONTENT);
+  }
+
+  private void requireAdmin(Context ctx) {
+    if (!admin.configured()) {
+      throw new HttpProblem(
+          HttpStatus.FORBIDDEN, "admin endpoints are disabled: start fleet-web with --admin-token");
+    }
+    admin.require(ctx);
   }
 
   void adoption(Context ctx) {

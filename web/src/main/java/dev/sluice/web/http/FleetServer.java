@@ -8,15 +8,21 @@ import dev.sluice.web.fleet.FleetService;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.fleet.StoreException;
+import dev.sluice.web.metrics.FleetMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,8 +63,37 @@ public final class FleetServer {
       Clock clock,
       Optional<String> ingestToken,
       Optional<String> adminToken,
-      Optional<ChannelsService> channels) {
+      Optional<ChannelsService> channels,
+      Access access,
+      Limits limits,
+      FleetMetrics metrics) {
+
+    /** A server with the default access rules: anyone may read, unsigned reports are taken. */
+    public Deps(
+        FleetService fleet,
+        ReportValidator validator,
+        ReportWriter writer,
+        Clock clock,
+        Optional<String> ingestToken,
+        Optional<String> adminToken,
+        Optional<ChannelsService> channels) {
+      this(
+          fleet,
+          validator,
+          writer,
+          clock,
+          ingestToken,
+          adminToken,
+          channels,
+          Access.OPEN,
+          Limits.DEFAULT,
+          new FleetMetrics(fleet, () -> 0));
+    }
+
     public Deps {
+      Objects.requireNonNull(access, "access");
+      Objects.requireNonNull(limits, "limits");
+      Objects.requireNonNull(metrics, "metrics");
       Objects.requireNonNull(fleet, "fleet");
       Objects.requireNonNull(validator, "validator");
       Objects.requireNonNull(writer, "writer");
@@ -66,6 +101,50 @@ public final class FleetServer {
       Objects.requireNonNull(ingestToken, "ingestToken");
       Objects.requireNonNull(adminToken, "adminToken");
       Objects.requireNonNull(channels, "channels");
+    }
+  }
+
+  /**
+   * Who may do what beyond the ingest and admin tokens.
+   *
+   * @param readToken if present, the dashboard and every GET API need it (bearer, or HTTP basic
+   *     with any user name and the token as password, for browsers)
+   * @param requireSignatures refuse unsigned reports even from node ids without a pinned key
+   */
+  public record Access(Optional<String> readToken, boolean requireSignatures) {
+    public static final Access OPEN = new Access(Optional.empty(), false);
+
+    public Access {
+      Objects.requireNonNull(readToken, "readToken");
+    }
+  }
+
+  /**
+   * What one client, or all of them, can hold of the server.
+   *
+   * @param uploadsPerAddress report bodies read at once from one client address
+   * @param uploadsOverall report bodies read at once in all
+   * @param idleTimeout how long a connection, or a read or write on it, may stall
+   * @param minUploadBytesPerSecond a body arriving slower than this is cut off
+   */
+  public record Limits(
+      int uploadsPerAddress,
+      int uploadsOverall,
+      Duration idleTimeout,
+      long minUploadBytesPerSecond) {
+    /**
+     * Defaults: a NAT'd site of nodes may post a few reports at once; 64 bodies in flight are far
+     * more than the writer needs to batch 2,000 reports a second; a 64 KiB body takes at most 16 s.
+     */
+    public static final Limits DEFAULT = new Limits(8, 64, Duration.ofSeconds(10), 4096);
+
+    public Limits {
+      if (uploadsPerAddress < 1 || uploadsOverall < uploadsPerAddress) {
+        throw new IllegalArgumentException("need 1 <= uploadsPerAddress <= uploadsOverall");
+      }
+      if (idleTimeout.isNegative() || idleTimeout.isZero() || minUploadBytesPerSecond < 0) {
+        throw new IllegalArgumentException("idle timeout and upload rate must be positive");
+      }
     }
   }
 
@@ -77,6 +156,12 @@ public final class FleetServer {
         Javalin.create(
             config -> {
               config.showJavalinBanner = false;
+              config.jetty.modifyHttpConfiguration(
+                  http -> {
+                    http.setSendServerVersion(false);
+                    http.setIdleTimeout(deps.limits().idleTimeout().toMillis());
+                    http.setMinRequestDataRate(deps.limits().minUploadBytesPerSecond());
+                  });
               config.jsonMapper(new JavalinJackson(mapper, false));
               config.http.maxRequestSize = ReportValidator.MAX_BODY_BYTES;
               config.staticFiles.add(
@@ -87,22 +172,72 @@ public final class FleetServer {
                     files.headers = SECURITY_HEADERS;
                   });
             });
-    app.before(ctx -> SECURITY_HEADERS.forEach(ctx::header));
+    app.events(
+        events ->
+            events.serverStarting(
+                () -> {
+                  for (Connector connector : app.jettyServer().server().getConnectors()) {
+                    if (connector instanceof AbstractConnector network) {
+                      network.setIdleTimeout(deps.limits().idleTimeout().toMillis());
+                    }
+                  }
+                }));
+    FleetMetrics metrics = deps.metrics();
+    BearerToken readToken = new BearerToken(deps.access().readToken(), "fleet-web");
+    app.before(
+        ctx -> {
+          ctx.attribute(STARTED, System.nanoTime());
+          SECURITY_HEADERS.forEach(ctx::header);
+          if (readToken.configured()
+              && ctx.method() == HandlerType.GET
+              && !UNPROTECTED.contains(ctx.path())) {
+            readToken.requireBearerOrBasic(ctx);
+          }
+        });
+    app.after(
+        ctx -> {
+          Long started = ctx.attribute(STARTED);
+          if (started != null) {
+            metrics.request(
+                ctx.method().name(),
+                route(ctx),
+                ctx.statusCode(),
+                (System.nanoTime() - started) / 1e9);
+          }
+        });
 
     ReportsHandler reports =
         new ReportsHandler(
             deps.validator(),
             deps.writer(),
             new BearerToken(deps.ingestToken(), "report ingest"),
-            deps.clock());
+            deps.clock(),
+            deps.access().requireSignatures(),
+            new UploadLimiter(deps.limits().uploadsPerAddress(), deps.limits().uploadsOverall()),
+            metrics);
     FleetHandlers fleet =
         new FleetHandlers(deps.fleet(), new BearerToken(deps.adminToken(), "admin"));
 
     app.post("/api/reports", reports::post);
+    app.get("/metrics", ctx -> ctx.contentType(FleetMetrics.CONTENT_TYPE).result(metrics.scrape()));
+    app.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"));
+    app.get(
+        "/readyz",
+        ctx -> {
+          Optional<String> problem = deps.fleet().unready();
+          if (deps.writer().running() && problem.isEmpty()) {
+            ctx.contentType("text/plain").result("ready\n");
+          } else {
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .contentType("text/plain")
+                .result("not ready: " + problem.orElse("the report writer has stopped") + "\n");
+          }
+        });
     app.get("/api/fleet", fleet::fleet);
     app.get("/api/nodes", fleet::nodes);
     app.get("/api/nodes/{id}", fleet::node);
     app.delete("/api/nodes/{id}", fleet::forget);
+    app.delete("/api/nodes/{id}/key", fleet::forgetKey);
     app.get("/api/promotion-health", fleet::promotionHealth);
     app.get("/api/adoption", fleet::adoption);
     app.get(
@@ -136,6 +271,17 @@ public final class FleetServer {
           }
         });
     return app;
+  }
+
+  private static final String STARTED = "fleet-web.started";
+
+  /** What a load balancer or a prober may ask without the read token. */
+  private static final Set<String> UNPROTECTED = Set.of("/healthz", "/readyz");
+
+  /** The route a request matched, bounded for metric labels (static files and misses collapse). */
+  private static String route(Context ctx) {
+    String path = ctx.endpointHandlerPath();
+    return path == null || path.isEmpty() || path.equals("*") ? "other" : path;
   }
 
   private static void error(Context ctx, HttpStatus status, String message) {

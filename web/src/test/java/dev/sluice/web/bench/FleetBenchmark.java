@@ -3,6 +3,7 @@ package dev.sluice.web.bench;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.report.Action;
 import dev.sluice.core.report.NodeReport;
+import dev.sluice.core.report.ReportSignature;
 import dev.sluice.web.fleet.FleetDatabase;
 import dev.sluice.web.fleet.FleetService;
 import dev.sluice.web.fleet.FleetStore;
@@ -10,6 +11,7 @@ import dev.sluice.web.fleet.ReceivedReport;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.http.FleetServer;
+import dev.sluice.web.metrics.FleetMetrics;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,20 +26,25 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
- * Measures what issue 6 asks of the dashboard: ingest rate over real HTTP, and {@code GET
- * /api/fleet} latency with 100,000 nodes stored. Not a test (timings on a shared machine vary); run
- * it with {@code scripts/bench-fleet-web}.
+ * Measures what issue 6 asks of the dashboard: ingest rate over real HTTP (every report signed by
+ * its own node's key, so the server checks one signature and pins one key per report), and {@code
+ * GET /api/fleet} latency with 100,000 nodes stored. Not a test (timings on a shared machine vary);
+ * run it with {@code scripts/bench-fleet-web}.
  *
  * <p>Arguments: {@code [--nodes N] [--concurrency C] [--url BASE] [--keep]}. Without {@code --url}
  * it starts the server in this JVM on a fresh database in a temporary directory; with it, it loads
@@ -83,7 +90,15 @@ public final class FleetBenchmark {
                         clock,
                         Optional.empty(),
                         Optional.empty(),
-                        Optional.empty()))
+                        Optional.empty(),
+                        FleetServer.Access.OPEN,
+                        // Every sender shares this machine's address, where a fleet has one each.
+                        new FleetServer.Limits(
+                            64,
+                            64,
+                            FleetServer.Limits.DEFAULT.idleTimeout(),
+                            FleetServer.Limits.DEFAULT.minUploadBytesPerSecond()),
+                        new FleetMetrics(service, () -> 0)))
                 .start("127.0.0.1", 0);
         url = "http://127.0.0.1:" + app.port();
       }
@@ -115,7 +130,11 @@ public final class FleetBenchmark {
     OUT.printf(
         "machine: %d cores, java %s%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-    List<byte[]> bodies = reports(nodes);
+    long signing = System.nanoTime();
+    List<Signed> bodies = reports(nodes);
+    OUT.printf(
+        "made %d reports, each signed by its own node's Ed25519 key, in %.1f s (not timed)%n",
+        nodes, (System.nanoTime() - signing) / 1e9);
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     if (service != null) {
       inProcess(bodies);
@@ -139,7 +158,11 @@ public final class FleetBenchmark {
         http, url + "/api/nodes?channel=preprod&offset=5000&limit=50", "GET /api/nodes page", 100);
     latency(
         http,
-        url + "/api/promotion-health?commit=" + "b".repeat(40),
+        url
+            + "/api/promotion-health?commit="
+            + "b".repeat(40)
+            + "&releasedAt="
+            + Instant.now().minusSeconds(3600),
         "GET /api/promotion-health",
         300);
     if (service != null) {
@@ -153,8 +176,42 @@ public final class FleetBenchmark {
     }
   }
 
+  /** One node's report as sent: the body, its signature and the node's public key. */
+  private record Signed(byte[] body, String signature, String publicKey) {}
+
+  /**
+   * Signs like a node does (a fresh key per node), with Bouncy Castle's Ed25519 only because the
+   * JDK 17 provider would take minutes to make 100,000 keys and signatures; the bytes are the same.
+   */
+  private static Signed signed(byte[] body, SecureRandom random) {
+    byte[] secret = new byte[Ed25519.SECRET_KEY_SIZE];
+    Ed25519.generatePrivateKey(random, secret);
+    byte[] pub = new byte[Ed25519.PUBLIC_KEY_SIZE];
+    Ed25519.generatePublicKey(secret, 0, pub, 0);
+    byte[] message = ReportSignature.signedBytes(body);
+    byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
+    Ed25519.sign(secret, 0, message, 0, message.length, signature, 0);
+    byte[] x509 =
+        HexFormat.of().parseHex("302a300506032b6570032100" + HexFormat.of().formatHex(pub));
+    return new Signed(
+        body,
+        Base64.getEncoder().encodeToString(signature),
+        Base64.getEncoder().encodeToString(x509));
+  }
+
   /** The parts of ingest without HTTP: validation alone, and the store alone on its own file. */
-  private static void inProcess(List<byte[]> bodies) throws IOException {
+  private static void inProcess(List<Signed> signed) throws IOException {
+    List<byte[]> bodies = signed.stream().map(Signed::body).toList();
+    long verifying = System.nanoTime();
+    for (Signed s : signed.subList(0, Math.min(2_000, signed.size()))) {
+      if (!ReportSignature.verify(
+          ReportSignature.decodePublicKey(s.publicKey()), s.body(), s.signature())) {
+        throw new IllegalStateException("a benchmark signature does not verify");
+      }
+    }
+    OUT.printf(
+        "in-process signature check with the JDK provider: %.0f reports/s on one thread%n",
+        Math.min(2_000, signed.size()) / ((System.nanoTime() - verifying) / 1e9));
     ReportValidator validator = new ReportValidator(Clock.systemUTC());
     List<ReceivedReport> valid = new ArrayList<>(bodies.size());
     for (int round = 0; round < 2; round++) {
@@ -187,7 +244,7 @@ public final class FleetBenchmark {
    * (plain {@link HttpURLConnection}: the lightest client in the JDK, so that the client steals as
    * little CPU from the server as possible on a small machine).
    */
-  private static int ingest(String url, List<byte[]> bodies, int concurrency)
+  private static int ingest(String url, List<Signed> bodies, int concurrency)
       throws InterruptedException {
     AtomicInteger next = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
@@ -205,10 +262,15 @@ public final class FleetBenchmark {
                     HttpURLConnection connection = (HttpURLConnection) target.openConnection();
                     connection.setRequestMethod("POST");
                     connection.setDoOutput(true);
+                    Signed report = bodies.get(i);
                     connection.setRequestProperty("Content-Type", "application/json");
-                    connection.setFixedLengthStreamingMode(bodies.get(i).length);
+                    connection.setRequestProperty(
+                        ReportSignature.SIGNATURE_HEADER, report.signature());
+                    connection.setRequestProperty(
+                        ReportSignature.PUBLIC_KEY_HEADER, report.publicKey());
+                    connection.setFixedLengthStreamingMode(report.body().length);
                     try (OutputStream out = connection.getOutputStream()) {
-                      out.write(bodies.get(i));
+                      out.write(report.body());
                     }
                     int status = connection.getResponseCode();
                     try (InputStream in =
@@ -273,12 +335,13 @@ public final class FleetBenchmark {
   }
 
   /** A plausible fleet: 7 % preprod, a few versions, some failures, held and silent nodes. */
-  private static List<byte[]> reports(int nodes) {
+  private static List<Signed> reports(int nodes) {
     SplittableRandom random = new SplittableRandom(42);
     Instant now = Instant.now();
     String[] commits = {"a".repeat(40), "b".repeat(40), "c".repeat(40), "d".repeat(40)};
     String[] tags = {"v5.0.0", "v5.1.0", "v5.2.0_pre", "v5.1.1"};
-    List<byte[]> bodies = new ArrayList<>(nodes);
+    SecureRandom keys = new SecureRandom();
+    List<Signed> bodies = new ArrayList<>(nodes);
     for (int n = 0; n < nodes; n++) {
       double ticket = random.nextDouble();
       boolean preprod = ticket < 0.07;
@@ -322,7 +385,8 @@ public final class FleetBenchmark {
               List.of(),
               finished.minusSeconds(3),
               finished);
-      bodies.add(Json.write(report).getBytes(StandardCharsets.UTF_8));
+      byte[] body = Json.write(report).getBytes(StandardCharsets.UTF_8);
+      bodies.add(signed(body, keys));
     }
     return bodies;
   }

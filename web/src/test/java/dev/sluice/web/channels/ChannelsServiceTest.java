@@ -16,7 +16,7 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
@@ -53,22 +53,24 @@ class ChannelsServiceTest {
     remote.tag("v1.1.0_pre", candidate, "preprod release 1.1.0");
   }
 
-  private ChannelsService service(Instant now, Function<String, PromotionHealth> health) {
+  private ChannelsService service(
+      Instant now, BiFunction<String, Instant, PromotionHealth> health) {
     return new ChannelsService(
         remote.uri(),
         dir.resolve("cache"),
         ChannelStatusReader.withDefaultChannels(),
         Clock.fixed(now, ZoneOffset.UTC),
         Duration.ofDays(7),
-        commit -> {
+        (commit, releasedAt) -> {
           healthCalls.incrementAndGet();
-          return health.apply(commit);
+          return health.apply(commit, releasedAt);
         },
         ticker::get,
         Duration.ofSeconds(30));
   }
 
-  private ChannelsService policyService(Instant now, Function<String, PromotionHealth> health) {
+  private ChannelsService policyService(
+      Instant now, BiFunction<String, Instant, PromotionHealth> health) {
     return new ChannelsService(
         remote.uri(),
         dir.resolve("cache"),
@@ -141,8 +143,8 @@ class ChannelsServiceTest {
     assertThat(view.promotion().soakRequired()).isEqualTo("PT168H");
   }
 
-  private static Function<String, PromotionHealth> healthy(int nodes) {
-    return commit -> PromotionHealth.of(commit, nodes, 0);
+  private static BiFunction<String, Instant, PromotionHealth> healthy(int nodes) {
+    return (commit, releasedAt) -> PromotionHealth.of(commit, releasedAt, nodes, 0, nodes);
   }
 
   @Test
@@ -169,7 +171,10 @@ class ChannelsServiceTest {
     assertThat(view.promotion().soakRemaining())
         .isEqualTo(
             Duration.between(RELEASED.plus(Duration.ofDays(2)), preprod.soakEndsAt()).toString());
-    assertThat(view.promotion().health()).isEqualTo(PromotionHealth.of(candidate.name(), 5, 0));
+    PromotionHealth health = view.promotion().health();
+    assertThat(health.healthyNodes()).isEqualTo(5);
+    // Asked for the nodes that reported since the candidate's tag was made.
+    assertThat(health.releasedAt()).isBetween(RELEASED, RELEASED.plus(Duration.ofMinutes(5)));
   }
 
   @Test
@@ -184,12 +189,25 @@ class ChannelsServiceTest {
   @Test
   void failingPreprodNodesBlockThePromotion() {
     ChannelsView view =
-        service(RELEASED.plus(Duration.ofDays(8)), commit -> PromotionHealth.of(commit, 1, 1))
+        service(
+                RELEASED.plus(Duration.ofDays(8)),
+                (commit, releasedAt) -> PromotionHealth.of(commit, releasedAt, 3, 3, 6))
             .status();
     ChannelsView.Card preprod = view.channels().get(1);
     assertThat(preprod.promotable()).isFalse();
     assertThat(preprod.reasons())
         .containsExactly("failure ratio 50.0 % (maximum 5.0 %) is too high");
+  }
+
+  @Test
+  void aCandidateNoPreprodNodeRanIsNotPromotable() {
+    ChannelsView view = service(RELEASED.plus(Duration.ofDays(8)), healthy(0)).status();
+    ChannelsView.Card preprod = view.channels().get(1);
+    assertThat(preprod.promotable()).isFalse();
+    assertThat(preprod.reasons())
+        .containsExactly(
+            "only 0 healthy preprod nodes on the candidate (minimum 3 = max(3, 10 % of 0 preprod"
+                + " nodes seen since the release))");
   }
 
   @Test

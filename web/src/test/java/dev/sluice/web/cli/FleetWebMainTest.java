@@ -83,6 +83,30 @@ class FleetWebMainTest {
   }
 
   @Test
+  void listeningBeyondLoopbackNeedsAnIngestTokenOrInsecure() {
+    assertThat(run("--db", dir.resolve("f.db").toString(), "--bind", "0.0.0.0", "--port", "0"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "--bind 0.0.0.0 is reachable from other machines: set --ingest-token (or"
+                + " SLUICE_INGEST_TOKEN), or pass --insecure to accept reports from anyone");
+    assertThat(
+            run(
+                "--db",
+                dir.resolve("f.db").toString(),
+                "--bind",
+                "0.0.0.0",
+                "--port",
+                "0",
+                "--insecure"))
+        .as(err.toString())
+        .isZero();
+    assertThat(FleetWebCommand.isLoopback("127.0.0.1")).isTrue();
+    assertThat(FleetWebCommand.isLoopback("::1")).isTrue();
+    assertThat(FleetWebCommand.isLoopback("0.0.0.0")).isFalse();
+  }
+
+  @Test
   void aBadClockIsABadUsage() {
     assertThat(run("--db", dir.resolve("f.db").toString(), "--now", "tomorrow")).isEqualTo(2);
     assertThat(err.toString()).contains("--now");

@@ -86,6 +86,25 @@ class FleetDatabaseTest {
   }
 
   @Test
+  void saysWhenItIsGivenANodeUpdaterStateFile() throws Exception {
+    Path file = dir.resolve("state.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      // The shape of node-updater's state file (its own schema, a higher user_version).
+      s.execute("CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      s.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, report TEXT NOT NULL)");
+      s.execute("PRAGMA user_version = 3");
+    }
+    assertThatThrownBy(() -> FleetDatabase.open(file))
+        .isInstanceOf(StoreException.class)
+        .hasMessage(
+            "database "
+                + file
+                + " is a node-updater state file, not a fleet-web database: give fleet-web a file"
+                + " of its own");
+  }
+
+  @Test
   void refusesAMissingDirectory() {
     Path file = dir.resolve("nope/fleet.db");
     assertThatThrownBy(() -> FleetDatabase.open(file))

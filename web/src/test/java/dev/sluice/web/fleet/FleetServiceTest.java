@@ -199,17 +199,77 @@ class FleetServiceTest {
   }
 
   @Test
-  void promotionHealthCountsPreprodNodesOnAndFailingTheCommit() {
-    save(knownFleet().toArray(NodeReport[]::new));
+  void aSimulationCanBeJudgedByTheTimesInItsReports() {
+    Instant released = NOW.minus(Duration.ofDays(3));
+    List<ReceivedReport> story = new ArrayList<>();
+    // A simulated story days behind the dashboard's clock: everything arrives now.
+    story.add(
+        new ReceivedReport(
+            report().node(1).preprod().finishedAt(released.minusSeconds(600)).build(), NOW));
+    story.add(
+        new ReceivedReport(
+            report()
+                .node(1)
+                .preprod()
+                .on(COMMIT_B, "v1.1.0_pre")
+                .finishedAt(released.plusSeconds(600))
+                .build(),
+            NOW));
+    store.save(story, NOW);
+
+    assertThat(service.promotionHealth(COMMIT_B, released).healthyNodes()).isZero();
+    FleetService simulated =
+        new FleetService(new FleetStore(database, true), Clock.fixed(NOW, ZoneOffset.UTC));
+    assertThat(simulated.promotionHealth(COMMIT_B, released))
+        .isEqualTo(PromotionHealth.of(COMMIT_B, released, 1, 0, 1));
+  }
+
+  @Test
+  void promotionHealthCountsOnlyNodesKnownBeforeTheReleaseThatReportedAfterIt() {
+    Instant released = NOW.minus(Duration.ofHours(1));
+    Instant before = released.minus(Duration.ofHours(2));
+    Instant after = released.plus(Duration.ofMinutes(10));
+    // Nodes 1 to 4 and a stable node are known before the release.
+    for (int n = 1; n <= 4; n++) {
+      save(report().node(n).preprod().finishedAt(before).build());
+    }
+    save(report().node(20).finishedAt(before).build());
+    // 1 runs the candidate afterwards: counts.
+    save(report().node(1).preprod().on(COMMIT_B, "v1.1.0_pre").finishedAt(after).build());
+    // 2 failed on it afterwards: counts as failed.
+    save(
+        report()
+            .node(2)
+            .preprod()
+            .target(COMMIT_B)
+            .action(Action.ROLLED_BACK)
+            .reason("health-check-failed", "exit 1")
+            .finishedAt(after)
+            .build());
+    // 3 reported the commit before the release was cut only: does not count.
+    save(
+        report()
+            .node(3)
+            .preprod()
+            .on(COMMIT_B, "v1.1.0_pre")
+            .finishedAt(released.minusSeconds(60))
+            .build());
+    // 4 is still on the old commit: seen, but not healthy on the candidate.
+    save(report().node(4).preprod().finishedAt(after).build());
+    // A burst of brand-new ids on the candidate: none counts.
+    for (int n = 100; n < 110; n++) {
+      save(report().node(n).preprod().on(COMMIT_B, "v1.1.0_pre").finishedAt(after).build());
+    }
     // A stable node on the candidate does not count: only preprod soaks it.
-    save(report().node(20).on(COMMIT_B, "v1.1.0_pre").build());
+    save(report().node(20).on(COMMIT_B, "v1.1.0").finishedAt(after).build());
 
-    PromotionHealth health = service.promotionHealth(COMMIT_B.toUpperCase());
+    PromotionHealth health = service.promotionHealth(COMMIT_B.toUpperCase(), released);
 
-    assertThat(health).isEqualTo(new PromotionHealth(COMMIT_B, 1, 2, 2.0 / 3));
-    assertThat(service.promotionHealth("d".repeat(40)))
-        .isEqualTo(new PromotionHealth("d".repeat(40), 0, 0, 0.0));
-    assertThatThrownBy(() -> service.promotionHealth("abc"))
+    assertThat(health).isEqualTo(PromotionHealth.of(COMMIT_B, released, 1, 1, 3));
+    assertThat(health.failureRatio()).isEqualTo(0.5);
+    assertThat(service.promotionHealth("d".repeat(40), released))
+        .isEqualTo(PromotionHealth.of("d".repeat(40), released, 0, 0, 3));
+    assertThatThrownBy(() -> service.promotionHealth("abc", released))
         .hasMessage("commit must be 40 hex digits");
   }
 
@@ -387,21 +447,5 @@ class FleetServiceTest {
     assertThat(fleet.totalNodes()).isEqualTo(latest.size());
     assertThat(fleet.actions()).isEqualTo(expectedActions);
     assertThat(actualVersions).isEqualTo(expectedVersions);
-    long healthy =
-        latest.values().stream()
-            .filter(r -> r.channel().equals("preprod") && r.currentCommit().equals(COMMIT_B))
-            .filter(
-                r ->
-                    r.action() == Action.UPDATED
-                        || r.action() == Action.UNCHANGED
-                        || r.action() == Action.HELD)
-            .count();
-    long failed =
-        latest.values().stream()
-            .filter(r -> r.channel().equals("preprod") && r.target().commit().equals(COMMIT_B))
-            .filter(r -> r.action() == Action.FAILED || r.action() == Action.ROLLED_BACK)
-            .count();
-    assertThat(service.promotionHealth(COMMIT_B))
-        .isEqualTo(PromotionHealth.of(COMMIT_B, (int) healthy, (int) failed));
   }
 }

@@ -45,11 +45,52 @@ class ReportValidatorTest {
                     t -> {
                       t.put("node", node);
                       t.put("currentCommit", "A".repeat(40));
-                      t.put("someFutureField", 1);
+                      t.put("schema", 1);
                     })));
     assertThat(report.node()).isEqualTo(node.toLowerCase());
     assertThat(report.currentCommit()).isEqualTo("a".repeat(40));
     assertThat(report.action()).isEqualTo(Action.UNCHANGED);
+  }
+
+  @Test
+  void refusesUnknownTopLevelFieldsAndNamesThem() {
+    assertRejected(
+        edited(t -> t.put("someFutureField", 1)),
+        "report has an unknown top-level field 'someFutureField'");
+    assertRejected(
+        edited(t -> t.put("<script>", 1)),
+        "report has an unknown top-level field (a name that is not shown)");
+  }
+
+  @Test
+  void refusesADuplicateKey() {
+    String once = Reports.report().action(Action.FAILED).json();
+    String twice = once.replaceFirst("\\{", "{\"action\":\"updated\",");
+    assertRejected(twice, "report has the key 'action' more than once");
+    String nested = once.replace("\"lottery\":{", "\"lottery\":{\"weight\":1.0,");
+    assertRejected(nested, "report has the key 'weight' more than once");
+  }
+
+  @Test
+  void refusesAReportSchemaNewerThanItReads() {
+    assertRejected(
+        edited(t -> t.put("schema", 2)),
+        "report schema 2 is newer than this fleet-web reads (1): upgrade fleet-web");
+    assertRejected(edited(t -> t.put("schema", "1")), "field 'schema' must be a whole number >= 1");
+  }
+
+  @Test
+  void credentialsInUrlsAreTakenOutOfTheText() {
+    var report =
+        validator.validate(
+            bytes(
+                edited(
+                    t -> {
+                      t.put("message", "cannot fetch https://deploy:s3cret@git.example/r.git");
+                      t.putArray("warnings").add("mirror http://TOKEN@m.example/r");
+                    })));
+    assertThat(report.message()).isEqualTo("cannot fetch https://***@git.example/r.git");
+    assertThat(report.warnings()).containsExactly("mirror http://***@m.example/r");
   }
 
   @Test

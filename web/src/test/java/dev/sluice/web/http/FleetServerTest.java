@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.promotion.ChannelStatusReader;
+import dev.sluice.core.promotion.HealthReport;
 import dev.sluice.core.report.Action;
+import dev.sluice.core.report.ReportSignature;
 import dev.sluice.web.channels.ChannelsService;
 import dev.sluice.web.fleet.FleetDatabase;
 import dev.sluice.web.fleet.FleetService;
@@ -15,6 +17,7 @@ import dev.sluice.web.fleet.FleetStore;
 import dev.sluice.web.fleet.PromotionHealth;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
+import dev.sluice.web.testing.MutableClock;
 import dev.sluice.web.testing.Reports;
 import io.javalin.Javalin;
 import io.javalin.testtools.JavalinTest;
@@ -22,7 +25,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,8 +66,9 @@ class FleetServerTest {
 
   private Optional<ChannelsService> channels = Optional.empty();
 
+  private final MutableClock clock = new MutableClock(NOW);
+
   private Javalin app(Optional<String> ingestToken, Optional<String> adminToken) {
-    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     writer = new ReportWriter(new FleetStore(database), clock);
     return FleetServer.create(
         new FleetServer.Deps(
@@ -280,6 +287,109 @@ class FleetServerTest {
         });
   }
 
+  private static String[] signed(KeyPair key, String body) {
+    return new String[] {
+      ReportSignature.SIGNATURE_HEADER,
+      ReportSignature.sign(key.getPrivate(), body.getBytes(StandardCharsets.UTF_8)),
+      ReportSignature.PUBLIC_KEY_HEADER,
+      ReportSignature.encode(key.getPublic())
+    };
+  }
+
+  @Test
+  void theFirstKeyANodeSignsWithIsPinnedAndNoOtherKeySpeaksForIt() {
+    KeyPair node = ReportSignature.generate();
+    KeyPair attacker = ReportSignature.generate();
+    withServer(
+        server -> {
+          String first = report().node(1).json();
+          assertThat(server.post(first, signed(node, first)).statusCode()).isEqualTo(200);
+
+          String later = report().node(1).finishedAt(NOW.plusSeconds(60)).json();
+          assertThat(server.post(later, signed(node, later)).statusCode()).isEqualTo(200);
+
+          String forged =
+              report()
+                  .node(1)
+                  .action(Action.ROLLED_BACK)
+                  .reason("health-check-failed", "forged")
+                  .finishedAt(NOW.plusSeconds(120))
+                  .json();
+          assertError(
+              server.post(forged, signed(attacker, forged)),
+              403,
+              "node "
+                  + Reports.nodeId(1)
+                  + " is pinned to another key than "
+                  + ReportSignature.fingerprint(attacker.getPublic())
+                  + " (an operator can re-enrol a reinstalled node with DELETE"
+                  + " /api/nodes/ID/key)");
+          assertError(
+              server.post(forged),
+              401,
+              "node "
+                  + Reports.nodeId(1)
+                  + " has a pinned key: its reports must be signed (an operator can re-enrol a"
+                  + " reinstalled node with DELETE /api/nodes/ID/key)");
+          // A signature made for another body (a replayed header) does not verify.
+          assertError(
+              server.post(forged, signed(node, later)),
+              401,
+              "the report's signature does not match its body and key");
+          assertThat(json(server.get("/api/nodes/" + Reports.nodeId(1))).get("action").asText())
+              .isEqualTo("unchanged");
+        });
+  }
+
+  @Test
+  void anOperatorReEnrolsAReinstalledNodeWithTheAdminToken() {
+    KeyPair old = ReportSignature.generate();
+    KeyPair reinstalled = ReportSignature.generate();
+    withServer(
+        Optional.empty(),
+        Optional.of(ADMIN),
+        server -> {
+          String first = report().node(1).json();
+          assertThat(server.post(first, signed(old, first)).statusCode()).isEqualTo(200);
+          String fresh = report().node(1).finishedAt(NOW.plusSeconds(60)).json();
+          assertThat(server.post(fresh, signed(reinstalled, fresh)).statusCode()).isEqualTo(403);
+
+          String key = "/api/nodes/" + Reports.nodeId(1) + "/key";
+          assertError(server.delete(key), 401, "admin needs a bearer token");
+          assertThat(server.delete(key, "Authorization", "Bearer " + ADMIN).statusCode())
+              .isEqualTo(204);
+          assertError(
+              server.delete(key, "Authorization", "Bearer " + ADMIN),
+              404,
+              "no key is pinned to node " + Reports.nodeId(1));
+
+          assertThat(server.post(fresh, signed(reinstalled, fresh)).statusCode()).isEqualTo(200);
+          String replayed = report().node(1).finishedAt(NOW.plusSeconds(90)).json();
+          assertThat(server.post(replayed, signed(old, replayed)).statusCode()).isEqualTo(403);
+        });
+  }
+
+  @Test
+  void aBrokenSignatureHeaderIsRefusedBeforeTheBodyIsRead() {
+    withServer(
+        server -> {
+          String body = report().node(1).json();
+          assertError(
+              server.post(body, ReportSignature.SIGNATURE_HEADER, "abc"),
+              400,
+              "a signed report needs both X-Sluice-Signature and X-Sluice-Public-Key");
+          assertError(
+              server.post(
+                  body,
+                  ReportSignature.SIGNATURE_HEADER,
+                  "abc",
+                  ReportSignature.PUBLIC_KEY_HEADER,
+                  "AAAA"),
+              400,
+              "X-Sluice-Public-Key: the public key is not a base64 Ed25519 key");
+        });
+  }
+
   @Test
   void filtersAndPagesNodes() {
     withServer(
@@ -323,9 +433,22 @@ class FleetServerTest {
   void promotionHealthKeepsTheContractChannelAdminCalls() {
     withServer(
         server -> {
+          for (int n = 1; n <= 4; n++) {
+            server.post(report().node(n).preprod().finishedAt(NOW).json());
+          }
+          Instant released = NOW.plus(Duration.ofMinutes(30));
+          clock.set(NOW.plus(Duration.ofHours(1)));
+          Instant after = NOW.plus(Duration.ofMinutes(50));
           server.post(
-              report().node(1).preprod().on(COMMIT_B, "v2.0.0_pre").action(Action.UPDATED).json());
-          server.post(report().node(2).preprod().on(COMMIT_B, "v2.0.0_pre").json());
+              report()
+                  .node(1)
+                  .preprod()
+                  .on(COMMIT_B, "v2.0.0_pre")
+                  .action(Action.UPDATED)
+                  .finishedAt(after)
+                  .json());
+          server.post(
+              report().node(2).preprod().on(COMMIT_B, "v2.0.0_pre").finishedAt(after).json());
           server.post(
               report()
                   .node(3)
@@ -333,21 +456,37 @@ class FleetServerTest {
                   .target(COMMIT_B)
                   .action(Action.ROLLED_BACK)
                   .reason("health-check-failed", "exit 1")
+                  .finishedAt(after)
                   .json());
+          // Five forged ids that were never seen before the release do not count.
+          for (int n = 50; n < 55; n++) {
+            server.post(
+                report().node(n).preprod().on(COMMIT_B, "v2.0.0_pre").finishedAt(after).json());
+          }
 
-          HttpResponse<String> response = server.get("/api/promotion-health?commit=" + COMMIT_B);
+          HttpResponse<String> response =
+              server.get("/api/promotion-health?commit=" + COMMIT_B + "&releasedAt=" + released);
           assertThat(response.statusCode()).isEqualTo(200);
           JsonNode health = json(response);
-          assertThat(health.size()).isEqualTo(4);
           assertThat(health.get("commit").asText()).isEqualTo(COMMIT_B);
+          assertThat(health.get("releasedAt").asText()).isEqualTo(released.toString());
           assertThat(health.get("healthyNodes").asInt()).isEqualTo(2);
           assertThat(health.get("failedNodes").asInt()).isEqualTo(1);
           assertThat(health.get("failureRatio").asDouble()).isEqualTo(1.0 / 3);
+          assertThat(health.get("preprodNodesSeen").asInt()).isEqualTo(3);
+          assertThat(Json.mapper().convertValue(health, HealthReport.class))
+              .isEqualTo(HealthReport.of(COMMIT_B, 2, 1, 3));
 
           assertError(
               server.get("/api/promotion-health"), 400, "query parameter 'commit' is required");
           assertError(
-              server.get("/api/promotion-health?commit=abc"), 400, "commit must be 40 hex digits");
+              server.get("/api/promotion-health?commit=" + COMMIT_B),
+              400,
+              "query parameter 'releasedAt' is required: the candidate's release time (ISO-8601)");
+          assertError(
+              server.get("/api/promotion-health?commit=abc&releasedAt=" + released),
+              400,
+              "commit must be 40 hex digits");
         });
   }
 
@@ -387,6 +526,136 @@ class FleetServerTest {
   }
 
   @Test
+  void credentialsInTheRemoteOrInReportsAreNeverServedOrStored() throws Exception {
+    String secret = "tok3n-" + java.util.UUID.randomUUID();
+    String remote = "http://deploy:" + secret + "@127.0.0.1:1/fleet.git";
+    channels =
+        Optional.of(
+            new ChannelsService(
+                remote,
+                dir.resolve("cache"),
+                ChannelStatusReader.withDefaultChannels(),
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                Duration.ofDays(7),
+                (commit, releasedAt) -> PromotionHealth.of(commit, releasedAt, 0, 0, 0),
+                System::nanoTime,
+                Duration.ofSeconds(30)));
+    StringBuilder served = new StringBuilder();
+    withServer(
+        server -> {
+          HttpResponse<String> status = server.get("/api/channels");
+          assertThat(json(status).get("remote").asText())
+              .isEqualTo("http://***@127.0.0.1:1/fleet.git");
+          served.append(status.body());
+          assertThat(
+                  server
+                      .post(
+                          report()
+                              .node(1)
+                              .action(Action.OFFLINE)
+                              .message("cannot fetch " + remote + ": connection refused")
+                              .json())
+                      .statusCode())
+              .isEqualTo(200);
+          for (String path :
+              new String[] {"/api/nodes/" + Reports.nodeId(1), "/api/nodes", "/api/fleet"}) {
+            served.append(server.get(path).body());
+          }
+          assertThat(json(server.get("/api/nodes/" + Reports.nodeId(1))).get("message").asText())
+              .isEqualTo("cannot fetch http://***@127.0.0.1:1/fleet.git: connection refused");
+        });
+    assertThat(served.toString()).doesNotContain(secret);
+    writer.close();
+    database.close();
+    for (Path file : Files.walk(dir).filter(Files::isRegularFile).toList()) {
+      assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1))
+          .as(file.toString())
+          .doesNotContain(secret);
+    }
+    database = FleetDatabase.open(dir.resolve("fleet.db"));
+    writer = null;
+  }
+
+  @Test
+  void servesMetricsHealthAndReadiness() {
+    withServer(
+        server -> {
+          server.post(report().node(1).json());
+          server.post("{}");
+          server.get("/api/fleet");
+          HttpResponse<String> metrics = server.get("/metrics");
+          assertThat(metrics.statusCode()).isEqualTo(200);
+          assertThat(metrics.body())
+              .contains("fleet_web_reports_total{result=\"stored\"} 1.0")
+              .contains("fleet_web_reports_total{result=\"invalid\"} 1.0")
+              .contains("fleet_web_nodes{action=\"\",channel=\"stable\",version=\"\"} 1.0")
+              .contains(
+                  "fleet_web_request_duration_seconds_count{method=\"GET\",route=\"/api/fleet\"")
+              .contains("fleet_web_database_bytes");
+          assertThat(server.get("/healthz").body()).isEqualTo("ok\n");
+          HttpResponse<String> ready = server.get("/readyz");
+          assertThat(ready.statusCode()).isEqualTo(200);
+          writer.close();
+          HttpResponse<String> stopped = server.get("/readyz");
+          assertThat(stopped.statusCode()).isEqualTo(503);
+          assertThat(stopped.body()).contains("the report writer has stopped");
+        });
+  }
+
+  @Test
+  void aReadTokenProtectsTheDashboardButNotTheProbes() {
+    Clock fixed = Clock.fixed(NOW, ZoneOffset.UTC);
+    writer = new ReportWriter(new FleetStore(database), fixed);
+    FleetService fleet = new FleetService(new FleetStore(database), fixed);
+    Javalin app =
+        FleetServer.create(
+            new FleetServer.Deps(
+                fleet,
+                new ReportValidator(fixed),
+                writer,
+                fixed,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                new FleetServer.Access(Optional.of("reader"), false),
+                FleetServer.Limits.DEFAULT,
+                new dev.sluice.web.metrics.FleetMetrics(fleet, () -> 0)));
+    JavalinTest.test(
+        app,
+        (s, client) -> {
+          Base server = new Base("http://localhost:" + s.port());
+          HttpResponse<String> anonymous = server.get("/api/fleet");
+          assertThat(anonymous.statusCode()).isEqualTo(401);
+          assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+              .get()
+              .asString()
+              .startsWith("Basic");
+          assertThat(server.get("/").statusCode()).isEqualTo(401);
+          assertThat(
+                  server
+                      .send(
+                          HttpRequest.newBuilder(URI.create(server.url + "/api/fleet"))
+                              .header("Authorization", "Bearer reader"))
+                      .statusCode())
+              .isEqualTo(200);
+          String basic =
+              java.util.Base64.getEncoder()
+                  .encodeToString("ops:reader".getBytes(StandardCharsets.UTF_8));
+          assertThat(
+                  server
+                      .send(
+                          HttpRequest.newBuilder(URI.create(server.url + "/"))
+                              .header("Authorization", "Basic " + basic))
+                      .statusCode())
+              .isEqualTo(200);
+          assertThat(server.get("/healthz").statusCode()).isEqualTo(200);
+          assertThat(server.get("/readyz").statusCode()).isEqualTo(200);
+          // Posting is the ingest token's business, not the read token's.
+          assertThat(server.post(report().node(1).json()).statusCode()).isEqualTo(200);
+        });
+  }
+
+  @Test
   void channelStatusIsOffWithoutARemote() {
     withServer(
         server ->
@@ -407,7 +676,7 @@ class FleetServerTest {
                 ChannelStatusReader.withDefaultChannels(),
                 Clock.fixed(NOW, ZoneOffset.UTC),
                 Duration.ofDays(7),
-                commit -> PromotionHealth.of(commit, 0, 0),
+                (commit, releasedAt) -> PromotionHealth.of(commit, releasedAt, 0, 0, 0),
                 System::nanoTime,
                 Duration.ofSeconds(30)));
     withServer(

@@ -1,0 +1,75 @@
+package dev.sluice.updater.state;
+
+import dev.sluice.core.report.ReportSignature;
+import java.security.KeyPair;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The node's report-signing key pair (Ed25519), made on first use and kept in the state file. The
+ * fleet dashboard pins the public key to the node id the first time it sees it, so losing this row
+ * (a reinstalled node) needs an operator to re-enrol the node there.
+ */
+public final class NodeKeyStore {
+
+  /** The table, as a schema migration of {@link Database}. */
+  static final String MIGRATION =
+      """
+      CREATE TABLE node_key (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        public_key  BLOB NOT NULL,
+        private_key BLOB NOT NULL,
+        created_at  TEXT NOT NULL
+      ) STRICT;
+      """;
+
+  private final Connection connection;
+
+  public NodeKeyStore(Database database) {
+    this.connection = database.connection();
+  }
+
+  /** The stored key pair, if one was made. */
+  public Optional<KeyPair> find() {
+    try (PreparedStatement statement =
+        connection.prepareStatement("SELECT public_key, private_key FROM node_key WHERE id = 1")) {
+      try (ResultSet row = statement.executeQuery()) {
+        return row.next()
+            ? Optional.of(ReportSignature.decodeKeyPair(row.getBytes(1), row.getBytes(2)))
+            : Optional.empty();
+      }
+    } catch (SQLException | IllegalArgumentException e) {
+      throw new StateException("cannot read the node's signing key from the state file: " + e, e);
+    }
+  }
+
+  /**
+   * The stored key pair, made and stored first if there is none. Two processes racing here end up
+   * with the same key: the first insert wins and both read it back.
+   */
+  public KeyPair findOrCreate(Instant now) {
+    Optional<KeyPair> existing = find();
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    KeyPair fresh = ReportSignature.generate();
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            """
+            INSERT INTO node_key (id, public_key, private_key, created_at) VALUES (1, ?, ?, ?)
+            ON CONFLICT (id) DO NOTHING
+            """)) {
+      statement.setBytes(1, fresh.getPublic().getEncoded());
+      statement.setBytes(2, fresh.getPrivate().getEncoded());
+      statement.setString(3, now.toString());
+      statement.executeUpdate();
+    } catch (SQLException e) {
+      throw new StateException("cannot store the node's signing key in the state file: " + e, e);
+    }
+    return find().orElseThrow();
+  }
+}
