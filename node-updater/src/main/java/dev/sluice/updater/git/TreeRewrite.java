@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.eclipse.jgit.dircache.DirCache;
@@ -35,9 +36,14 @@ final class TreeRewrite {
 
   static void rewrite(Repository repo, Path dir, ObjectId commit) throws IOException {
     Path gitDir = repo.getDirectory().toPath().toAbsolutePath().normalize();
+    Path root = dir.toAbsolutePath().normalize();
     DirCache index = repo.lockDirCache();
     try (ObjectReader reader = repo.newObjectReader();
         RevWalk walk = new RevWalk(reader)) {
+      Set<String> before = new HashSet<>();
+      for (int i = 0; i < index.getEntryCount(); i++) {
+        before.add(index.getEntry(i).getPathString());
+      }
       DirCacheBuilder builder = index.builder();
       builder.addTree(new byte[0], 0, reader, walk.parseCommit(commit).getTree());
       builder.finish();
@@ -48,8 +54,19 @@ final class TreeRewrite {
           throw new IOException(
               "refusing to write outside the work tree: " + entry.getPathString());
         }
-        clearWay(dir.toAbsolutePath().normalize(), file);
+        clearWay(root, file);
         write(reader, entry, file);
+        before.remove(entry.getPathString());
+      }
+      // What the old index tracked and the commit does not: a checkout removes it, so do we.
+      for (String gone : before) {
+        Path file = root.resolve(gone).normalize();
+        if (file.startsWith(root)
+            && !file.startsWith(gitDir)
+            && !Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+          Files.deleteIfExists(file);
+          removeEmptyParents(root, file.getParent());
+        }
       }
       index.write();
       index.commit();
@@ -60,6 +77,19 @@ final class TreeRewrite {
     head.setNewObjectId(commit);
     head.setForceUpdate(true);
     head.update();
+  }
+
+  private static void removeEmptyParents(Path root, Path dir) throws IOException {
+    for (Path at = dir;
+        at != null && at.startsWith(root) && !at.equals(root);
+        at = at.getParent()) {
+      try (Stream<Path> entries = Files.list(at)) {
+        if (entries.findAny().isPresent()) {
+          return;
+        }
+      }
+      Files.delete(at);
+    }
   }
 
   /** Makes every parent of {@code file} a directory, and {@code file} itself not a directory. */

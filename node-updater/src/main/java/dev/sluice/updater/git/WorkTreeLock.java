@@ -1,15 +1,10 @@
 package dev.sluice.updater.git;
 
 import dev.sluice.core.git.GitException;
+import dev.sluice.updater.lock.OwnedLock;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.stream.Stream;
 
@@ -24,11 +19,9 @@ public final class WorkTreeLock implements AutoCloseable {
 
   static final String FILE = "sluice-run.pid";
 
-  private final FileChannel channel;
-  private final FileLock lock;
+  private final OwnedLock lock;
 
-  private WorkTreeLock(FileChannel channel, FileLock lock) {
-    this.channel = channel;
+  private WorkTreeLock(OwnedLock lock) {
     this.lock = lock;
   }
 
@@ -40,51 +33,25 @@ public final class WorkTreeLock implements AutoCloseable {
    */
   public static WorkTreeLock acquire(Path workdir, Instant now) {
     Path gitDir = workdir.resolve(".git");
-    FileChannel channel = null;
     try {
-      if (!Files.isDirectory(gitDir)) {
-        if (Files.exists(workdir) && !isEmpty(workdir)) {
-          throw new GitException(
-              GitException.Kind.CONFIG,
-              "workdir "
-                  + workdir
-                  + " holds files but no git repository; refusing to touch it (empty it or point"
-                  + " --workdir at a new folder)");
-        }
-        Files.createDirectories(gitDir);
-      }
-      Path file = gitDir.resolve(FILE);
-      channel =
-          FileChannel.open(
-              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
-        String holder = holder(channel);
-        channel.close();
+      if (!Files.isDirectory(gitDir) && Files.exists(workdir) && !isEmpty(workdir)) {
         throw new GitException(
             GitException.Kind.CONFIG,
-            "workdir " + workdir + " is in use by another node-updater run (" + holder + ")");
+            "workdir "
+                + workdir
+                + " holds files but no git repository; refusing to touch it (empty it or point"
+                + " --workdir at a new folder)");
       }
-      channel.truncate(0);
-      channel.write(
-          ByteBuffer.wrap(
-              ("pid " + ProcessHandle.current().pid() + " since " + now)
-                  .getBytes(StandardCharsets.UTF_8)),
-          0);
-      return new WorkTreeLock(channel, lock);
+      return new WorkTreeLock(OwnedLock.acquire(gitDir.resolve(FILE), now));
+    } catch (OwnedLock.Held held) {
+      throw new GitException(
+          GitException.Kind.CONFIG,
+          "workdir "
+              + workdir
+              + " is in use by another node-updater run ("
+              + held.getMessage()
+              + ")");
     } catch (IOException e) {
-      if (channel != null) {
-        try {
-          channel.close();
-        } catch (IOException ignored) {
-          // Already failing.
-        }
-      }
       throw new GitException(
           GitException.Kind.CORRUPT, "cannot lock workdir " + workdir + ": " + e.getMessage(), e);
     }
@@ -99,21 +66,8 @@ public final class WorkTreeLock implements AutoCloseable {
     }
   }
 
-  private static String holder(FileChannel channel) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate(256);
-    int read = channel.read(buffer, 0);
-    String text =
-        read > 0 ? new String(buffer.array(), 0, read, StandardCharsets.UTF_8).strip() : "";
-    return text.isEmpty() ? "holder unknown" : text;
-  }
-
   @Override
   public void close() {
-    try {
-      lock.release();
-      channel.close();
-    } catch (IOException e) {
-      // The lock goes with the channel; nothing to undo.
-    }
+    lock.close();
   }
 }

@@ -21,7 +21,7 @@ public final class Redaction {
             ? null
             : new NodeReport.Reason(
                 report.reason().code(), RemoteUrls.redactIn(report.reason().text()));
-    List<String> warnings = report.warnings().stream().map(RemoteUrls::redact).toList();
+    List<String> warnings = report.warnings().stream().map(RemoteUrls::redactIn).toList();
     return new NodeReport(
         report.node(),
         report.channel(),

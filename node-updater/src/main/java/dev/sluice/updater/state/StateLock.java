@@ -1,14 +1,8 @@
 package dev.sluice.updater.state;
 
+import dev.sluice.updater.lock.OwnedLock;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
 /**
@@ -19,11 +13,9 @@ import java.time.Instant;
  */
 public final class StateLock implements AutoCloseable {
 
-  private final FileChannel channel;
-  private final FileLock lock;
+  private final OwnedLock lock;
 
-  private StateLock(FileChannel channel, FileLock lock) {
-    this.channel = channel;
+  private StateLock(OwnedLock lock) {
     this.lock = lock;
   }
 
@@ -33,38 +25,12 @@ public final class StateLock implements AutoCloseable {
    * @throws StateException naming the process that holds the lock
    */
   public static StateLock acquire(Path stateFile, Instant now) {
-    Path lockFile = lockFileFor(stateFile);
-    FileChannel channel = null;
     try {
-      Path parent = lockFile.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      channel =
-          FileChannel.open(
-              lockFile,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.READ,
-              StandardOpenOption.WRITE);
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
-        String holder = readHolder(channel);
-        channel.close();
-        throw new StateException(
-            "state file " + stateFile + " is in use by another run (" + holder + ")");
-      }
-      String holder = "pid " + ProcessHandle.current().pid() + " since " + now;
-      channel.truncate(0);
-      channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
-      channel.force(false);
-      return new StateLock(channel, lock);
+      return new StateLock(OwnedLock.acquire(lockFileFor(stateFile), now));
+    } catch (OwnedLock.Held held) {
+      throw new StateException(
+          "state file " + stateFile + " is in use by another run (" + held.getMessage() + ")");
     } catch (IOException e) {
-      closeQuietly(channel);
       throw new StateException("cannot lock state file " + stateFile + ": " + e.getMessage(), e);
     }
   }
@@ -73,31 +39,8 @@ public final class StateLock implements AutoCloseable {
     return stateFile.resolveSibling(stateFile.getFileName() + ".lock");
   }
 
-  private static String readHolder(FileChannel channel) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate(256);
-    int read = channel.read(buffer, 0);
-    String text =
-        read > 0 ? new String(buffer.array(), 0, read, StandardCharsets.UTF_8).strip() : "";
-    return text.isEmpty() ? "holder unknown" : text;
-  }
-
-  private static void closeQuietly(FileChannel channel) {
-    if (channel != null) {
-      try {
-        channel.close();
-      } catch (IOException ignored) {
-        // Already failing; the original error is what matters.
-      }
-    }
-  }
-
   @Override
   public void close() {
-    try {
-      lock.release();
-      channel.close();
-    } catch (IOException e) {
-      throw new StateException("cannot release state lock: " + e.getMessage(), e);
-    }
+    lock.close();
   }
 }
