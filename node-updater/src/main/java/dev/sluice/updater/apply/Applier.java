@@ -199,7 +199,8 @@ public final class Applier {
       }
     }
     if (entry.step() == JournalStep.INTENT) {
-      // Nothing was checked out yet; local changes, if the save had begun, are in refs/stash.
+      // Nothing was checked out yet, and saving touches nothing in the tree: local work is still
+      // there (and, if the save had finished, also under the saved ref named above).
       step(
           entry,
           from.isPresent() ? JournalStep.RESTORED : JournalStep.ABANDONED,
