@@ -45,12 +45,6 @@ import org.eclipse.jgit.lib.ObjectId;
  *   <li><b>Dead-end escape</b>: the node sits on a dead-end: MOVE now ({@code deadend-escape}),
  *       even while the channel is paused, the rollout has not reached the node or no window is
  *       open.
- *   <li><b>No way back</b>: the destination is not a descendant of the node's commit: HOLD {@code
- *       leaving-preprod} (the node rode preprod last time and now rides stable: it stays until
- *       stable reaches its commit), {@code unrelated-history} (no shared history) or {@code
- *       downgrade} (a force-push to an older or rewritten commit). A node moves backwards only off
- *       a dead-end (the rule above), which is what {@code channel-admin rollback} produces, or
- *       where the channel's {@code allowDowngrade} says so.
  *   <li><b>Paused</b>: the channel is paused: HOLD {@code paused}.
  *   <li><b>Phased rollout</b>: a rollout entry resolves to the destination and its fraction {@code
  *       startFraction + (1 - startFraction) * elapsed / duration} has not reached the node's ticket
@@ -59,6 +53,13 @@ import org.eclipse.jgit.lib.ObjectId;
  *       falls outside every maintenance window.
  *   <li><b>Maintenance window</b>: windows are configured and none is open: HOLD {@code
  *       maintenance-window}, {@code retryAt} the next opening.
+ *   <li><b>No way back</b> (asked last: it is the one rule that needs history): the destination is
+ *       not a descendant of the node's commit: HOLD {@code leaving-preprod} (the node rode preprod
+ *       last time and now rides stable: it stays until stable reaches its commit), {@code
+ *       unrelated-history} (no shared history) or {@code downgrade} (a force-push to an older or
+ *       rewritten commit). A node moves backwards only off a dead-end (the rule above), which is
+ *       what {@code channel-admin rollback} produces, or where the channel's {@code allowDowngrade}
+ *       says so.
  *   <li>Otherwise MOVE to the destination (note {@code barrier} when it is a barrier).
  * </ol>
  *
@@ -183,11 +184,6 @@ public final class RolloutDecider {
     }
 
     ChannelPolicy channel = policy.channel(head.channel());
-    if (!channel.allowDowngrade() && !git.isAncestor(current, dest)) {
-      return RolloutDecision.hold(
-          destRef, dest, noWayBack(head, node, git, current, dest, destLabel));
-    }
-
     if (channel.paused()) {
       return RolloutDecision.hold(
           destRef,
@@ -237,6 +233,13 @@ public final class RolloutDecider {
               Reason.MAINTENANCE_WINDOW,
               "outside every maintenance window; the next one opens at " + opens,
               opens));
+    }
+
+    // Last, because it is the one rule that needs the target's history: a node held by pause,
+    // rollout or window fetches nothing for it.
+    if (!channel.allowDowngrade() && !git.isAncestor(current, dest)) {
+      return RolloutDecision.hold(
+          destRef, dest, noWayBack(head, node, git, current, dest, destLabel));
     }
 
     return RolloutDecision.move(destRef, dest, barrierNote);

@@ -71,17 +71,30 @@ public final class JournalStore {
     }
   }
 
-  /** Moves an entry to its next step, durably, before the caller goes on. */
+  /**
+   * Moves an entry to its next step, durably, before the caller goes on. The step and its line in
+   * the step log are one transaction: a kill between them must not lose the saved ref a SAVED step
+   * names.
+   */
   public Entry step(Entry entry, JournalStep step, String detail, Instant now) {
     try (PreparedStatement update =
         connection.prepareStatement(
             "UPDATE journal SET step = ?, detail = ?, updated_at = ? WHERE id = ?")) {
-      update.setString(1, step.name());
-      update.setString(2, detail);
-      update.setString(3, now.toString());
-      update.setLong(4, entry.id());
-      update.executeUpdate();
-      logStep(entry.id(), step, detail, now);
+      connection.setAutoCommit(false);
+      try {
+        update.setString(1, step.name());
+        update.setString(2, detail);
+        update.setString(3, now.toString());
+        update.setLong(4, entry.id());
+        update.executeUpdate();
+        logStep(entry.id(), step, detail, now);
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
       LOG.info("journal {}: {}{}", entry.id(), step, detail == null ? "" : " (" + detail + ")");
       return new Entry(
           entry.id(),
