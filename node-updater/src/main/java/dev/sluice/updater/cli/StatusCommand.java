@@ -6,7 +6,6 @@ import dev.sluice.updater.status.NodeStatus;
 import dev.sluice.updater.status.StatusService;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,7 +40,7 @@ public final class StatusCommand implements Callable<Integer> {
     if (runs < 1) {
       throw new IllegalArgumentException("--runs must be at least 1");
     }
-    NodeStatus status = new StatusService(Clock.systemUTC()).read(state, runs);
+    NodeStatus status = new StatusService().read(state, runs);
     PrintWriter out = spec.commandLine().getOut();
     if (OutputOptions.json(spec)) {
       out.println(Json.writePretty(status));

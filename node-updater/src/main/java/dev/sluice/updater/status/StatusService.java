@@ -9,19 +9,12 @@ import dev.sluice.updater.state.RunStore;
 import dev.sluice.updater.state.StateException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /** Reads the node's state without the network and without taking the run lock. */
 public final class StatusService {
-
-  private final Clock clock;
-
-  public StatusService(Clock clock) {
-    this.clock = clock;
-  }
 
   /**
    * @throws StateException when there is no state file yet, or it cannot be read

@@ -469,9 +469,7 @@ class RunServiceTest {
     node.run();
     Map<String, Integer> counts = new HashMap<>();
     List<NodeReport> runs =
-        new dev.sluice.updater.status.StatusService(java.time.Clock.systemUTC())
-            .read(node.state, 10)
-            .runs();
+        new dev.sluice.updater.status.StatusService().read(node.state, 10).runs();
     runs.forEach(r -> counts.merge(r.action().id(), 1, Integer::sum));
     assertThat(counts).containsEntry("updated", 1).containsEntry("unchanged", 1);
     assertThat(runs.get(0).action()).isEqualTo(Action.UNCHANGED);
