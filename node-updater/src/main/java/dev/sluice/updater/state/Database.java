@@ -1,23 +1,22 @@
 package dev.sluice.updater.state;
 
+import dev.sluice.sqlite.ConnectionSettings;
+import dev.sluice.sqlite.Rows;
+import dev.sluice.sqlite.Schema;
+import dev.sluice.sqlite.Sqlite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The node's state database: one SQLite file holding the key-value table, the run history and the
@@ -84,7 +83,9 @@ public final class Database implements AutoCloseable {
           """,
           NodeKeyStore.MIGRATION);
 
-  public static final int SCHEMA_VERSION = MIGRATIONS.size();
+  private static final Schema SCHEMA = new Schema("state file", 0, MIGRATIONS);
+
+  public static final int SCHEMA_VERSION = SCHEMA.latest();
 
   private static final DateTimeFormatter ASIDE_STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -141,16 +142,11 @@ public final class Database implements AutoCloseable {
     if (!Files.isRegularFile(file)) {
       throw new StateException("no state file at " + file + ": node-updater has not run here yet");
     }
-    SQLiteConfig config = new SQLiteConfig();
-    config.setReadOnly(true);
-    config.setBusyTimeout(5_000);
     try {
-      Connection connection =
-          DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+      Connection connection = Sqlite.connect(file, ConnectionSettings.readOnly());
       int version;
-      try (Statement statement = connection.createStatement();
-          ResultSet result = statement.executeQuery("PRAGMA user_version")) {
-        version = result.next() ? result.getInt(1) : 0;
+      try {
+        version = Sqlite.userVersion(connection);
       } catch (SQLException e) {
         connection.close();
         throw e;
@@ -172,52 +168,37 @@ public final class Database implements AutoCloseable {
   }
 
   private static Connection connectAndMigrate(Path file) throws CorruptStateException {
-    SQLiteConfig config = new SQLiteConfig();
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    // FULL: a journal step that was written survives a power cut, not only a killed process.
-    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-    config.setBusyTimeout(5_000);
-    config.enforceForeignKeys(true);
     Connection connection = null;
     try {
-      connection = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+      // Durable: a journal step that was written survives a power cut, not only a killed process.
+      connection = Sqlite.connect(file, ConnectionSettings.durable());
       checkReadable(connection);
       migrate(connection, file);
       return connection;
     } catch (SQLException e) {
-      closeQuietly(connection);
+      Sqlite.closeQuietly(connection);
       if (isCorruption(e)) {
         throw new CorruptStateException(e.getMessage(), e);
       }
       throw new StateException("cannot open state file " + file + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      closeQuietly(connection);
+      Sqlite.closeQuietly(connection);
       throw e;
     }
   }
 
   private static void checkReadable(Connection connection) throws SQLException {
-    try (Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery("PRAGMA quick_check")) {
-      List<String> problems = new ArrayList<>();
-      while (result.next()) {
-        String line = result.getString(1);
-        if (!"ok".equalsIgnoreCase(line)) {
-          problems.add(line);
-        }
-      }
-      if (!problems.isEmpty()) {
-        throw new SQLException("integrity check failed: " + String.join("; ", problems), "", 11);
-      }
+    List<String> problems =
+        Rows.list(connection, "PRAGMA quick_check", row -> row.getString(1)).stream()
+            .filter(line -> !"ok".equalsIgnoreCase(line))
+            .toList();
+    if (!problems.isEmpty()) {
+      throw new SQLException("integrity check failed: " + String.join("; ", problems), "", 11);
     }
   }
 
   private static void migrate(Connection connection, Path file) throws SQLException {
-    int version;
-    try (Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery("PRAGMA user_version")) {
-      version = result.next() ? result.getInt(1) : 0;
-    }
+    int version = Sqlite.userVersion(connection);
     if (version > SCHEMA_VERSION) {
       throw new StateException(
           "state file "
@@ -228,26 +209,8 @@ public final class Database implements AutoCloseable {
               + SCHEMA_VERSION
               + "); refusing to touch it");
     }
-    if (version == SCHEMA_VERSION) {
-      return;
-    }
-    connection.setAutoCommit(false);
-    try (Statement statement = connection.createStatement()) {
-      for (int step = version; step < SCHEMA_VERSION; step++) {
-        for (String sql : MIGRATIONS.get(step).split(";")) {
-          if (!sql.isBlank()) {
-            statement.execute(sql);
-          }
-        }
-      }
-      statement.execute("PRAGMA user_version = " + SCHEMA_VERSION);
-      connection.commit();
+    if (Sqlite.migrate(connection, SCHEMA, version)) {
       LOG.info("state file {} migrated from schema {} to {}", file, version, SCHEMA_VERSION);
-    } catch (SQLException | RuntimeException e) {
-      connection.rollback();
-      throw e;
-    } finally {
-      connection.setAutoCommit(true);
     }
   }
 
@@ -280,16 +243,6 @@ public final class Database implements AutoCloseable {
     } catch (IOException e) {
       throw new StateException(
           "state file " + file + " is damaged and cannot be moved aside: " + e.getMessage(), e);
-    }
-  }
-
-  private static void closeQuietly(Connection connection) {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException ignored) {
-        // The original failure is what gets reported.
-      }
     }
   }
 

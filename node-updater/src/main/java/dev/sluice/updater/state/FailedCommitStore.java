@@ -1,8 +1,7 @@
 package dev.sluice.updater.state;
 
+import dev.sluice.sqlite.Rows;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -27,17 +26,18 @@ public final class FailedCommitStore {
 
   /** Counts one more failure of a commit and returns the new count. */
   public int recordFailure(String commit, String reason, Instant now) {
-    try (PreparedStatement upsert =
-        connection.prepareStatement(
-            """
-            INSERT INTO failed_commits (commit_id, attempts, last_reason, last_failed_at) VALUES (?, 1, ?, ?)
-            ON CONFLICT (commit_id) DO UPDATE SET attempts = attempts + 1,
-              last_reason = excluded.last_reason, last_failed_at = excluded.last_failed_at
-            """)) {
-      upsert.setString(1, commit);
-      upsert.setString(2, reason);
-      upsert.setString(3, now.toString());
-      upsert.executeUpdate();
+    try {
+      Rows.update(
+          connection,
+          """
+          INSERT INTO failed_commits (commit_id, attempts, last_reason, last_failed_at)
+          VALUES (?, 1, ?, ?)
+          ON CONFLICT (commit_id) DO UPDATE SET attempts = attempts + 1,
+            last_reason = excluded.last_reason, last_failed_at = excluded.last_failed_at
+          """,
+          commit,
+          reason,
+          now.toString());
       int attempts = find(commit).map(Failure::attempts).orElse(1);
       LOG.warn("marked commit {} as failed (attempt {}): {}", commit, attempts, reason);
       return attempts;
@@ -47,13 +47,20 @@ public final class FailedCommitStore {
   }
 
   public Optional<Failure> find(String commit) {
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT commit_id, attempts, last_reason, last_failed_at FROM failed_commits WHERE commit_id = ?")) {
-      select.setString(1, commit);
-      try (ResultSet result = select.executeQuery()) {
-        return result.next() ? Optional.of(read(result)) : Optional.empty();
-      }
+    try {
+      return Rows.first(
+          connection,
+          """
+          SELECT commit_id, attempts, last_reason, last_failed_at
+          FROM failed_commits WHERE commit_id = ?
+          """,
+          row ->
+              new Failure(
+                  row.getString(1),
+                  row.getInt(2),
+                  row.getString(3),
+                  Instant.parse(row.getString(4))),
+          commit);
     } catch (SQLException e) {
       throw new StateException("cannot read failed commits: " + e, e);
     }
@@ -62,12 +69,13 @@ public final class FailedCommitStore {
   /** Every failed commit with its attempt count. */
   public Map<String, Integer> attempts() {
     Map<String, Integer> attempts = new LinkedHashMap<>();
-    try (PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT commit_id, attempts FROM failed_commits ORDER BY last_failed_at DESC");
-        ResultSet result = select.executeQuery()) {
-      while (result.next()) {
-        attempts.put(result.getString(1), result.getInt(2));
+    try {
+      for (Failure failure :
+          Rows.list(
+              connection,
+              "SELECT commit_id, attempts FROM failed_commits ORDER BY last_failed_at DESC",
+              row -> new Failure(row.getString(1), row.getInt(2), null, null))) {
+        attempts.put(failure.commit(), failure.attempts());
       }
       return attempts;
     } catch (SQLException e) {
@@ -77,20 +85,14 @@ public final class FailedCommitStore {
 
   /** Failed attempts over all commits: a counter for the metrics endpoint. */
   public long totalAttempts() {
-    try (PreparedStatement select =
-            connection.prepareStatement("SELECT coalesce(sum(attempts), 0) FROM failed_commits");
-        ResultSet result = select.executeQuery()) {
-      return result.next() ? result.getLong(1) : 0;
+    try {
+      return Rows.first(
+              connection,
+              "SELECT coalesce(sum(attempts), 0) FROM failed_commits",
+              row -> row.getLong(1))
+          .orElse(0L);
     } catch (SQLException e) {
       throw new StateException("cannot read failed commits: " + e, e);
     }
-  }
-
-  private static Failure read(ResultSet result) throws SQLException {
-    return new Failure(
-        result.getString(1),
-        result.getInt(2),
-        result.getString(3),
-        Instant.parse(result.getString(4)));
   }
 }

@@ -1,12 +1,10 @@
 package dev.sluice.updater.state;
 
+import dev.sluice.sqlite.Rows;
+import dev.sluice.sqlite.Sqlite;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -40,30 +38,36 @@ public final class JournalStore {
       JournalStep step,
       String detail) {}
 
-  /** Records the intent of a change and returns its entry. */
+  /**
+   * Records the intent of a change and returns its entry. The entry, its first line in the step log
+   * and the pruning of old entries are one transaction.
+   */
   public Entry begin(String channel, String targetRef, String from, String to, Instant now) {
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            """
-            INSERT INTO journal (started_at, updated_at, channel, target_ref, from_commit, to_commit, step)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """,
-            Statement.RETURN_GENERATED_KEYS)) {
-      insert.setString(1, now.toString());
-      insert.setString(2, now.toString());
-      insert.setString(3, channel);
-      insert.setString(4, targetRef);
-      insert.setString(5, from);
-      insert.setString(6, to);
-      insert.setString(7, JournalStep.INTENT.name());
-      insert.executeUpdate();
-      long id;
-      try (ResultSet keys = insert.getGeneratedKeys()) {
-        keys.next();
-        id = keys.getLong(1);
-      }
-      logStep(id, JournalStep.INTENT, "from " + from + " to " + to, now);
-      prune();
+    try {
+      long id =
+          Sqlite.inTransaction(
+              connection,
+              c -> {
+                long added =
+                    Rows.insert(
+                        c,
+                        """
+                        INSERT INTO journal (started_at, updated_at, channel, target_ref,
+                                             from_commit, to_commit, step)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                        now.toString(),
+                        now.toString(),
+                        channel,
+                        targetRef,
+                        from,
+                        to,
+                        JournalStep.INTENT.name());
+                logStep(added, JournalStep.INTENT, "from " + from + " to " + to, now);
+                Rows.update(
+                    c, "DELETE FROM journal WHERE id <= (SELECT max(id) FROM journal) - ?", KEEP);
+                return added;
+              });
       LOG.info("journal {}: intent to move {} from {} to {}", id, channel, from, to);
       return new Entry(id, now, channel, targetRef, from, to, JournalStep.INTENT, null);
     } catch (SQLException e) {
@@ -77,24 +81,20 @@ public final class JournalStore {
    * names.
    */
   public Entry step(Entry entry, JournalStep step, String detail, Instant now) {
-    try (PreparedStatement update =
-        connection.prepareStatement(
-            "UPDATE journal SET step = ?, detail = ?, updated_at = ? WHERE id = ?")) {
-      connection.setAutoCommit(false);
-      try {
-        update.setString(1, step.name());
-        update.setString(2, detail);
-        update.setString(3, now.toString());
-        update.setLong(4, entry.id());
-        update.executeUpdate();
-        logStep(entry.id(), step, detail, now);
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
-      }
+    try {
+      Sqlite.inTransaction(
+          connection,
+          c -> {
+            Rows.update(
+                c,
+                "UPDATE journal SET step = ?, detail = ?, updated_at = ? WHERE id = ?",
+                step.name(),
+                detail,
+                now.toString(),
+                entry.id());
+            logStep(entry.id(), step, detail, now);
+            return null;
+          });
       LOG.info("journal {}: {}{}", entry.id(), step, detail == null ? "" : " (" + detail + ")");
       return new Entry(
           entry.id(),
@@ -111,24 +111,13 @@ public final class JournalStore {
   }
 
   private void logStep(long id, JournalStep step, String detail, Instant now) throws SQLException {
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT INTO journal_steps (journal_id, at, step, detail) VALUES (?, ?, ?, ?)")) {
-      insert.setLong(1, id);
-      insert.setString(2, now.toString());
-      insert.setString(3, step.name());
-      insert.setString(4, detail);
-      insert.executeUpdate();
-    }
-  }
-
-  private void prune() throws SQLException {
-    try (PreparedStatement delete =
-        connection.prepareStatement(
-            "DELETE FROM journal WHERE id <= (SELECT max(id) FROM journal) - ?")) {
-      delete.setInt(1, KEEP);
-      delete.executeUpdate();
-    }
+    Rows.update(
+        connection,
+        "INSERT INTO journal_steps (journal_id, at, step, detail) VALUES (?, ?, ?, ?)",
+        id,
+        now.toString(),
+        step.name(),
+        detail);
   }
 
   /** The newest entry if it is not at rest: a change a dead run left half done. */
@@ -137,26 +126,23 @@ public final class JournalStore {
   }
 
   public Optional<Entry> latest() {
-    try (PreparedStatement select =
-            connection.prepareStatement(
-                """
-                SELECT id, started_at, channel, target_ref, from_commit, to_commit, step, detail
-                FROM journal ORDER BY id DESC LIMIT 1
-                """);
-        ResultSet result = select.executeQuery()) {
-      if (!result.next()) {
-        return Optional.empty();
-      }
-      return Optional.of(
-          new Entry(
-              result.getLong(1),
-              Instant.parse(result.getString(2)),
-              result.getString(3),
-              result.getString(4),
-              result.getString(5),
-              result.getString(6),
-              JournalStep.valueOf(result.getString(7)),
-              result.getString(8)));
+    try {
+      return Rows.first(
+          connection,
+          """
+          SELECT id, started_at, channel, target_ref, from_commit, to_commit, step, detail
+          FROM journal ORDER BY id DESC LIMIT 1
+          """,
+          row ->
+              new Entry(
+                  row.getLong(1),
+                  Instant.parse(row.getString(2)),
+                  row.getString(3),
+                  row.getString(4),
+                  row.getString(5),
+                  row.getString(6),
+                  JournalStep.valueOf(row.getString(7)),
+                  row.getString(8)));
     } catch (SQLException e) {
       throw new StateException("cannot read the apply journal: " + e, e);
     }
@@ -164,16 +150,15 @@ public final class JournalStore {
 
   /** Where the run of an entry saved the node's local changes, when it had any. */
   public Optional<String> savedRef(long id) {
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            """
-            SELECT detail FROM journal_steps WHERE journal_id = ? AND step = 'SAVED'
-              AND detail IS NOT NULL ORDER BY id DESC LIMIT 1
-            """)) {
-      select.setLong(1, id);
-      try (ResultSet result = select.executeQuery()) {
-        return result.next() ? Optional.of(result.getString(1)) : Optional.empty();
-      }
+    try {
+      return Rows.first(
+          connection,
+          """
+          SELECT detail FROM journal_steps WHERE journal_id = ? AND step = 'SAVED'
+            AND detail IS NOT NULL ORDER BY id DESC LIMIT 1
+          """,
+          row -> row.getString(1),
+          id);
     } catch (SQLException e) {
       throw new StateException("cannot read the apply journal: " + e, e);
     }
@@ -181,22 +166,15 @@ public final class JournalStore {
 
   /** The steps of one entry, oldest first, as "STEP detail" lines. */
   public List<String> steps(long id) {
-    List<String> steps = new ArrayList<>();
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT at, step, detail FROM journal_steps WHERE journal_id = ? ORDER BY id")) {
-      select.setLong(1, id);
-      try (ResultSet result = select.executeQuery()) {
-        while (result.next()) {
-          String detail = result.getString(3);
-          steps.add(
-              result.getString(1)
-                  + " "
-                  + result.getString(2)
-                  + (detail == null ? "" : " " + detail));
-        }
-      }
-      return steps;
+    try {
+      return Rows.list(
+          connection,
+          "SELECT at, step, detail FROM journal_steps WHERE journal_id = ? ORDER BY id",
+          row -> {
+            String detail = row.getString(3);
+            return row.getString(1) + " " + row.getString(2) + (detail == null ? "" : " " + detail);
+          },
+          id);
     } catch (SQLException e) {
       throw new StateException("cannot read the apply journal: " + e, e);
     }

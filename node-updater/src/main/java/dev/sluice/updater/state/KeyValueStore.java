@@ -1,15 +1,26 @@
 package dev.sluice.updater.state;
 
+import dev.sluice.sqlite.Rows;
+import dev.sluice.sqlite.Sqlite;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
-/** The node's key-value table: node id, lottery ticket, cached policy, and the like. */
+/**
+ * The node's key-value table, and the only class that reads or writes it: node id, lottery ticket,
+ * cached policy, run counters and the like. Writes made while another store holds a transaction on
+ * the same database join that transaction.
+ */
 public final class KeyValueStore {
+
+  private static final String UPSERT =
+      """
+      INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?)
+      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+      """;
 
   private final Connection connection;
 
@@ -18,58 +29,77 @@ public final class KeyValueStore {
   }
 
   public Optional<String> get(String key) {
-    try (PreparedStatement statement =
-        connection.prepareStatement("SELECT value FROM kv WHERE key = ?")) {
-      statement.setString(1, key);
-      try (ResultSet result = statement.executeQuery()) {
-        return result.next() ? Optional.of(result.getString(1)) : Optional.empty();
-      }
+    try {
+      return Rows.first(
+          connection, "SELECT value FROM kv WHERE key = ?", row -> row.getString(1), key);
     } catch (SQLException e) {
       throw new StateException("cannot read '" + key + "' from the state file: " + e, e);
     }
   }
 
+  /** Every key that starts with {@code prefix}, without the prefix, and its value. */
+  public Map<String, String> withPrefix(String prefix) {
+    Map<String, String> values = new TreeMap<>();
+    try {
+      for (String[] entry :
+          Rows.list(
+              connection,
+              "SELECT key, value FROM kv WHERE substr(key, 1, length(?)) = ?",
+              row -> new String[] {row.getString(1), row.getString(2)},
+              prefix,
+              prefix)) {
+        values.put(entry[0].substring(prefix.length()), entry[1]);
+      }
+      return values;
+    } catch (SQLException e) {
+      throw new StateException("cannot read '" + prefix + "*' from the state file: " + e, e);
+    }
+  }
+
   public void put(String key, String value, Instant now) {
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            """
-            INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?)
-            ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-            """)) {
-      statement.setString(1, key);
-      statement.setString(2, value);
-      statement.setString(3, now.toString());
-      statement.executeUpdate();
+    try {
+      Rows.update(connection, UPSERT, key, value, now.toString());
     } catch (SQLException e) {
       throw new StateException("cannot write '" + key + "' to the state file: " + e, e);
+    }
+  }
+
+  /** Adds one to a counter kept as a decimal string, starting from 0. */
+  public void increment(String key, Instant now) {
+    try {
+      Rows.update(
+          connection,
+          """
+          INSERT INTO kv (key, value, updated_at) VALUES (?, '1', ?)
+          ON CONFLICT (key) DO UPDATE
+            SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT), updated_at = excluded.updated_at
+          """,
+          key,
+          now.toString());
+    } catch (SQLException e) {
+      throw new StateException("cannot count '" + key + "' in the state file: " + e, e);
     }
   }
 
   /** Writes several keys in one transaction, so a crash never leaves half of them. */
   public void putAll(Map<String, String> values, Instant now) {
     try {
-      connection.setAutoCommit(false);
-      try {
-        for (Map.Entry<String, String> entry : values.entrySet()) {
-          put(entry.getKey(), entry.getValue(), now);
-        }
-        connection.commit();
-      } catch (RuntimeException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
-      }
+      Sqlite.inTransaction(
+          connection,
+          c -> {
+            for (Map.Entry<String, String> entry : values.entrySet()) {
+              put(entry.getKey(), entry.getValue(), now);
+            }
+            return null;
+          });
     } catch (SQLException e) {
       throw new StateException("cannot write to the state file: " + e, e);
     }
   }
 
   public void delete(String key) {
-    try (PreparedStatement statement =
-        connection.prepareStatement("DELETE FROM kv WHERE key = ?")) {
-      statement.setString(1, key);
-      statement.executeUpdate();
+    try {
+      Rows.update(connection, "DELETE FROM kv WHERE key = ?", key);
     } catch (SQLException e) {
       throw new StateException("cannot delete '" + key + "' from the state file: " + e, e);
     }

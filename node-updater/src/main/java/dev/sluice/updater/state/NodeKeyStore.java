@@ -1,10 +1,9 @@
 package dev.sluice.updater.state;
 
 import dev.sluice.core.report.ReportSignature;
+import dev.sluice.sqlite.Rows;
 import java.security.KeyPair;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
@@ -35,13 +34,11 @@ public final class NodeKeyStore {
 
   /** The stored key pair, if one was made. */
   public Optional<KeyPair> find() {
-    try (PreparedStatement statement =
-        connection.prepareStatement("SELECT public_key, private_key FROM node_key WHERE id = 1")) {
-      try (ResultSet row = statement.executeQuery()) {
-        return row.next()
-            ? Optional.of(ReportSignature.decodeKeyPair(row.getBytes(1), row.getBytes(2)))
-            : Optional.empty();
-      }
+    try {
+      return Rows.first(
+          connection,
+          "SELECT public_key, private_key FROM node_key WHERE id = 1",
+          row -> ReportSignature.decodeKeyPair(row.getBytes(1), row.getBytes(2)));
     } catch (SQLException | IllegalArgumentException e) {
       throw new StateException("cannot read the node's signing key from the state file: " + e, e);
     }
@@ -57,16 +54,16 @@ public final class NodeKeyStore {
       return existing.get();
     }
     KeyPair fresh = ReportSignature.generate();
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            """
-            INSERT INTO node_key (id, public_key, private_key, created_at) VALUES (1, ?, ?, ?)
-            ON CONFLICT (id) DO NOTHING
-            """)) {
-      statement.setBytes(1, fresh.getPublic().getEncoded());
-      statement.setBytes(2, fresh.getPrivate().getEncoded());
-      statement.setString(3, now.toString());
-      statement.executeUpdate();
+    try {
+      Rows.update(
+          connection,
+          """
+          INSERT INTO node_key (id, public_key, private_key, created_at) VALUES (1, ?, ?, ?)
+          ON CONFLICT (id) DO NOTHING
+          """,
+          fresh.getPublic().getEncoded(),
+          fresh.getPrivate().getEncoded(),
+          now.toString());
     } catch (SQLException e) {
       throw new StateException("cannot store the node's signing key in the state file: " + e, e);
     }

@@ -1,9 +1,11 @@
 package dev.sluice.web.fleet;
 
+import dev.sluice.sqlite.ConnectionSettings;
+import dev.sluice.sqlite.Schema;
+import dev.sluice.sqlite.Sqlite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -12,7 +14,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The dashboard's SQLite file: connection settings (WAL, busy timeout), schema migrations keyed on
@@ -91,6 +92,8 @@ public final class FleetDatabase implements AutoCloseable {
           """
               + NodeKeyStore.MIGRATION);
 
+  private static final Schema SCHEMA = new Schema("fleet-web database", APPLICATION_ID, MIGRATIONS);
+
   private final Path file;
   private final Connection writer;
   private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
@@ -102,7 +105,7 @@ public final class FleetDatabase implements AutoCloseable {
 
   /** The schema version this build writes. */
   public static int latestSchema() {
-    return MIGRATIONS.size();
+    return SCHEMA.latest();
   }
 
   /**
@@ -139,16 +142,9 @@ public final class FleetDatabase implements AutoCloseable {
   }
 
   private static Connection connect(Path file) {
-    SQLiteConfig config = new SQLiteConfig();
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    config.setBusyTimeout(5_000);
-    config.enforceForeignKeys(true);
-    // 100,000 nodes make a file of a few hundred MB: keep the hot pages in memory.
-    config.setCacheSize(-32_768);
-    config.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, String.valueOf(256L << 20));
     try {
-      return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      // 100,000 nodes make a file of a few hundred MB: keep the hot pages in memory.
+      return Sqlite.connect(file, ConnectionSettings.fast(32_768, 256L << 20));
     } catch (SQLException e) {
       throw new StoreException(
           "database " + file + " cannot be opened: " + firstLine(e.getMessage()), e);
@@ -156,9 +152,9 @@ public final class FleetDatabase implements AutoCloseable {
   }
 
   private void migrate() throws SQLException {
-    int version = intPragma("user_version");
-    int applicationId = intPragma("application_id");
-    if (applicationId != APPLICATION_ID && isNodeUpdaterState()) {
+    int version = Sqlite.userVersion(writer);
+    int applicationId = Sqlite.applicationId(writer);
+    if (applicationId != APPLICATION_ID && Sqlite.hasTables(writer, "kv", "runs")) {
       throw new StoreException(
           "database "
               + file
@@ -179,54 +175,11 @@ public final class FleetDatabase implements AutoCloseable {
               + "): use a newer fleet-web or another file");
     }
     if (version > 0 && applicationId != APPLICATION_ID
-        || version == 0 && (applicationId != 0 || hasTables())) {
+        || version == 0 && (applicationId != 0 || !Sqlite.isEmpty(writer))) {
       throw new StoreException("database " + file + " is not a fleet-web database");
     }
-    if (version == latestSchema()) {
-      return;
-    }
-    writer.setAutoCommit(false);
-    try (Statement statement = writer.createStatement()) {
-      for (int next = version; next < latestSchema(); next++) {
-        for (String sql : MIGRATIONS.get(next).split(";")) {
-          if (!sql.isBlank()) {
-            statement.execute(sql);
-          }
-        }
-      }
-      statement.execute("PRAGMA application_id = " + APPLICATION_ID);
-      statement.execute("PRAGMA user_version = " + latestSchema());
-      writer.commit();
-    } catch (SQLException | RuntimeException e) {
-      writer.rollback();
-      throw e;
-    } finally {
-      writer.setAutoCommit(true);
-    }
-    LOG.info("database {} migrated from schema {} to {}", file, version, latestSchema());
-  }
-
-  /** node-updater's state file has its key-value table and its run history. */
-  private boolean isNodeUpdaterState() throws SQLException {
-    try (Statement statement = writer.createStatement();
-        ResultSet rows =
-            statement.executeQuery(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('kv', 'runs')")) {
-      return rows.next() && rows.getInt(1) == 2;
-    }
-  }
-
-  private boolean hasTables() throws SQLException {
-    try (Statement statement = writer.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT count(*) FROM sqlite_master")) {
-      return rows.next() && rows.getInt(1) > 0;
-    }
-  }
-
-  private int intPragma(String name) throws SQLException {
-    try (Statement statement = writer.createStatement();
-        ResultSet rows = statement.executeQuery("PRAGMA " + name)) {
-      return rows.next() ? rows.getInt(1) : 0;
+    if (Sqlite.migrate(writer, SCHEMA, version)) {
+      LOG.info("database {} migrated from schema {} to {}", file, version, latestSchema());
     }
   }
 
@@ -268,11 +221,7 @@ public final class FleetDatabase implements AutoCloseable {
   }
 
   static String firstLine(String text) {
-    if (text == null) {
-      return "unknown error";
-    }
-    int newline = text.indexOf('\n');
-    return newline < 0 ? text : text.substring(0, newline);
+    return Sqlite.firstLine(text);
   }
 
   @Override
