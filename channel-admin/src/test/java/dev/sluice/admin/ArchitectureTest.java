@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.sluice.core.testing.ArchRules;
 import org.junit.jupiter.api.Test;
 
 class ArchitectureTest {
@@ -56,5 +57,20 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAPackage("dev.sluice.admin.cli..")
         .check(classes);
+  }
+
+  @Test
+  void packagesHaveNoCycles() {
+    ArchRules.noPackageCycles("dev.sluice.admin").check(classes);
+  }
+
+  @Test
+  void staticFieldsAreFinal() {
+    ArchRules.staticFieldsAreFinal("dev.sluice.admin").check(classes);
+  }
+
+  @Test
+  void usesNoOtherProgram() {
+    ArchRules.noOtherProgram("dev.sluice.admin").check(classes);
   }
 }

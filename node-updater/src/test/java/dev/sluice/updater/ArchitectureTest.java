@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.sluice.core.testing.ArchRules;
 import org.junit.jupiter.api.Test;
 
 class ArchitectureTest {
@@ -46,5 +47,20 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage("io.javalin..")
         .check(updater);
+  }
+
+  @Test
+  void packagesHaveNoCycles() {
+    ArchRules.noPackageCycles("dev.sluice.updater").check(updater);
+  }
+
+  @Test
+  void staticFieldsAreFinal() {
+    ArchRules.staticFieldsAreFinal("dev.sluice.updater").check(updater);
+  }
+
+  @Test
+  void usesNoOtherProgram() {
+    ArchRules.noOtherProgram("dev.sluice.updater").check(updater);
   }
 }

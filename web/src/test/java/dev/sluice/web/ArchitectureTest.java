@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.sluice.core.testing.ArchRules;
 import org.junit.jupiter.api.Test;
 
 class ArchitectureTest {
@@ -59,5 +60,20 @@ class ArchitectureTest {
     org.assertj.core.api.Assertions.assertThat(web.containPackage("dev.sluice.web.cli")).isTrue();
     org.assertj.core.api.Assertions.assertThat(web.containPackage("dev.sluice.web.channels"))
         .isTrue();
+  }
+
+  @Test
+  void packagesHaveNoCycles() {
+    ArchRules.noPackageCycles("dev.sluice.web").check(web);
+  }
+
+  @Test
+  void staticFieldsAreFinal() {
+    ArchRules.staticFieldsAreFinal("dev.sluice.web").check(web);
+  }
+
+  @Test
+  void usesNoOtherProgram() {
+    ArchRules.noOtherProgram("dev.sluice.web").check(web);
   }
 }

@@ -4,8 +4,9 @@ import dev.sluice.admin.git.RemoteAccess;
 import dev.sluice.core.channel.Channel;
 import dev.sluice.core.channel.ChannelSpec;
 import dev.sluice.core.git.RemoteCache;
+import dev.sluice.core.history.ChannelStatusReader;
+import dev.sluice.core.history.RollbackTags;
 import dev.sluice.core.promotion.ChannelState;
-import dev.sluice.core.promotion.ChannelStatusReader;
 import dev.sluice.core.promotion.PromotionRecord;
 import dev.sluice.core.promotion.Release;
 import dev.sluice.core.promotion.ReleaseRecord;
@@ -43,7 +44,7 @@ public final class HistoryService {
       ChannelState state = reader.read(cache.repository(), access.remote());
       List<HistoryEntry> entries = new ArrayList<>();
       state.releases().forEach(release -> entries.add(entry(release)));
-      Rollback.readAll(cache.repository()).forEach(rollback -> entries.add(entry(rollback)));
+      RollbackTags.readAll(cache.repository()).forEach(rollback -> entries.add(entry(rollback)));
       entries.sort(NEWEST_FIRST);
       return entries;
     }

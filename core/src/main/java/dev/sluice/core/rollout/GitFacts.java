@@ -5,7 +5,7 @@ import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * What the rollout decision needs to know about git history. Callers implement it over a JGit
- * repository ({@link RepositoryGitFacts}) or, in tests, over a map.
+ * repository ({@link dev.sluice.core.history.RepositoryGitFacts}) or, in tests, over a map.
  */
 public interface GitFacts {
 

@@ -2,8 +2,8 @@ package dev.sluice.updater.policy;
 
 import dev.sluice.core.git.RemoteRef;
 import dev.sluice.core.git.RemoteRefs;
+import dev.sluice.core.history.RepositoryGitFacts;
 import dev.sluice.core.rollout.GitFacts;
-import dev.sluice.core.rollout.RepositoryGitFacts;
 import java.io.IOException;
 import java.util.Optional;
 import org.eclipse.jgit.lib.ObjectId;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.report.Action;
 import dev.sluice.core.report.NodeReport;
+import dev.sluice.core.report.Redaction;
 import dev.sluice.updater.state.Database;
 import dev.sluice.updater.state.RunStore;
 import java.nio.file.Path;

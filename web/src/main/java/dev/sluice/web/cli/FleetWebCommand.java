@@ -1,7 +1,7 @@
 package dev.sluice.web.cli;
 
 import dev.sluice.core.git.RemoteUrls;
-import dev.sluice.core.promotion.ChannelStatusReader;
+import dev.sluice.core.history.ChannelStatusReader;
 import dev.sluice.web.channels.ChannelsService;
 import dev.sluice.web.fleet.FleetDatabase;
 import dev.sluice.web.fleet.FleetService;

@@ -3,7 +3,7 @@ package dev.sluice.web.channels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.core.git.GitIsolation;
-import dev.sluice.core.promotion.ChannelStatusReader;
+import dev.sluice.core.history.ChannelStatusReader;
 import dev.sluice.core.testing.TestRemote;
 import dev.sluice.web.fleet.PromotionHealth;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sluice.core.git.GitIsolation;
-import dev.sluice.core.promotion.ChannelStatusReader;
+import dev.sluice.core.history.ChannelStatusReader;
 import dev.sluice.core.report.Action;
 import dev.sluice.core.testing.TestRemote;
 import dev.sluice.web.channels.ChannelsService;

@@ -5,8 +5,8 @@ import static dev.sluice.web.testing.Reports.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.history.ChannelStatusReader;
 import dev.sluice.core.json.Json;
-import dev.sluice.core.promotion.ChannelStatusReader;
 import dev.sluice.core.promotion.HealthReport;
 import dev.sluice.core.report.Action;
 import dev.sluice.core.report.ReportSignature;

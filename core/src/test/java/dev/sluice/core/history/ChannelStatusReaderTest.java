@@ -1,9 +1,11 @@
-package dev.sluice.core.promotion;
+package dev.sluice.core.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.core.git.GitException;
+import dev.sluice.core.promotion.ChannelState;
+import dev.sluice.core.promotion.Release;
 import dev.sluice.core.testing.TestRemote;
 import java.nio.file.Files;
 import java.nio.file.Path;

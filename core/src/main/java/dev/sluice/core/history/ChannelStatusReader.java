@@ -1,10 +1,13 @@
-package dev.sluice.core.promotion;
+package dev.sluice.core.history;
 
 import com.github.zafarkhaja.semver.Version;
 import dev.sluice.core.channel.Channel;
 import dev.sluice.core.channel.ChannelSpec;
 import dev.sluice.core.git.GitException;
 import dev.sluice.core.git.RemoteCache;
+import dev.sluice.core.promotion.BranchState;
+import dev.sluice.core.promotion.ChannelState;
+import dev.sluice.core.promotion.Release;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.sluice.core.rollout;
+package dev.sluice.core.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,12 @@ import dev.sluice.core.git.ChannelTarget;
 import dev.sluice.core.git.RemoteRefs;
 import dev.sluice.core.policy.Policy;
 import dev.sluice.core.policy.PolicyReader;
+import dev.sluice.core.rollout.ChannelHead;
+import dev.sluice.core.rollout.GitFacts;
+import dev.sluice.core.rollout.NodeFacts;
+import dev.sluice.core.rollout.Reason;
+import dev.sluice.core.rollout.RolloutDecider;
+import dev.sluice.core.rollout.RolloutDecision;
 import dev.sluice.core.testing.TestRemote;
 import java.nio.file.Path;
 import java.time.Instant;

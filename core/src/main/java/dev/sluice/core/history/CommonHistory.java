@@ -1,4 +1,4 @@
-package dev.sluice.core.rollout;
+package dev.sluice.core.history;
 
 import java.io.IOException;
 import org.eclipse.jgit.lib.ObjectId;

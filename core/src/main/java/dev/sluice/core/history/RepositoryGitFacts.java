@@ -1,6 +1,7 @@
-package dev.sluice.core.rollout;
+package dev.sluice.core.history;
 
 import dev.sluice.core.git.GitException;
+import dev.sluice.core.rollout.GitFacts;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,14 +1,13 @@
-package dev.sluice.updater.report;
+package dev.sluice.core.report;
 
 import dev.sluice.core.git.RemoteUrls;
-import dev.sluice.core.report.NodeReport;
 import java.util.List;
 
 /**
  * A run's report with the user-info of any URL in its texts replaced by {@code ***}. The remote
  * reaches the run without its secret already (see {@link dev.sluice.core.git.RemoteAccess}); this
  * is the second wall, applied where a report is made and where an old one is read back, so that
- * nothing node-updater prints, stores, serves or sends can carry a token.
+ * nothing a program prints, stores, serves or sends can carry a token.
  */
 public final class Redaction {
 
