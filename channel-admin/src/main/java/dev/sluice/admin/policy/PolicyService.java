@@ -11,6 +11,7 @@ import dev.sluice.core.git.ChannelTarget;
 import dev.sluice.core.git.GitException;
 import dev.sluice.core.git.RemoteCache;
 import dev.sluice.core.history.RepositoryGitFacts;
+import dev.sluice.core.lottery.ChannelChoice;
 import dev.sluice.core.lottery.LotteryRules;
 import dev.sluice.core.policy.Policy;
 import dev.sluice.core.policy.PolicyWriter;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -148,9 +150,11 @@ public final class PolicyService {
                                 + access.remote()));
       }
       LotteryRules.Weight weight = policy.lottery().weightFor(request.groups());
-      boolean wins = LotteryRules.wins(request.ticket(), weight.value());
-      Channel channel =
-          request.channel() != null ? request.channel() : wins ? Channel.PREPROD : Channel.STABLE;
+      ChannelChoice.Pick pick =
+          new ChannelChoice(Optional.ofNullable(request.channel()), false)
+              .pick(request.ticket(), weight);
+      boolean wins = pick.wins();
+      Channel channel = pick.channel();
       ChannelTarget target =
           ChannelTarget.resolve(channel, policy.spec(channel), CacheRefs.of(repo, access.remote()));
       ChannelHead head = ChannelHead.of(target);

@@ -1,12 +1,9 @@
 package dev.sluice.admin.policy;
 
 import dev.sluice.admin.promote.PolicySource;
-import dev.sluice.admin.promote.PromotionPolicy;
-import dev.sluice.core.channel.Channel;
-import dev.sluice.core.channel.ChannelLayout;
 import dev.sluice.core.policy.Policy;
 import dev.sluice.core.policy.PolicyReader;
-import dev.sluice.core.promotion.HealthThresholds;
+import dev.sluice.core.promotion.PromotionRules;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.Repository;
 
@@ -21,15 +18,9 @@ import org.eclipse.jgit.lib.Repository;
 public final class RolloutPolicySource implements PolicySource {
 
   @Override
-  public PromotionPolicy read(Repository cache) {
+  public PromotionRules read(Repository cache) {
     Policy policy =
         PolicyReader.readRef(cache, Constants.R_HEADS + Policy.BRANCH).orElse(Policy.defaults());
-    return new PromotionPolicy(
-        policy.promotion().soak(),
-        policy.channel(Channel.STABLE).paused(),
-        new HealthThresholds(
-            policy.promotion().minHealthyPreprodNodes(), policy.promotion().maxFailureRatio()),
-        policy.deadends(),
-        new ChannelLayout(policy.spec(Channel.STABLE), policy.spec(Channel.PREPROD)));
+    return PromotionRules.of(policy);
   }
 }

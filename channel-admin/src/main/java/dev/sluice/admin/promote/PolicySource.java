@@ -1,5 +1,6 @@
 package dev.sluice.admin.promote;
 
+import dev.sluice.core.promotion.PromotionRules;
 import org.eclipse.jgit.lib.Repository;
 
 /**
@@ -10,8 +11,8 @@ import org.eclipse.jgit.lib.Repository;
 @FunctionalInterface
 public interface PolicySource {
 
-  /** No policy file yet: {@link PromotionPolicy#DEFAULT}. */
-  PolicySource DEFAULTS = cache -> PromotionPolicy.DEFAULT;
+  /** No policy file yet: {@link PromotionRules#DEFAULT}. */
+  PolicySource DEFAULTS = cache -> PromotionRules.DEFAULT;
 
-  PromotionPolicy read(Repository cache);
+  PromotionRules read(Repository cache);
 }

@@ -1,6 +1,7 @@
 package dev.sluice.admin.promote;
 
 import dev.sluice.core.promotion.HealthThresholds;
+import dev.sluice.core.promotion.PromotionRules;
 import java.time.Duration;
 
 /**
@@ -26,12 +27,12 @@ public record PromoteRequest(
   }
 
   /** The soak to require: the request's, else the policy's. */
-  public Duration soakUnder(PromotionPolicy policy) {
+  public Duration soakUnder(PromotionRules policy) {
     return soak != null ? soak : policy.soak();
   }
 
   /** The health thresholds to apply: the request's, else the policy's. */
-  public HealthThresholds thresholdsUnder(PromotionPolicy policy) {
+  public HealthThresholds thresholdsUnder(PromotionRules policy) {
     return thresholds != null ? thresholds : policy.thresholds();
   }
 }

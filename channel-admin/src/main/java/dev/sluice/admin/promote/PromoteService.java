@@ -17,6 +17,7 @@ import dev.sluice.core.promotion.PromotionDecision;
 import dev.sluice.core.promotion.PromotionGates;
 import dev.sluice.core.promotion.PromotionInputs;
 import dev.sluice.core.promotion.PromotionRecord;
+import dev.sluice.core.promotion.PromotionRules;
 import dev.sluice.core.promotion.Release;
 import java.time.Clock;
 import java.time.Instant;
@@ -93,7 +94,7 @@ public final class PromoteService {
           new ChannelStatusReader(stable, preprod).read(cache.repository(), access.remote());
       Release candidate = state.candidate();
       String previousMaster = state.stable().tip();
-      PromotionPolicy rules = policy.read(cache.repository());
+      PromotionRules rules = policy.read(cache.repository());
       String stableTag = candidate == null ? null : stable.tagPattern().tagFor(candidate.semver());
       List<String> deadends =
           Deadends.matching(
@@ -201,7 +202,7 @@ public final class PromoteService {
 
   /** The gate inputs: the state, the soak (request or policy), pause, health and override. */
   private PromotionInputs inputs(
-      ChannelState state, PromoteRequest request, PromotionPolicy rules, Instant now) {
+      ChannelState state, PromoteRequest request, PromotionRules rules, Instant now) {
     PromotionInputs inputs =
         PromotionInputs.of(state, request.soakUnder(rules), now, rules.stablePaused());
     if (request.healthUrl() != null && state.candidate() != null) {

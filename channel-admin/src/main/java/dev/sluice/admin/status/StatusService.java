@@ -3,7 +3,6 @@ package dev.sluice.admin.status;
 import dev.sluice.admin.git.RemoteAccess;
 import dev.sluice.admin.promote.Deadends;
 import dev.sluice.admin.promote.PolicySource;
-import dev.sluice.admin.promote.PromotionPolicy;
 import dev.sluice.core.channel.Channel;
 import dev.sluice.core.channel.ChannelSpec;
 import dev.sluice.core.channel.Track;
@@ -15,6 +14,7 @@ import dev.sluice.core.promotion.ChannelState;
 import dev.sluice.core.promotion.PromotionDecision;
 import dev.sluice.core.promotion.PromotionGates;
 import dev.sluice.core.promotion.PromotionInputs;
+import dev.sluice.core.promotion.PromotionRules;
 import dev.sluice.core.promotion.Release;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,7 +55,7 @@ public final class StatusService {
    */
   public StatusReport status(RemoteAccess access, Duration soak) {
     ChannelState state;
-    PromotionPolicy rules;
+    PromotionRules rules;
     List<String> deadends;
     try (RemoteCache cache = access.openFetched()) {
       state = reader.read(cache.repository(), access.remote());

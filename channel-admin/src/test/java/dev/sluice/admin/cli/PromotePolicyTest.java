@@ -2,8 +2,8 @@ package dev.sluice.admin.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.admin.promote.PromotionPolicy;
 import dev.sluice.core.promotion.HealthThresholds;
+import dev.sluice.core.promotion.PromotionRules;
 import dev.sluice.core.testing.TestRemote;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,8 +43,7 @@ class PromotePolicyTest {
 
   @Test
   void pausedStableChannelRefusesEvenAfterTheSoak() {
-    cli.withPolicy(
-        cache -> new PromotionPolicy(Duration.ofDays(7), true, HealthThresholds.DEFAULT));
+    cli.withPolicy(cache -> new PromotionRules(Duration.ofDays(7), true, HealthThresholds.DEFAULT));
     ObjectId masterBefore = remote.tip("master");
     String soaked = RELEASED.plus(Duration.ofDays(30)).toString();
 
@@ -60,7 +59,7 @@ class PromotePolicyTest {
   @Test
   void policySoakIsTheDefaultAndSoakOptionOverridesIt() {
     cli.withPolicy(
-        cache -> new PromotionPolicy(Duration.ofDays(2), false, HealthThresholds.DEFAULT));
+        cache -> new PromotionRules(Duration.ofDays(2), false, HealthThresholds.DEFAULT));
     String afterOneDay = RELEASED.plus(Duration.ofDays(1)).toString();
 
     Cli.Result underPolicy =

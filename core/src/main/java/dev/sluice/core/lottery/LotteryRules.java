@@ -1,5 +1,7 @@
 package dev.sluice.core.lottery;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.Instant;
 import java.time.Period;
 import java.time.ZoneOffset;
@@ -35,6 +37,11 @@ public final class LotteryRules {
   /** True when the ticket is at least one period old at {@code now}. */
   public static boolean expired(Instant drawnAt, Period period, Instant now) {
     return !now.isBefore(nextDrawAt(drawnAt, period));
+  }
+
+  /** A ticket or weight for people: six significant digits, no trailing zeros. */
+  public static String format(double value) {
+    return new BigDecimal(value).round(new MathContext(6)).stripTrailingZeros().toPlainString();
   }
 
   /** True when the ticket wins a place in preprod at this weight. */

@@ -1,10 +1,8 @@
 package dev.sluice.updater.lottery;
 
-import dev.sluice.core.channel.Channel;
+import dev.sluice.core.lottery.ChannelChoice;
 import dev.sluice.core.lottery.LotteryRules;
 import dev.sluice.updater.state.KeyValueStore;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,32 +69,13 @@ public final class LotteryService {
           now);
       LOG.info(
           "lottery: drew ticket {} ({})",
-          format(ticket.value()),
+          LotteryRules.format(ticket.value()),
           stored.isEmpty() ? "no ticket yet" : "previous ticket from " + stored.get().drawnAt());
     } else {
       ticket = stored.get();
     }
     Instant next = nextDrawAt(ticket.drawnAt(), period);
-    boolean wins = LotteryRules.wins(ticket.value(), weight.value());
-
-    Channel channel;
-    String reason;
-    if (choice.pinned().isPresent()) {
-      channel = choice.pinned().get();
-      reason = "pinned to " + channel + " (--channel " + channel + ")";
-    } else if (choice.preprodDisabled()) {
-      channel = Channel.STABLE;
-      reason = "preprod disabled on this node (--disable-preprod)";
-    } else {
-      channel = wins ? Channel.PREPROD : Channel.STABLE;
-      reason =
-          "ticket "
-              + format(ticket.value())
-              + (wins ? " < " : " >= ")
-              + weight.source()
-              + " "
-              + format(weight.value());
-    }
+    ChannelChoice.Pick pick = choice.pick(ticket.value(), weight);
     return new LotteryResult(
         ticket.value(),
         ticket.drawnAt(),
@@ -104,8 +83,8 @@ public final class LotteryService {
         fresh,
         weight.value(),
         weight.source(),
-        channel,
-        reason,
+        pick.channel(),
+        pick.reason(),
         warning);
   }
 
@@ -146,11 +125,6 @@ public final class LotteryService {
       LOG.warn("lottery: stored ticket {} is out of range; drawing a new one", value.get());
       return Optional.empty();
     }
-  }
-
-  /** A ticket or weight for people: six significant digits, no trailing zeros. */
-  static String format(double value) {
-    return new BigDecimal(value).round(new MathContext(6)).stripTrailingZeros().toPlainString();
   }
 
   /** A ticket as stored. */

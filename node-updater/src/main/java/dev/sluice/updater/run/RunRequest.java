@@ -2,10 +2,10 @@ package dev.sluice.updater.run;
 
 import dev.sluice.core.channel.ChannelLayout;
 import dev.sluice.core.git.RemoteAccess;
+import dev.sluice.core.lottery.ChannelChoice;
 import dev.sluice.core.lottery.LotteryRules;
 import dev.sluice.updater.apply.ApplySettings;
 import dev.sluice.updater.git.SavedRetention;
-import dev.sluice.updater.lottery.ChannelChoice;
 import java.nio.file.Path;
 import java.time.Period;
 import java.util.List;

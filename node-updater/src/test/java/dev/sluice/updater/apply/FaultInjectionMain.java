@@ -55,7 +55,7 @@ public final class FaultInjectionMain {
         RunRequest.defaults(workdir, remote, state)
             .withApply(settings)
             .withChoice(
-                new dev.sluice.updater.lottery.ChannelChoice(
+                new dev.sluice.core.lottery.ChannelChoice(
                     Optional.of(dev.sluice.core.channel.Channel.STABLE), false));
     new RunService(Clock.systemUTC(), new SecureRandom(), progress, listener).run(request);
     System.exit(0);
