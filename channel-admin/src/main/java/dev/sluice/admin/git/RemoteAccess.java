@@ -21,14 +21,17 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
  */
 public record RemoteAccess(String remote, Path cacheDir, CredentialsProvider credentials) {
 
-  /** Environment variable holding an access token for https remotes. */
-  public static final String TOKEN_VARIABLE = "SLUICE_GIT_TOKEN";
+  /** Environment variable holding an access token for https remotes (as for node-updater). */
+  public static final String TOKEN_VARIABLE = dev.sluice.core.git.RemoteAccess.TOKEN_VARIABLE;
 
-  /** Environment variable holding the user name sent with the token. */
-  public static final String USER_VARIABLE = "SLUICE_GIT_USER";
+  /** Environment variable holding the user name sent with the token (as for node-updater). */
+  public static final String USERNAME_VARIABLE = dev.sluice.core.git.RemoteAccess.USERNAME_VARIABLE;
 
-  /** The user name sent with a token when {@value #USER_VARIABLE} is not set. */
-  public static final String DEFAULT_TOKEN_USER = "x-access-token";
+  /** The name channel-admin read the user name from before it matched node-updater's. */
+  static final String OLD_USER_VARIABLE = "SLUICE_GIT_USER";
+
+  /** The user name sent with a token when {@value #USERNAME_VARIABLE} is not set. */
+  public static final String DEFAULT_TOKEN_USER = dev.sluice.core.git.RemoteAccess.DEFAULT_USERNAME;
 
   public RemoteAccess {
     Objects.requireNonNull(remote, "remote");
@@ -57,13 +60,20 @@ public record RemoteAccess(String remote, Path cacheDir, CredentialsProvider cre
     return base.resolve("sluice").resolve("admin").resolve(hash(remote));
   }
 
-  /** Token credentials from {@value #TOKEN_VARIABLE}, or null when it is not set. */
+  /**
+   * Token credentials from {@value #TOKEN_VARIABLE}, or null when it is not set. The user name
+   * comes from {@value #USERNAME_VARIABLE}, the same variable node-updater reads; the older {@value
+   * #OLD_USER_VARIABLE} is still honoured when the new one is not set.
+   */
   public static CredentialsProvider credentialsFrom(Map<String, String> env) {
     String token = env.get(TOKEN_VARIABLE);
     if (token == null || token.isEmpty()) {
       return null;
     }
-    String user = env.getOrDefault(USER_VARIABLE, "");
+    String user = env.getOrDefault(USERNAME_VARIABLE, "");
+    if (user.isEmpty()) {
+      user = env.getOrDefault(OLD_USER_VARIABLE, "");
+    }
     return new UsernamePasswordCredentialsProvider(
         user.isEmpty() ? DEFAULT_TOKEN_USER : user, token);
   }

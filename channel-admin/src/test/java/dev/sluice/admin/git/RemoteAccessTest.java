@@ -59,5 +59,16 @@ class RemoteAccessTest {
     RemoteAccess.credentialsFrom(Map.of("SLUICE_GIT_TOKEN", "t", "SLUICE_GIT_USER", "olga"))
         .get(new URIish("https://git.example/fleet.git"), named);
     assertThat(named.getValue()).isEqualTo("olga");
+
+    CredentialItem.Username same = new CredentialItem.Username();
+    RemoteAccess.credentialsFrom(
+            Map.of(
+                "SLUICE_GIT_TOKEN", "t",
+                "SLUICE_GIT_USERNAME", "deploy-bot",
+                "SLUICE_GIT_USER", "olga"))
+        .get(new URIish("https://git.example/fleet.git"), same);
+    assertThat(same.getValue())
+        .as("the variable node-updater reads wins over the old name")
+        .isEqualTo("deploy-bot");
   }
 }

@@ -7,7 +7,9 @@ import java.util.Objects;
  * The gates a promotion from preprod to stable must pass.
  *
  * @param soak how long a preprod release must have been out before it may be promoted
- * @param minHealthyPreprodNodes how many healthy preprod nodes must run it (0 = no health gate)
+ * @param minHealthyPreprodNodes how many healthy preprod nodes must run it; 0 (the default) means
+ *     the proportional minimum, never "no gate" (see {@link
+ *     dev.sluice.core.promotion.HealthThresholds})
  * @param maxFailureRatio the largest share of preprod nodes that may have failed on it, in [0,1]
  */
 public record PromotionPolicy(Duration soak, int minHealthyPreprodNodes, double maxFailureRatio) {
