@@ -5,7 +5,7 @@ import dev.sluice.core.promotion.ChannelStatusReader;
 import dev.sluice.web.channels.ChannelsService;
 import dev.sluice.web.fleet.FleetDatabase;
 import dev.sluice.web.fleet.FleetService;
-import dev.sluice.web.fleet.FleetStore;
+import dev.sluice.web.fleet.ReportStore;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.fleet.StoreException;
@@ -274,7 +274,7 @@ final class FleetWebCommand implements Callable<Integer> {
       throw new FleetWebException.Store(e.getMessage(), e);
     }
     try (database;
-        ReportWriter writer = new ReportWriter(new FleetStore(database), clock)) {
+        ReportWriter writer = new ReportWriter(new ReportStore(database), clock)) {
       AtomicReference<ChannelsService> channels = new AtomicReference<>();
       DoubleSupplier target =
           preprodTarget != null
@@ -283,8 +283,7 @@ final class FleetWebCommand implements Callable<Integer> {
                 ChannelsService known = channels.get();
                 return known == null ? FleetService.DEFAULT_TARGET : known.preprodTarget();
               };
-      FleetService fleet =
-          new FleetService(new FleetStore(database, trustReportTimes), clock, target, staleAfter);
+      FleetService fleet = new FleetService(database, trustReportTimes, clock, target, staleAfter);
       Optional.ofNullable(remote).map(url -> channels(url, clock, fleet)).ifPresent(channels::set);
       Javalin app =
           FleetServer.create(

@@ -2,10 +2,10 @@ package dev.sluice.web.http;
 
 import dev.sluice.core.report.NodeReport;
 import dev.sluice.core.report.ReportSignature;
-import dev.sluice.web.fleet.FleetStore;
 import dev.sluice.web.fleet.InvalidReportException;
 import dev.sluice.web.fleet.ReceivedReport;
 import dev.sluice.web.fleet.ReportSigner;
+import dev.sluice.web.fleet.ReportStore;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.fleet.StoreException;
@@ -63,7 +63,7 @@ final class ReportsHandler {
       byte[] body = readLimited(ctx);
       ReportSigner signer = verifiedSigner(ctx, body);
       NodeReport report = validator.validate(body);
-      FleetStore.Outcome outcome =
+      ReportStore.Outcome outcome =
           writer
               .submit(new ReceivedReport(report, clock.instant(), signer))
               .get(30, TimeUnit.SECONDS);

@@ -6,8 +6,8 @@ import dev.sluice.core.report.NodeReport;
 import dev.sluice.core.report.ReportSignature;
 import dev.sluice.web.fleet.FleetDatabase;
 import dev.sluice.web.fleet.FleetService;
-import dev.sluice.web.fleet.FleetStore;
 import dev.sluice.web.fleet.ReceivedReport;
+import dev.sluice.web.fleet.ReportStore;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.http.FleetServer;
@@ -79,8 +79,8 @@ public final class FleetBenchmark {
       if (url == null) {
         Clock clock = Clock.systemUTC();
         database = FleetDatabase.open(dir.resolve("fleet.db"));
-        writer = new ReportWriter(new FleetStore(database), clock);
-        service = new FleetService(new FleetStore(database), clock);
+        writer = new ReportWriter(new ReportStore(database), clock);
+        service = new FleetService(database, clock);
         app =
             FleetServer.create(
                     new FleetServer.Deps(
@@ -225,7 +225,7 @@ public final class FleetBenchmark {
     }
     Path dir = Files.createTempDirectory("fleet-bench-store");
     try (FleetDatabase database = FleetDatabase.open(dir.resolve("store.db"))) {
-      FleetStore store = new FleetStore(database);
+      ReportStore store = new ReportStore(database);
       long start = System.nanoTime();
       for (int i = 0; i < valid.size(); i += 100) {
         store.save(valid.subList(i, Math.min(valid.size(), i + 100)), Instant.now());
