@@ -72,4 +72,36 @@ public final class NodeKeyStore {
     }
     return find().orElseThrow();
   }
+
+  /** The key-value row that holds the sequence number of the last report sent. */
+  static final String SEQUENCE_KEY = "report.sequence";
+
+  /**
+   * Reserves the sequence number of the next report: the larger of the last one plus one and the
+   * time in milliseconds, stored before the report leaves so that no two reports ever carry the
+   * same number. The time keeps a state file restored from a backup ahead of what the dashboard
+   * already saw; the stored number keeps the sequence rising when the clock goes back. One
+   * statement, so two processes racing here get different numbers.
+   */
+  public long nextSequence(Instant now) {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            """
+            INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?)
+            ON CONFLICT (key) DO UPDATE SET
+              value = max(CAST(value AS INTEGER) + 1, CAST(excluded.value AS INTEGER)),
+              updated_at = excluded.updated_at
+            RETURNING CAST(value AS INTEGER)
+            """)) {
+      statement.setString(1, SEQUENCE_KEY);
+      statement.setString(2, Long.toString(Math.max(1, now.toEpochMilli())));
+      statement.setString(3, now.toString());
+      try (ResultSet row = statement.executeQuery()) {
+        row.next();
+        return row.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new StateException("cannot count the node's reports in the state file: " + e, e);
+    }
+  }
 }

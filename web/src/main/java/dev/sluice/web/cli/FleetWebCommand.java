@@ -147,6 +147,17 @@ final class FleetWebCommand implements Callable<Integer> {
   boolean requireSignatures;
 
   @Option(
+      names = "--max-report-age",
+      defaultValue = "PT1H",
+      paramLabel = "DURATION",
+      description = {
+        "Refuse a report sent longer ago than this by the dashboard's clock (409), so that",
+        "a report held back cannot be delivered later (ISO-8601, default: ${DEFAULT-VALUE};",
+        "not checked with --trust-report-times)."
+      })
+  Duration maxReportAge;
+
+  @Option(
       names = "--admin-token",
       paramLabel = "TOKEN",
       defaultValue = "${env:SLUICE_ADMIN_TOKEN}",
@@ -255,6 +266,9 @@ final class FleetWebCommand implements Callable<Integer> {
     if (uploadsPerAddress < 1) {
       throw new ParameterException(spec.commandLine(), "--uploads-per-address must be at least 1");
     }
+    if (maxReportAge.isNegative() || maxReportAge.isZero()) {
+      throw new ParameterException(spec.commandLine(), "--max-report-age must be positive");
+    }
     if (soak != null && (soak.isNegative() || soak.isZero())) {
       throw new ParameterException(spec.commandLine(), "--soak must be positive");
     }
@@ -295,7 +309,10 @@ final class FleetWebCommand implements Callable<Integer> {
                   Optional.ofNullable(ingestToken),
                   Optional.ofNullable(adminToken),
                   Optional.ofNullable(channels.get()),
-                  new FleetServer.Access(Optional.ofNullable(readToken), requireSignatures),
+                  new FleetServer.Access(
+                      Optional.ofNullable(readToken),
+                      requireSignatures,
+                      trustReportTimes ? Optional.empty() : Optional.of(maxReportAge)),
                   new FleetServer.Limits(
                       uploadsPerAddress,
                       Math.max(uploadsPerAddress, FleetServer.Limits.DEFAULT.uploadsOverall()),

@@ -34,7 +34,13 @@ public final class ReportStore {
     /** The node id has a pinned key and the report is not signed: refused. */
     UNSIGNED,
     /** The node id has a pinned key and the report is signed by another: refused. */
-    OTHER_KEY
+    OTHER_KEY,
+    /**
+     * Signed by the pinned key, but its sequence number is not above the last one accepted under
+     * that key, or it has none although the node sent one before: a report sent again (or a state
+     * file restored from an old backup). Refused, and not a sign of life.
+     */
+    REPLAYED
   }
 
   /** Stores a batch of reports in one transaction, in order, and says what became of each. */
@@ -52,11 +58,12 @@ public final class ReportStore {
             PreparedStatement adopt = connection.prepareStatement(FleetCounts.ADOPTION_ADD);
             PreparedStatement findKey = connection.prepareStatement(NodeKeyStore.FIND);
             PreparedStatement pinKey = connection.prepareStatement(NodeKeyStore.PIN);
+            PreparedStatement advance = connection.prepareStatement(NodeKeyStore.ADVANCE);
             PreparedStatement pruneCounts = connection.prepareStatement(FleetCounts.PRUNE_COUNTS);
             PreparedStatement pruneAdoption =
                 connection.prepareStatement(FleetCounts.PRUNE_ADOPTION)) {
           for (ReceivedReport report : reports) {
-            Optional<Outcome> refused = checkKey(findKey, pinKey, report, now);
+            Optional<Outcome> refused = checkKey(findKey, pinKey, advance, report, now);
             if (refused.isPresent()) {
               outcomes.add(refused.get());
               continue;
@@ -107,27 +114,45 @@ public final class ReportStore {
 
   /**
    * Trust on first use: the first signed report pins its key to the node id; after that, only
-   * reports signed by that key are stored. Unsigned reports are stored only for ids without a key.
+   * reports signed by that key are stored, each with a higher sequence number than the last (once
+   * the node has sent one, a report without one is refused too, so an old unnumbered report cannot
+   * be sent again either). Unsigned reports are stored only for ids without a key.
    */
   private static Optional<Outcome> checkKey(
-      PreparedStatement findKey, PreparedStatement pinKey, ReceivedReport report, Instant now)
+      PreparedStatement findKey,
+      PreparedStatement pinKey,
+      PreparedStatement advance,
+      ReceivedReport report,
+      Instant now)
       throws SQLException {
     String node = report.report().node();
     Optional<NodeKeyStore.Pinned> pinned = NodeKeyStore.find(findKey, node);
     ReportSigner signer = report.signer();
+    Long sequence = report.sequence();
     if (pinned.isEmpty()) {
       if (signer != null) {
         NodeKeyStore.pin(
-            pinKey, node, new NodeKeyStore.Pinned(signer.publicKey(), signer.fingerprint()), now);
+            pinKey,
+            node,
+            new NodeKeyStore.Pinned(signer.publicKey(), signer.fingerprint(), sequence),
+            now);
       }
       return Optional.empty();
     }
     if (signer == null) {
       return Optional.of(Outcome.UNSIGNED);
     }
-    return pinned.get().publicKey().equals(signer.publicKey())
-        ? Optional.empty()
-        : Optional.of(Outcome.OTHER_KEY);
+    if (!pinned.get().publicKey().equals(signer.publicKey())) {
+      return Optional.of(Outcome.OTHER_KEY);
+    }
+    Long last = pinned.get().sequence();
+    if (last != null && (sequence == null || sequence <= last)) {
+      return Optional.of(Outcome.REPLAYED);
+    }
+    if (sequence != null) {
+      NodeKeyStore.advance(advance, node, sequence);
+    }
+    return Optional.empty();
   }
 
   /** Forgets the key pinned to a node, so that its next signed report pins a new one. */

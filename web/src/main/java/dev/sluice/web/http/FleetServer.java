@@ -110,12 +110,28 @@ public final class FleetServer {
    * @param readToken if present, the dashboard and every GET API need it (bearer, or HTTP basic
    *     with any user name and the token as password, for browsers)
    * @param requireSignatures refuse unsigned reports even from node ids without a pinned key
+   * @param maxReportAge refuse a report whose {@code sentAt} is older than this on the dashboard's
+   *     clock; empty only for simulations whose clock is not the dashboard's
    */
-  public record Access(Optional<String> readToken, boolean requireSignatures) {
+  public record Access(
+      Optional<String> readToken, boolean requireSignatures, Optional<Duration> maxReportAge) {
+    /** How old a report may be when it arrives, by default. */
+    public static final Duration DEFAULT_MAX_REPORT_AGE = Duration.ofHours(1);
+
     public static final Access OPEN = new Access(Optional.empty(), false);
 
     public Access {
       Objects.requireNonNull(readToken, "readToken");
+      Objects.requireNonNull(maxReportAge, "maxReportAge");
+      if (maxReportAge.isPresent()
+          && (maxReportAge.get().isNegative() || maxReportAge.get().isZero())) {
+        throw new IllegalArgumentException("the longest report age must be positive");
+      }
+    }
+
+    /** With the default longest report age. */
+    public Access(Optional<String> readToken, boolean requireSignatures) {
+      this(readToken, requireSignatures, Optional.of(DEFAULT_MAX_REPORT_AGE));
     }
   }
 
@@ -213,6 +229,7 @@ public final class FleetServer {
             new BearerToken(deps.ingestToken(), "report ingest"),
             deps.clock(),
             deps.access().requireSignatures(),
+            deps.access().maxReportAge(),
             new UploadLimiter(deps.limits().uploadsPerAddress(), deps.limits().uploadsOverall()),
             metrics);
     FleetHandlers fleet =
