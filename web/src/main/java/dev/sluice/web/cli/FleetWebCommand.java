@@ -10,6 +10,7 @@ import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.fleet.StoreException;
 import dev.sluice.web.http.FleetServer;
+import dev.sluice.web.http.TlsKeys;
 import dev.sluice.web.metrics.FleetMetrics;
 import io.javalin.Javalin;
 import java.io.PrintWriter;
@@ -83,6 +84,21 @@ final class FleetWebCommand implements Callable<Integer> {
       paramLabel = "ADDRESS",
       description = "Address to listen on (default: ${DEFAULT-VALUE}).")
   String bind;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description = {
+        "Serve HTTPS with this PEM certificate chain (server certificate first), together",
+        "with --tls-key. Without both, fleet-web speaks plain HTTP (put a TLS proxy in front)."
+      })
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      description = "The PEM private key of --tls-cert (unencrypted; RSA, EC or Ed25519).")
+  Path tlsKey;
 
   @Option(
       names = "--remote",
@@ -280,6 +296,19 @@ final class FleetWebCommand implements Callable<Integer> {
               + " is reachable from other machines: set --ingest-token (or SLUICE_INGEST_TOKEN),"
               + " or pass --insecure to accept reports from anyone");
     }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new ParameterException(
+          spec.commandLine(), "--tls-cert and --tls-key go together: give both or neither");
+    }
+    Optional<FleetServer.Https> https;
+    try {
+      https =
+          tlsCert == null
+              ? Optional.empty()
+              : Optional.of(new FleetServer.Https(TlsKeys.read(tlsCert, tlsKey), bind, port));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     Clock clock = now == null ? Clock.systemUTC() : Clock.fixed(now, ZoneOffset.UTC);
     FleetDatabase database;
     try {
@@ -318,14 +347,20 @@ final class FleetWebCommand implements Callable<Integer> {
                       Math.max(uploadsPerAddress, FleetServer.Limits.DEFAULT.uploadsOverall()),
                       FleetServer.Limits.DEFAULT.idleTimeout(),
                       FleetServer.Limits.DEFAULT.minUploadBytesPerSecond()),
-                  new FleetMetrics(fleet, () -> FleetMetrics.databaseBytes(db))));
+                  new FleetMetrics(fleet, () -> FleetMetrics.databaseBytes(db))),
+              https);
       try {
-        app.start(bind, port);
+        if (https.isPresent()) {
+          app.start();
+        } else {
+          app.start(bind, port);
+        }
       } catch (RuntimeException e) {
         throw new FleetWebException.Listen(
             "cannot listen on " + bind + ":" + port + ": " + rootMessage(e), e);
       }
-      String url = "http://" + hostForUrl(bind) + ":" + app.port() + "/";
+      String url =
+          (https.isPresent() ? "https://" : "http://") + hostForUrl(bind) + ":" + app.port() + "/";
       LOG.info(
           "fleet-web {} listening on {} with database {}{}",
           version(),
