@@ -145,6 +145,9 @@ public final class FleetDatabase implements AutoCloseable {
     config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
     config.setBusyTimeout(5_000);
     config.enforceForeignKeys(true);
+    // No code asks for generated keys; without this the driver runs an extra query after every
+    // INSERT, which cost the report writer about a third of its time.
+    config.setGetGeneratedKeys(false);
     // 100,000 nodes make a file of a few hundred MB: keep the hot pages in memory.
     config.setCacheSize(-32_768);
     config.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, String.valueOf(256L << 20));

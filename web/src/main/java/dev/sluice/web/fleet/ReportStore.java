@@ -1,6 +1,5 @@
 package dev.sluice.web.fleet;
 
-import dev.sluice.core.json.Json;
 import dev.sluice.core.report.NodeReport;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -45,11 +43,16 @@ public final class ReportStore {
 
   /** Stores a batch of reports in one transaction, in order, and says what became of each. */
   public List<Outcome> save(List<ReceivedReport> reports, Instant now) {
+    return saveRows(reports.stream().map(ReportRow::of).toList(), now);
+  }
+
+  /** {@link #save} with the text columns already rendered (by the threads that received them). */
+  List<Outcome> saveRows(List<ReportRow> rows, Instant now) {
     synchronized (database) {
       Connection connection = database.writer();
       try {
         connection.setAutoCommit(false);
-        List<Outcome> outcomes = new ArrayList<>(reports.size());
+        List<Outcome> outcomes = new ArrayList<>(rows.size());
         try (PreparedStatement previous = connection.prepareStatement(FleetCounts.PREVIOUS);
             PreparedStatement upsert = connection.prepareStatement(UPSERT);
             PreparedStatement seen = connection.prepareStatement(SEEN);
@@ -62,7 +65,8 @@ public final class ReportStore {
             PreparedStatement pruneCounts = connection.prepareStatement(FleetCounts.PRUNE_COUNTS);
             PreparedStatement pruneAdoption =
                 connection.prepareStatement(FleetCounts.PRUNE_ADOPTION)) {
-          for (ReceivedReport report : reports) {
+          for (ReportRow row : rows) {
+            ReceivedReport report = row.received();
             Optional<Outcome> refused = checkKey(findKey, pinKey, advance, report, now);
             if (refused.isPresent()) {
               outcomes.add(refused.get());
@@ -79,10 +83,10 @@ public final class ReportStore {
               outcomes.add(Outcome.OUT_OF_ORDER);
               continue;
             }
-            bindUpsert(upsert, report);
+            bindUpsert(upsert, row);
             upsert.executeUpdate();
             upsertReport.setString(1, report.report().node());
-            upsertReport.setString(2, Json.write(report.report()));
+            upsertReport.setString(2, row.json());
             upsertReport.executeUpdate();
             FleetCounts.Group group = FleetCounts.Group.of(report);
             if (before.isEmpty() || !before.get().group().equals(group)) {
@@ -230,13 +234,14 @@ public final class ReportStore {
         search = excluded.search, received_at = excluded.received_at
       """;
 
-  private static void bindUpsert(PreparedStatement s, ReceivedReport received) throws SQLException {
+  private static void bindUpsert(PreparedStatement s, ReportRow row) throws SQLException {
+    ReceivedReport received = row.received();
     NodeReport r = received.report();
     int i = 1;
     s.setString(i++, r.node());
     s.setString(i++, r.channel());
     s.setInt(i++, r.preprod() ? 1 : 0);
-    s.setString(i++, Json.write(r.groups()));
+    s.setString(i++, row.groups());
     s.setString(i++, r.version());
     s.setString(i++, received.label());
     s.setString(i++, r.currentCommit());
@@ -259,26 +264,10 @@ public final class ReportStore {
     }
     s.setLong(i++, received.finishedAt().toEpochMilli());
     s.setLong(i++, received.receivedAt().toEpochMilli());
-    s.setString(i++, searchText(r));
+    s.setString(i++, row.search());
     s.setLong(i++, received.receivedAt().toEpochMilli());
     s.setLong(i++, received.receivedAt().toEpochMilli());
     s.setLong(i, received.finishedAt().toEpochMilli());
-  }
-
-  private static String searchText(NodeReport r) {
-    StringBuilder text = new StringBuilder(r.node());
-    for (String group : r.groups()) {
-      text.append('\n').append(group);
-    }
-    for (String part :
-        new String[] {
-          r.currentCommit(), r.target() == null ? null : r.target().commit(), r.version()
-        }) {
-      if (part != null) {
-        text.append('\n').append(part);
-      }
-    }
-    return text.toString().toLowerCase(Locale.ROOT);
   }
 
   private static void rollback(Connection connection) {

@@ -22,7 +22,7 @@ public final class ReportWriter implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReportWriter.class);
 
-  private record Pending(ReceivedReport report, CompletableFuture<ReportStore.Outcome> done) {}
+  private record Pending(ReportRow row, CompletableFuture<ReportStore.Outcome> done) {}
 
   private final ReportStore store;
   private final Clock clock;
@@ -48,7 +48,8 @@ public final class ReportWriter implements AutoCloseable {
       throw new StoreException("the report writer is shut down");
     }
     CompletableFuture<ReportStore.Outcome> done = new CompletableFuture<>();
-    if (!queue.offer(new Pending(report, done))) {
+    // Rendered here, on the receiving thread, so the writer thread only runs SQL.
+    if (!queue.offer(new Pending(ReportRow.of(report), done))) {
       throw new StoreException("too many reports queued (" + MAX_QUEUED + "); try again later");
     }
     return done;
@@ -79,12 +80,12 @@ public final class ReportWriter implements AutoCloseable {
   }
 
   private void write(List<Pending> batch) {
-    List<ReceivedReport> reports = new ArrayList<>(batch.size());
+    List<ReportRow> rows = new ArrayList<>(batch.size());
     for (Pending pending : batch) {
-      reports.add(pending.report());
+      rows.add(pending.row());
     }
     try {
-      List<ReportStore.Outcome> outcomes = store.save(reports, clock.instant());
+      List<ReportStore.Outcome> outcomes = store.saveRows(rows, clock.instant());
       for (int i = 0; i < batch.size(); i++) {
         batch.get(i).done().complete(outcomes.get(i));
       }
