@@ -34,6 +34,9 @@ public record ConnectionSettings(boolean fullSync, boolean writable, int cacheKi
   SQLiteConfig toConfig() {
     SQLiteConfig config = new SQLiteConfig();
     config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+    // Row ids come from last_insert_rowid() (Rows.insert); without this the driver runs an extra
+    // query after every INSERT, which cost fleet-web's report writer about a third of its time.
+    config.setGetGeneratedKeys(false);
     if (!writable) {
       config.setReadOnly(true);
       return config;

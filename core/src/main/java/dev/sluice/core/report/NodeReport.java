@@ -47,12 +47,22 @@ public record NodeReport(
 
   /**
    * The version of the report format a node sends as the top-level {@code "schema"} field (added by
-   * the sender, not part of this record). A dashboard refuses a report newer than it reads.
+   * the sender, not part of this record). A dashboard refuses a report newer than it reads. Version
+   * 2 added {@link #SEQUENCE_FIELD} and {@link #SENT_AT_FIELD}.
    */
-  public static final int SCHEMA_VERSION = 1;
+  public static final int SCHEMA_VERSION = 2;
 
   /** The name of the top-level field that carries {@link #SCHEMA_VERSION}. */
   public static final String SCHEMA_FIELD = "schema";
+
+  /**
+   * The top-level field (schema 2) with the report's sequence number: rises with every report a
+   * node sends, so that the dashboard can refuse a captured report sent again.
+   */
+  public static final String SEQUENCE_FIELD = "sequence";
+
+  /** The top-level field (schema 2) with the time the report was sent, on the node's clock. */
+  public static final String SENT_AT_FIELD = "sentAt";
 
   public NodeReport {
     Objects.requireNonNull(node, "node");

@@ -13,6 +13,7 @@ import dev.sluice.updater.apply.HookCommand;
 import dev.sluice.updater.config.NodeConfig;
 import dev.sluice.updater.git.SavedRetention;
 import dev.sluice.updater.report.ReportSender;
+import dev.sluice.updater.report.ReportTrust;
 import dev.sluice.updater.run.RunRequest;
 import dev.sluice.updater.run.RunResult;
 import dev.sluice.updater.run.RunService;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Period;
 import java.util.List;
@@ -249,6 +251,14 @@ public final class RunCommand implements Callable<Integer> {
           "Post the run's report to this fleet dashboard (token from SLUICE_REPORT_TOKEN).")
   String reportTo;
 
+  @Option(
+      names = "--report-ca",
+      paramLabel = "FILE",
+      description =
+          "For an https dashboard: trust only the certificates in this PEM file (a private CA"
+              + " or its self-signed certificate) instead of the JVM's trust store.")
+  Path reportCa;
+
   @Override
   public Integer call() {
     NodeConfig file = config == null ? NodeConfig.EMPTY : NodeConfig.read(config);
@@ -270,13 +280,19 @@ public final class RunCommand implements Callable<Integer> {
                 pick(keepSaved, file.keepSaved(), SavedRetention.DEFAULT_KEEP),
                 pick(keepSavedFor, file.keepSavedFor(), SavedRetention.DEFAULT_KEEP_FOR)));
     Optional<ReportSender> sender =
-        Optional.ofNullable(pick(reportTo, file.reportTo(), null)).map(RunCommand::sender);
+        Optional.ofNullable(pick(reportTo, file.reportTo(), null))
+            .map(
+                url ->
+                    sender(
+                        url,
+                        readable(pick(reportCa, path(file.reportCa()), null), "--report-ca"),
+                        ClockOption.clock(spec)));
     RunResult result =
         new RunService(ClockOption.clock(spec), new SecureRandom(), progress()).run(request);
     Optional<String> reportWarning =
         sender.flatMap(
             s ->
-                s.signedWith(ReportSender.nodeKey(stateFile, ClockOption.clock(spec).instant()))
+                s.signedWith(ReportSender.nodeSigning(stateFile, ClockOption.clock(spec).instant()))
                     .send(result.report()));
     PrintWriter out = spec.commandLine().getOut();
     if (OutputOptions.json(spec)) {
@@ -318,11 +334,17 @@ public final class RunCommand implements Callable<Integer> {
     return file;
   }
 
-  /** A dashboard client; the token comes from the environment, never from a flag others can see. */
-  static ReportSender sender(String baseUrl) {
+  /**
+   * A dashboard client; the token comes from the environment, never from a flag others can see.
+   *
+   * @param ca the PEM certificates to trust for an https dashboard, or null for the JVM's
+   */
+  static ReportSender sender(String baseUrl, Path ca, Clock clock) {
     return new ReportSender(
         baseUrl,
-        Optional.ofNullable(System.getenv("SLUICE_REPORT_TOKEN")).filter(t -> !t.isBlank()));
+        Optional.ofNullable(System.getenv("SLUICE_REPORT_TOKEN")).filter(t -> !t.isBlank()),
+        Optional.ofNullable(ca).map(ReportTrust::fromPem),
+        clock);
   }
 
   /**

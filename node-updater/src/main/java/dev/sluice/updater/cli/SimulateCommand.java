@@ -83,14 +83,14 @@ public final class SimulateCommand implements Callable<Integer> {
     List<SimulatedRun> runs = new FleetSimulator(service, threads).runAll(nodes, this::requestFor);
     PrintWriter out = spec.commandLine().getOut();
     if (reportTo != null) {
-      ReportSender sender = RunCommand.sender(reportTo);
+      ReportSender sender = RunCommand.sender(reportTo, null, ClockOption.clock(spec));
       long failed =
           runs.stream()
               .map(
                   r ->
                       sender
                           .signedWith(
-                              ReportSender.nodeKey(
+                              ReportSender.nodeSigning(
                                   FleetSimulator.defaultRequest(fleet, r.index(), remote).state(),
                                   ClockOption.clock(spec).instant()))
                           .send(r.report()))

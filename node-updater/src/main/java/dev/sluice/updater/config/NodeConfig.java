@@ -49,13 +49,15 @@ public record NodeConfig(
     Boolean boot,
     Integer maxAttempts,
     String reportTo,
+    String reportCa,
     Integer keepSaved,
     Duration keepSavedFor) {
 
   public static final NodeConfig EMPTY =
       new NodeConfig(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+          null);
 
   public NodeConfig {
     groups = groups == null ? null : List.copyOf(groups);

@@ -16,9 +16,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,46 +41,77 @@ public final class ReportSender {
 
   private final URI endpoint;
   private final Optional<String> token;
-  private final Optional<KeyPair> key;
+  private final Optional<Signing> signing;
   private final HttpClient client;
+  private final Clock clock;
 
-  /** An unsigned sender; a dashboard that pinned the node's key refuses its reports. */
-  public ReportSender(String baseUrl, Optional<String> token) {
-    this(baseUrl, token, Optional.empty());
+  /**
+   * What signs one report: the node's key pair and the sequence number reserved for this report in
+   * the node's state file.
+   */
+  public record Signing(KeyPair key, long sequence) {
+    public Signing {
+      Objects.requireNonNull(key, "key");
+      if (sequence < 1) {
+        throw new IllegalArgumentException("a report's sequence number starts at 1");
+      }
+    }
   }
 
   /**
-   * @param baseUrl the dashboard's base URL, e.g. {@code http://fleet.example:8080}
+   * @param baseUrl the dashboard's base URL, e.g. {@code https://fleet.example:8443}
    * @param token sent as {@code Authorization: Bearer} when the dashboard requires one
-   * @param key the node's key pair that signs every report
+   * @param trust for an https dashboard, the certificates to trust instead of the JVM's trust store
+   *     (a private CA, or the dashboard's self-signed certificate)
+   * @param clock the run's clock, for the time the report says it was sent
    */
-  public ReportSender(String baseUrl, Optional<String> token, Optional<KeyPair> key) {
+  public ReportSender(
+      String baseUrl, Optional<String> token, Optional<SSLContext> trust, Clock clock) {
     this.endpoint = endpointFor(baseUrl);
     this.token = token;
-    this.key = key;
-    this.client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    this.signing = Optional.empty();
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(TIMEOUT);
+    trust.ifPresent(builder::sslContext);
+    this.client = builder.build();
+    this.clock = clock;
   }
 
-  /** This sender signing with {@code key} (unsigned when empty). */
-  public ReportSender signedWith(Optional<KeyPair> key) {
-    return new ReportSender(endpoint, token, key, client);
+  /**
+   * An unsigned sender on the system clock that trusts the JVM's trust store; a dashboard that
+   * pinned the node's key refuses its reports.
+   */
+  public ReportSender(String baseUrl, Optional<String> token) {
+    this(baseUrl, token, Optional.empty(), Clock.systemUTC());
+  }
+
+  /** This sender signing with the node's key and the given sequence (unsigned when empty). */
+  public ReportSender signedWith(Optional<Signing> signing) {
+    return new ReportSender(endpoint, token, signing, client, clock);
   }
 
   private ReportSender(
-      URI endpoint, Optional<String> token, Optional<KeyPair> key, HttpClient client) {
+      URI endpoint,
+      Optional<String> token,
+      Optional<Signing> signing,
+      HttpClient client,
+      Clock clock) {
     this.endpoint = endpoint;
     this.token = token;
-    this.key = key;
+    this.signing = signing;
     this.client = client;
+    this.clock = clock;
   }
 
   /**
-   * The node's signing key from its state file, made and stored on first use; empty (and a warning
-   * in the log) when the state file cannot give one, since reporting never fails a run.
+   * The node's signing key from its state file (made and stored on first use) and the sequence
+   * number of the report about to be sent (reserved in the state file now); empty, with a warning
+   * in the log, when the state file cannot give them, since reporting never fails a run.
    */
-  public static Optional<KeyPair> nodeKey(Path stateFile, Instant now) {
+  public static Optional<Signing> nodeSigning(Path stateFile, Instant now) {
     try (Database database = Database.open(stateFile, now)) {
-      return Optional.of(new NodeKeyStore(database).findOrCreate(now));
+      NodeKeyStore keys = new NodeKeyStore(database);
+      KeyPair key = keys.findOrCreate(now);
+      return Optional.of(new Signing(key, keys.nextSequence(now)));
     } catch (StateException e) {
       LOG.warn("reports go unsigned: {}", e.getMessage());
       return Optional.empty();
@@ -100,19 +134,23 @@ public final class ReportSender {
 
   /** Sends the report; empty on success, else a one-line warning. */
   public Optional<String> send(NodeReport report) {
-    byte[] body = body(report);
+    byte[] body = body(report, signing.map(Signing::sequence), clock.instant());
     HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint)
             .timeout(TIMEOUT)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
-    key.ifPresent(
-        k ->
-            request
-                .header(
-                    ReportSignature.SIGNATURE_HEADER, ReportSignature.sign(k.getPrivate(), body))
-                .header(ReportSignature.PUBLIC_KEY_HEADER, ReportSignature.encode(k.getPublic())));
+    signing
+        .map(Signing::key)
+        .ifPresent(
+            k ->
+                request
+                    .header(
+                        ReportSignature.SIGNATURE_HEADER,
+                        ReportSignature.sign(k.getPrivate(), body))
+                    .header(
+                        ReportSignature.PUBLIC_KEY_HEADER, ReportSignature.encode(k.getPublic())));
     try {
       HttpResponse<String> response =
           client.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -138,10 +176,16 @@ public final class ReportSender {
     }
   }
 
-  /** The report as sent: its JSON with the report schema version as the first field. */
-  static byte[] body(NodeReport report) {
+  /**
+   * The report as sent: its JSON after the report schema version, the sequence number (signed
+   * reports) and the sending time. The signature covers these bytes, so the dashboard can tell a
+   * report sent again from a new one.
+   */
+  static byte[] body(NodeReport report, Optional<Long> sequence, Instant sentAt) {
     ObjectNode tree = Json.mapper().createObjectNode();
     tree.put(NodeReport.SCHEMA_FIELD, NodeReport.SCHEMA_VERSION);
+    sequence.ifPresent(n -> tree.put(NodeReport.SEQUENCE_FIELD, n));
+    tree.put(NodeReport.SENT_AT_FIELD, sentAt.toString());
     tree.setAll((ObjectNode) Json.mapper().valueToTree(report));
     return Json.write(tree).getBytes(StandardCharsets.UTF_8);
   }

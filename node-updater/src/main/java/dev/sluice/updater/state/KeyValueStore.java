@@ -25,7 +25,11 @@ public final class KeyValueStore {
   private final Connection connection;
 
   public KeyValueStore(Database database) {
-    this.connection = database.connection();
+    this(database.connection());
+  }
+
+  KeyValueStore(Connection connection) {
+    this.connection = connection;
   }
 
   public Optional<String> get(String key) {
@@ -78,6 +82,32 @@ public final class KeyValueStore {
           now.toString());
     } catch (SQLException e) {
       throw new StateException("cannot count '" + key + "' in the state file: " + e, e);
+    }
+  }
+
+  /**
+   * Raises a counter kept as a decimal string to the larger of its value plus one and {@code
+   * floor}, and returns the new value. One statement, so two processes racing here get different
+   * numbers.
+   */
+  public long advance(String key, long floor, Instant now) {
+    try {
+      return Rows.first(
+              connection,
+              """
+              INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?)
+              ON CONFLICT (key) DO UPDATE SET
+                value = max(CAST(value AS INTEGER) + 1, CAST(excluded.value AS INTEGER)),
+                updated_at = excluded.updated_at
+              RETURNING CAST(value AS INTEGER)
+              """,
+              row -> row.getLong(1),
+              key,
+              Long.toString(floor),
+              now.toString())
+          .orElseThrow(() -> new SQLException("no value returned for " + key));
+    } catch (SQLException e) {
+      throw new StateException("cannot advance '" + key + "' in the state file: " + e, e);
     }
   }
 

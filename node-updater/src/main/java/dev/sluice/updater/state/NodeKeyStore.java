@@ -69,4 +69,19 @@ public final class NodeKeyStore {
     }
     return find().orElseThrow();
   }
+
+  /** The key-value row that holds the sequence number of the last report sent. */
+  static final String SEQUENCE_KEY = "report.sequence";
+
+  /**
+   * Reserves the sequence number of the next report: the larger of the last one plus one and the
+   * time in milliseconds, stored before the report leaves so that no two reports ever carry the
+   * same number. The time keeps a state file restored from a backup ahead of what the dashboard
+   * already saw; the stored number keeps the sequence rising when the clock goes back. One
+   * statement, so two processes racing here get different numbers.
+   */
+  public long nextSequence(Instant now) {
+    return new KeyValueStore(connection)
+        .advance(SEQUENCE_KEY, Math.max(1, now.toEpochMilli()), now);
+  }
 }

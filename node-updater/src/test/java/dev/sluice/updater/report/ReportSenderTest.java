@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -61,27 +62,33 @@ class ReportSenderTest {
   @AfterEach
   void stop() {
     server.stop(0);
+    if (remote != null) {
+      remote.close();
+    }
   }
 
   String base() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
   }
 
+  TestRemote remote;
+
   int run(String reportTo, StringWriter out) {
-    try (TestRemote remote = TestRemote.create(tmp)) {
-      return NodeUpdaterMain.run(
-          new PrintWriter(out),
-          new PrintWriter(new StringWriter()),
-          "run",
-          "--workdir",
-          tmp.resolve("w").toString(),
-          "--remote",
-          remote.uri(),
-          "--state",
-          tmp.resolve("s.db").toString(),
-          "--report-to",
-          reportTo);
+    if (remote == null) {
+      remote = TestRemote.create(tmp);
     }
+    return NodeUpdaterMain.run(
+        new PrintWriter(out),
+        new PrintWriter(new StringWriter()),
+        "run",
+        "--workdir",
+        tmp.resolve("w").toString(),
+        "--remote",
+        remote.uri(),
+        "--state",
+        tmp.resolve("s.db").toString(),
+        "--report-to",
+        reportTo);
   }
 
   @Test
@@ -102,10 +109,42 @@ class ReportSenderTest {
     PublicKey sent = ReportSignature.decodePublicKey(keys.get(0));
     byte[] body = bodies.get(0).getBytes(StandardCharsets.UTF_8);
     assertThat(ReportSignature.verify(sent, body, signatures.get(0))).isTrue();
-    KeyPair stored = ReportSender.nodeKey(tmp.resolve("s.db"), Instant.now()).orElseThrow();
+    KeyPair stored =
+        ReportSender.nodeSigning(tmp.resolve("s.db"), Instant.now()).orElseThrow().key();
     assertThat(stored.getPublic()).isEqualTo(sent);
     byte[] forged = bodies.get(0).replace("updated", "failed").getBytes(StandardCharsets.UTF_8);
     assertThat(ReportSignature.verify(sent, forged, signatures.get(0))).isFalse();
+  }
+
+  @Test
+  void everyReportCarriesAHigherSequenceNumberAndWhenItWasSent() throws Exception {
+    Instant before = Instant.now();
+    assertThat(run(base(), new StringWriter())).isZero();
+    assertThat(run(base(), new StringWriter())).isZero();
+
+    assertThat(bodies).hasSize(2);
+    var first = Json.mapper().readTree(bodies.get(0));
+    var second = Json.mapper().readTree(bodies.get(1));
+    assertThat(first.get(NodeReport.SCHEMA_FIELD).asInt()).isEqualTo(NodeReport.SCHEMA_VERSION);
+    long sequence = first.get(NodeReport.SEQUENCE_FIELD).asLong();
+    assertThat(sequence).isGreaterThanOrEqualTo(before.toEpochMilli());
+    assertThat(second.get(NodeReport.SEQUENCE_FIELD).asLong()).isGreaterThan(sequence);
+    assertThat(Instant.parse(second.get(NodeReport.SENT_AT_FIELD).asText()))
+        .isBetween(before, Instant.now());
+  }
+
+  @Test
+  void theSequenceKeepsRisingWhenTheClockGoesBackAndJumpsWithTheClock() {
+    Path state = tmp.resolve("seq.db");
+    Instant now = Instant.parse("2026-11-20T12:00:00Z");
+    long first = ReportSender.nodeSigning(state, now).orElseThrow().sequence();
+    assertThat(first).isEqualTo(now.toEpochMilli());
+    long second =
+        ReportSender.nodeSigning(state, now.minus(Duration.ofDays(1))).orElseThrow().sequence();
+    assertThat(second).isEqualTo(first + 1);
+    long third =
+        ReportSender.nodeSigning(state, now.plus(Duration.ofDays(1))).orElseThrow().sequence();
+    assertThat(third).isEqualTo(now.plus(Duration.ofDays(1)).toEpochMilli());
   }
 
   @Test

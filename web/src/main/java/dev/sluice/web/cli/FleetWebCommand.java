@@ -5,11 +5,12 @@ import dev.sluice.core.history.ChannelStatusReader;
 import dev.sluice.web.channels.ChannelsService;
 import dev.sluice.web.fleet.FleetDatabase;
 import dev.sluice.web.fleet.FleetService;
-import dev.sluice.web.fleet.FleetStore;
+import dev.sluice.web.fleet.ReportStore;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.fleet.StoreException;
 import dev.sluice.web.http.FleetServer;
+import dev.sluice.web.http.TlsKeys;
 import dev.sluice.web.metrics.FleetMetrics;
 import io.javalin.Javalin;
 import java.io.PrintWriter;
@@ -85,6 +86,21 @@ final class FleetWebCommand implements Callable<Integer> {
   String bind;
 
   @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description = {
+        "Serve HTTPS with this PEM certificate chain (server certificate first), together",
+        "with --tls-key. Without both, fleet-web speaks plain HTTP (put a TLS proxy in front)."
+      })
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      description = "The PEM private key of --tls-cert (unencrypted; RSA, EC or Ed25519).")
+  Path tlsKey;
+
+  @Option(
       names = "--remote",
       paramLabel = "URL",
       description = "Git remote whose channels the dashboard shows.")
@@ -145,6 +161,17 @@ final class FleetWebCommand implements Callable<Integer> {
         "only from a node id that has no pinned key yet)."
       })
   boolean requireSignatures;
+
+  @Option(
+      names = "--max-report-age",
+      defaultValue = "PT1H",
+      paramLabel = "DURATION",
+      description = {
+        "Refuse a report sent longer ago than this by the dashboard's clock (409), so that",
+        "a report held back cannot be delivered later (ISO-8601, default: ${DEFAULT-VALUE};",
+        "not checked with --trust-report-times)."
+      })
+  Duration maxReportAge;
 
   @Option(
       names = "--admin-token",
@@ -255,6 +282,9 @@ final class FleetWebCommand implements Callable<Integer> {
     if (uploadsPerAddress < 1) {
       throw new ParameterException(spec.commandLine(), "--uploads-per-address must be at least 1");
     }
+    if (maxReportAge.isNegative() || maxReportAge.isZero()) {
+      throw new ParameterException(spec.commandLine(), "--max-report-age must be positive");
+    }
     if (soak != null && (soak.isNegative() || soak.isZero())) {
       throw new ParameterException(spec.commandLine(), "--soak must be positive");
     }
@@ -266,6 +296,19 @@ final class FleetWebCommand implements Callable<Integer> {
               + " is reachable from other machines: set --ingest-token (or SLUICE_INGEST_TOKEN),"
               + " or pass --insecure to accept reports from anyone");
     }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new ParameterException(
+          spec.commandLine(), "--tls-cert and --tls-key go together: give both or neither");
+    }
+    Optional<FleetServer.Https> https;
+    try {
+      https =
+          tlsCert == null
+              ? Optional.empty()
+              : Optional.of(new FleetServer.Https(TlsKeys.read(tlsCert, tlsKey), bind, port));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     Clock clock = now == null ? Clock.systemUTC() : Clock.fixed(now, ZoneOffset.UTC);
     FleetDatabase database;
     try {
@@ -274,7 +317,7 @@ final class FleetWebCommand implements Callable<Integer> {
       throw new FleetWebException.Store(e.getMessage(), e);
     }
     try (database;
-        ReportWriter writer = new ReportWriter(new FleetStore(database), clock)) {
+        ReportWriter writer = new ReportWriter(new ReportStore(database), clock)) {
       AtomicReference<ChannelsService> channels = new AtomicReference<>();
       DoubleSupplier target =
           preprodTarget != null
@@ -283,8 +326,7 @@ final class FleetWebCommand implements Callable<Integer> {
                 ChannelsService known = channels.get();
                 return known == null ? FleetService.DEFAULT_TARGET : known.preprodTarget();
               };
-      FleetService fleet =
-          new FleetService(new FleetStore(database, trustReportTimes), clock, target, staleAfter);
+      FleetService fleet = new FleetService(database, trustReportTimes, clock, target, staleAfter);
       Optional.ofNullable(remote).map(url -> channels(url, clock, fleet)).ifPresent(channels::set);
       Javalin app =
           FleetServer.create(
@@ -296,20 +338,29 @@ final class FleetWebCommand implements Callable<Integer> {
                   Optional.ofNullable(ingestToken),
                   Optional.ofNullable(adminToken),
                   Optional.ofNullable(channels.get()),
-                  new FleetServer.Access(Optional.ofNullable(readToken), requireSignatures),
+                  new FleetServer.Access(
+                      Optional.ofNullable(readToken),
+                      requireSignatures,
+                      trustReportTimes ? Optional.empty() : Optional.of(maxReportAge)),
                   new FleetServer.Limits(
                       uploadsPerAddress,
                       Math.max(uploadsPerAddress, FleetServer.Limits.DEFAULT.uploadsOverall()),
                       FleetServer.Limits.DEFAULT.idleTimeout(),
                       FleetServer.Limits.DEFAULT.minUploadBytesPerSecond()),
-                  new FleetMetrics(fleet, () -> FleetMetrics.databaseBytes(db))));
+                  new FleetMetrics(fleet, () -> FleetMetrics.databaseBytes(db))),
+              https);
       try {
-        app.start(bind, port);
+        if (https.isPresent()) {
+          app.start();
+        } else {
+          app.start(bind, port);
+        }
       } catch (RuntimeException e) {
         throw new FleetWebException.Listen(
             "cannot listen on " + bind + ":" + port + ": " + rootMessage(e), e);
       }
-      String url = "http://" + hostForUrl(bind) + ":" + app.port() + "/";
+      String url =
+          (https.isPresent() ? "https://" : "http://") + hostForUrl(bind) + ":" + app.port() + "/";
       LOG.info(
           "fleet-web {} listening on {} with database {}{}",
           version(),

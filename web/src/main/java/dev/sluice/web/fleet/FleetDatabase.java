@@ -90,7 +90,8 @@ public final class FleetDatabase implements AutoCloseable {
           CREATE INDEX nodes_by_commit ON nodes (current_commit, channel);
           CREATE INDEX nodes_by_target ON nodes (target_commit, channel);
           """
-              + NodeKeyStore.MIGRATION);
+              + NodeKeyStore.MIGRATION,
+          NodeKeyStore.SEQUENCE_MIGRATION);
 
   private static final Schema SCHEMA = new Schema("fleet-web database", APPLICATION_ID, MIGRATIONS);
 

@@ -28,7 +28,10 @@ public final class FleetService {
 
   private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{40}");
 
-  private final FleetStore store;
+  private final ReportStore writes;
+  private final NodeQueries nodes;
+  private final SummaryQueries summary;
+  private final HealthQueries health;
   private final Clock clock;
   private final DoubleSupplier preprodTarget;
   private final Duration staleAfter;
@@ -37,20 +40,32 @@ public final class FleetService {
    * @param preprodTarget the share of the fleet that should ride preprod (the policy's weight)
    * @param staleAfter how long a node may stay silent before it is listed as not seen
    */
-  public FleetService(FleetStore store, Clock clock, double preprodTarget, Duration staleAfter) {
-    this(store, clock, checkedTarget(preprodTarget), staleAfter);
+  public FleetService(
+      FleetDatabase database, Clock clock, double preprodTarget, Duration staleAfter) {
+    this(database, false, clock, checkedTarget(preprodTarget), staleAfter);
   }
 
   /**
+   * @param reportTimes judge promotion health by the times in the reports instead of when they
+   *     arrived: only for simulations whose clock is not the dashboard's, since it lets a sender
+   *     backdate a new node id
    * @param preprodTarget asked on every summary, e.g. the rollout policy's probability as last
    *     read; must answer at once, without I/O
    */
   public FleetService(
-      FleetStore store, Clock clock, DoubleSupplier preprodTarget, Duration staleAfter) {
+      FleetDatabase database,
+      boolean reportTimes,
+      Clock clock,
+      DoubleSupplier preprodTarget,
+      Duration staleAfter) {
     if (staleAfter.isNegative() || staleAfter.isZero()) {
       throw new IllegalArgumentException("stale-after must be positive");
     }
-    this.store = Objects.requireNonNull(store);
+    Objects.requireNonNull(database);
+    this.writes = new ReportStore(database);
+    this.nodes = new NodeQueries(database);
+    this.summary = new SummaryQueries(database);
+    this.health = new HealthQueries(database, reportTimes);
     this.clock = Objects.requireNonNull(clock);
     this.preprodTarget = Objects.requireNonNull(preprodTarget);
     this.staleAfter = staleAfter;
@@ -63,14 +78,14 @@ public final class FleetService {
     return () -> target;
   }
 
-  public FleetService(FleetStore store, Clock clock) {
-    this(store, clock, DEFAULT_TARGET, DEFAULT_STALE_AFTER);
+  public FleetService(FleetDatabase database, Clock clock) {
+    this(database, clock, DEFAULT_TARGET, DEFAULT_STALE_AFTER);
   }
 
   /** The fleet at a glance. */
   public FleetSummary fleet() {
     Instant now = clock.instant();
-    FleetStore.Aggregates a = store.aggregates(now.minus(staleAfter), LIST_LIMIT);
+    SummaryQueries.Aggregates a = summary.aggregates(now.minus(staleAfter), LIST_LIMIT);
     int total = 0;
     int active = 0;
     int preprod = 0;
@@ -107,7 +122,7 @@ public final class FleetService {
   /** Why the database cannot answer now, or empty when it can. */
   public Optional<String> unready() {
     try {
-      store.ping();
+      summary.ping();
       return Optional.empty();
     } catch (StoreException e) {
       return Optional.of(e.getMessage());
@@ -116,17 +131,17 @@ public final class FleetService {
 
   /** One page of nodes. */
   public NodePage nodes(NodeQuery query) {
-    return store.nodes(query);
+    return nodes.nodes(query);
   }
 
   /** The stored report of one node, as JSON. */
   public Optional<String> report(String node) {
-    return store.report(node.toLowerCase(Locale.ROOT));
+    return nodes.report(node.toLowerCase(Locale.ROOT));
   }
 
   /** Forgets a decommissioned node. */
   public boolean forget(String node) {
-    return store.delete(node.toLowerCase(Locale.ROOT));
+    return writes.delete(node.toLowerCase(Locale.ROOT));
   }
 
   /**
@@ -140,12 +155,12 @@ public final class FleetService {
       throw new IllegalArgumentException("commit must be 40 hex digits");
     }
     Objects.requireNonNull(releasedAt, "releasedAt");
-    return store.promotionHealth(commit.toLowerCase(Locale.ROOT), releasedAt);
+    return health.promotionHealth(commit.toLowerCase(Locale.ROOT), releasedAt);
   }
 
   /** The fingerprint of the key pinned to a node, if it has one. */
   public Optional<String> pinnedKey(String node) {
-    return store.pinnedKey(node.toLowerCase(Locale.ROOT));
+    return nodes.pinnedKey(node.toLowerCase(Locale.ROOT));
   }
 
   /**
@@ -153,7 +168,7 @@ public final class FleetService {
    * pins the key it carries. Returns whether a key was pinned.
    */
   public boolean unpin(String node) {
-    return store.unpin(node.toLowerCase(Locale.ROOT));
+    return writes.unpin(node.toLowerCase(Locale.ROOT));
   }
 
   /** Adoption per channel and version for the last {@code days} days (1 to 366). */
@@ -163,6 +178,6 @@ public final class FleetService {
     }
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     String from = today.minusDays(days - 1L).toString();
-    return new AdoptionHistory(from, today.toString(), store.adoption(from));
+    return new AdoptionHistory(from, today.toString(), health.adoption(from));
   }
 }

@@ -120,11 +120,33 @@ public final class ReportValidator {
   }
 
   /**
+   * A report as posted: the node's run and what the sender put around it.
+   *
+   * @param schema the report schema version (1 when the report does not say)
+   * @param sequence the report's sequence number (schema 2, signed reports), else null
+   * @param sentAt when the node sent it, on its clock (schema 2), else null
+   */
+  public record Posted(NodeReport report, int schema, Long sequence, Instant sentAt) {}
+
+  /** The top-level fields schema 2 added, around the run's own. */
+  static final List<String> ENVELOPE_FIELDS =
+      List.of(NodeReport.SEQUENCE_FIELD, NodeReport.SENT_AT_FIELD);
+
+  /**
    * Parses and validates one report.
    *
    * @throws InvalidReportException naming the first problem found
    */
   public NodeReport validate(byte[] body) {
+    return read(body).report();
+  }
+
+  /**
+   * Parses and validates one report with its schema version, sequence number and sending time.
+   *
+   * @throws InvalidReportException naming the first problem found
+   */
+  public Posted read(byte[] body) {
     if (body.length > MAX_BODY_BYTES) {
       throw new InvalidReportException("report is larger than " + MAX_BODY_BYTES + " bytes");
     }
@@ -143,7 +165,9 @@ public final class ReportValidator {
       throw new InvalidReportException("report must be a JSON object");
     }
     ObjectNode object = (ObjectNode) tree;
-    checkSchema(object.remove(NodeReport.SCHEMA_FIELD));
+    int schema = checkSchema(object.remove(NodeReport.SCHEMA_FIELD));
+    Long sequence = sequence(schema, object.remove(NodeReport.SEQUENCE_FIELD));
+    Instant sentAt = sentAt(schema, object.remove(NodeReport.SENT_AT_FIELD));
     object
         .fieldNames()
         .forEachRemaining(
@@ -184,7 +208,7 @@ public final class ReportValidator {
       throw new InvalidReportException(cause(e));
     }
     checkValues(report);
-    return normalised(report);
+    return new Posted(normalised(report), schema, sequence, sentAt);
   }
 
   /** A field name for a refusal: quoted when it is harmless, else not echoed. */
@@ -192,9 +216,9 @@ public final class ReportValidator {
     return FIELD_NAME.matcher(name).matches() ? "'" + name + "'" : "(a name that is not shown)";
   }
 
-  private static void checkSchema(JsonNode schema) {
+  private static int checkSchema(JsonNode schema) {
     if (schema == null) {
-      return;
+      return 1;
     }
     if (!schema.isInt() || schema.intValue() < 1) {
       throw new InvalidReportException("field 'schema' must be a whole number >= 1");
@@ -207,6 +231,46 @@ public final class ReportValidator {
               + NodeReport.SCHEMA_VERSION
               + "): upgrade fleet-web");
     }
+    return schema.intValue();
+  }
+
+  private static void needsSchema2(int schema, String field) {
+    if (schema < 2) {
+      throw new InvalidReportException(
+          "report has an unknown top-level field '" + field + "' (it needs \"schema\": 2)");
+    }
+  }
+
+  private static Long sequence(int schema, JsonNode value) {
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    needsSchema2(schema, NodeReport.SEQUENCE_FIELD);
+    if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 1) {
+      throw new InvalidReportException(
+          "field '" + NodeReport.SEQUENCE_FIELD + "' must be a whole number >= 1");
+    }
+    return value.longValue();
+  }
+
+  private Instant sentAt(int schema, JsonNode value) {
+    if (value == null || value.isNull()) {
+      if (schema >= 2) {
+        throw new InvalidReportException(
+            "field '" + NodeReport.SENT_AT_FIELD + "' is required in report schema 2");
+      }
+      return null;
+    }
+    needsSchema2(schema, NodeReport.SENT_AT_FIELD);
+    Instant time;
+    try {
+      time = Instant.parse(value.isTextual() ? value.textValue() : "");
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new InvalidReportException(
+          "field '" + NodeReport.SENT_AT_FIELD + "' must be an ISO-8601 instant");
+    }
+    checkTime(NodeReport.SENT_AT_FIELD, time);
+    return time;
   }
 
   private static String cause(Exception e) {

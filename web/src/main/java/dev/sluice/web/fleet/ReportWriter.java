@@ -22,15 +22,15 @@ public final class ReportWriter implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReportWriter.class);
 
-  private record Pending(ReceivedReport report, CompletableFuture<FleetStore.Outcome> done) {}
+  private record Pending(ReportRow row, CompletableFuture<ReportStore.Outcome> done) {}
 
-  private final FleetStore store;
+  private final ReportStore store;
   private final Clock clock;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
   private final Thread thread;
   private volatile boolean running = true;
 
-  public ReportWriter(FleetStore store, Clock clock) {
+  public ReportWriter(ReportStore store, Clock clock) {
     this.store = store;
     this.clock = clock;
     this.thread = new Thread(this::loop, "fleet-report-writer");
@@ -43,12 +43,13 @@ public final class ReportWriter implements AutoCloseable {
    *
    * @throws StoreException if the queue is full (the dashboard is overloaded) or closed
    */
-  public CompletableFuture<FleetStore.Outcome> submit(ReceivedReport report) {
+  public CompletableFuture<ReportStore.Outcome> submit(ReceivedReport report) {
     if (!running) {
       throw new StoreException("the report writer is shut down");
     }
-    CompletableFuture<FleetStore.Outcome> done = new CompletableFuture<>();
-    if (!queue.offer(new Pending(report, done))) {
+    CompletableFuture<ReportStore.Outcome> done = new CompletableFuture<>();
+    // Rendered here, on the receiving thread, so the writer thread only runs SQL.
+    if (!queue.offer(new Pending(ReportRow.of(report), done))) {
       throw new StoreException("too many reports queued (" + MAX_QUEUED + "); try again later");
     }
     return done;
@@ -79,12 +80,12 @@ public final class ReportWriter implements AutoCloseable {
   }
 
   private void write(List<Pending> batch) {
-    List<ReceivedReport> reports = new ArrayList<>(batch.size());
+    List<ReportRow> rows = new ArrayList<>(batch.size());
     for (Pending pending : batch) {
-      reports.add(pending.report());
+      rows.add(pending.row());
     }
     try {
-      List<FleetStore.Outcome> outcomes = store.save(reports, clock.instant());
+      List<ReportStore.Outcome> outcomes = store.saveRows(rows, clock.instant());
       for (int i = 0; i < batch.size(); i++) {
         batch.get(i).done().complete(outcomes.get(i));
       }

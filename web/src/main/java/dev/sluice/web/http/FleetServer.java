@@ -21,8 +21,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,12 +118,28 @@ public final class FleetServer {
    * @param readToken if present, the dashboard and every GET API need it (bearer, or HTTP basic
    *     with any user name and the token as password, for browsers)
    * @param requireSignatures refuse unsigned reports even from node ids without a pinned key
+   * @param maxReportAge refuse a report whose {@code sentAt} is older than this on the dashboard's
+   *     clock; empty only for simulations whose clock is not the dashboard's
    */
-  public record Access(Optional<String> readToken, boolean requireSignatures) {
+  public record Access(
+      Optional<String> readToken, boolean requireSignatures, Optional<Duration> maxReportAge) {
+    /** How old a report may be when it arrives, by default. */
+    public static final Duration DEFAULT_MAX_REPORT_AGE = Duration.ofHours(1);
+
     public static final Access OPEN = new Access(Optional.empty(), false);
 
     public Access {
       Objects.requireNonNull(readToken, "readToken");
+      Objects.requireNonNull(maxReportAge, "maxReportAge");
+      if (maxReportAge.isPresent()
+          && (maxReportAge.get().isNegative() || maxReportAge.get().isZero())) {
+        throw new IllegalArgumentException("the longest report age must be positive");
+      }
+    }
+
+    /** With the default longest report age. */
+    public Access(Optional<String> readToken, boolean requireSignatures) {
+      this(readToken, requireSignatures, Optional.of(DEFAULT_MAX_REPORT_AGE));
     }
   }
 
@@ -148,8 +172,30 @@ public final class FleetServer {
     }
   }
 
-  /** An unstarted server; the caller starts it on a port. */
+  /**
+   * Where and how to serve HTTPS instead of plain HTTP.
+   *
+   * @param keys the certificate chain and key
+   * @param host the address to listen on
+   * @param port the port, 0 for any free one
+   */
+  public record Https(TlsKeys keys, String host, int port) {
+    public Https {
+      Objects.requireNonNull(keys, "keys");
+      Objects.requireNonNull(host, "host");
+    }
+  }
+
+  /** An unstarted plain-HTTP server; the caller starts it on an address and port. */
   public static Javalin create(Deps deps) {
+    return create(deps, Optional.empty());
+  }
+
+  /**
+   * An unstarted server. With {@code https} it listens only with TLS, on the address and port given
+   * there (start it with {@code start()}); without, the caller starts it on a port.
+   */
+  public static Javalin create(Deps deps, Optional<Https> https) {
     ObjectMapper mapper =
         Json.newMapper().disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
     Javalin app =
@@ -162,6 +208,10 @@ public final class FleetServer {
                     http.setIdleTimeout(deps.limits().idleTimeout().toMillis());
                     http.setMinRequestDataRate(deps.limits().minUploadBytesPerSecond());
                   });
+              https.ifPresent(
+                  tls ->
+                      config.jetty.addConnector(
+                          (server, http) -> httpsConnector(server, http, tls, deps.limits())));
               config.jsonMapper(new JavalinJackson(mapper, false));
               config.http.maxRequestSize = ReportValidator.MAX_BODY_BYTES;
               config.staticFiles.add(
@@ -213,6 +263,7 @@ public final class FleetServer {
             new BearerToken(deps.ingestToken(), "report ingest"),
             deps.clock(),
             deps.access().requireSignatures(),
+            deps.access().maxReportAge(),
             new UploadLimiter(deps.limits().uploadsPerAddress(), deps.limits().uploadsOverall()),
             metrics);
     FleetHandlers fleet =
@@ -271,6 +322,34 @@ public final class FleetServer {
           }
         });
     return app;
+  }
+
+  /**
+   * A TLS connector with the same limits as the plain one. The host name a client asks for is not
+   * checked against the certificate (nodes may use an address the certificate does not name; they
+   * check the certificate themselves).
+   */
+  private static Connector httpsConnector(
+      Server server, HttpConfiguration http, Https tls, Limits limits) {
+    SslContextFactory.Server ssl = new SslContextFactory.Server();
+    ssl.setKeyStore(tls.keys().keyStore());
+    ssl.setKeyStorePassword(tls.keys().password());
+    ssl.setCertAlias(TlsKeys.ALIAS);
+    HttpConfiguration secure = new HttpConfiguration(http);
+    secure.setSendServerVersion(false);
+    secure.setIdleTimeout(limits.idleTimeout().toMillis());
+    secure.setMinRequestDataRate(limits.minUploadBytesPerSecond());
+    secure.setSecureScheme("https");
+    secure.addCustomizer(new SecureRequestCustomizer(false));
+    ServerConnector connector =
+        new ServerConnector(
+            server,
+            new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+            new HttpConnectionFactory(secure));
+    connector.setHost(tls.host());
+    connector.setPort(tls.port());
+    connector.setIdleTimeout(limits.idleTimeout().toMillis());
+    return connector;
   }
 
   private static final String STARTED = "fleet-web.started";

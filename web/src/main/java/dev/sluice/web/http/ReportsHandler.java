@@ -2,10 +2,10 @@ package dev.sluice.web.http;
 
 import dev.sluice.core.report.NodeReport;
 import dev.sluice.core.report.ReportSignature;
-import dev.sluice.web.fleet.FleetStore;
 import dev.sluice.web.fleet.InvalidReportException;
 import dev.sluice.web.fleet.ReceivedReport;
 import dev.sluice.web.fleet.ReportSigner;
+import dev.sluice.web.fleet.ReportStore;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.fleet.StoreException;
@@ -16,8 +16,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,6 +37,7 @@ final class ReportsHandler {
   private final BearerToken token;
   private final Clock clock;
   private final boolean requireSignatures;
+  private final Optional<Duration> maxReportAge;
   private final UploadLimiter uploads;
   private final FleetMetrics metrics;
   private final RateLimitedLog rejections;
@@ -45,6 +48,7 @@ final class ReportsHandler {
       BearerToken token,
       Clock clock,
       boolean requireSignatures,
+      Optional<Duration> maxReportAge,
       UploadLimiter uploads,
       FleetMetrics metrics) {
     this.validator = validator;
@@ -52,6 +56,7 @@ final class ReportsHandler {
     this.token = token;
     this.clock = clock;
     this.requireSignatures = requireSignatures;
+    this.maxReportAge = maxReportAge;
     this.uploads = uploads;
     this.metrics = metrics;
     this.rejections = new RateLimitedLog(LOG, Clock.systemUTC(), Duration.ofSeconds(10));
@@ -62,10 +67,12 @@ final class ReportsHandler {
       token.require(ctx);
       byte[] body = readLimited(ctx);
       ReportSigner signer = verifiedSigner(ctx, body);
-      NodeReport report = validator.validate(body);
-      FleetStore.Outcome outcome =
+      ReportValidator.Posted posted = validator.read(body);
+      NodeReport report = posted.report();
+      checkAge(posted);
+      ReportStore.Outcome outcome =
           writer
-              .submit(new ReceivedReport(report, clock.instant(), signer))
+              .submit(new ReceivedReport(report, clock.instant(), signer, posted.sequence()))
               .get(30, TimeUnit.SECONDS);
       switch (outcome) {
         case STORED -> {
@@ -84,16 +91,14 @@ final class ReportsHandler {
                   "older than the node's last stored report"));
         }
         case UNSIGNED ->
-            reject(
-                ctx,
+            throw new HttpProblem(
                 HttpStatus.UNAUTHORIZED,
                 "node "
                     + report.node()
                     + " has a pinned key: its reports must be signed (an operator can re-enrol"
                     + " a reinstalled node with DELETE /api/nodes/ID/key)");
         case OTHER_KEY ->
-            reject(
-                ctx,
+            throw new HttpProblem(
                 HttpStatus.FORBIDDEN,
                 "node "
                     + report.node()
@@ -101,6 +106,18 @@ final class ReportsHandler {
                     + signer.fingerprint()
                     + " (an operator can re-enrol a reinstalled node with DELETE"
                     + " /api/nodes/ID/key)");
+        case REPLAYED ->
+            throw new HttpProblem(
+                HttpStatus.CONFLICT,
+                "node "
+                    + report.node()
+                    + (posted.sequence() == null
+                        ? " sends numbered reports: a report without a sequence number"
+                        : " already sent a report numbered "
+                            + posted.sequence()
+                            + " or higher: this one")
+                    + " is refused as a replay (a node whose state file was restored from an old"
+                    + " backup is re-enrolled with DELETE /api/nodes/ID/key)");
       }
     } catch (InvalidReportException e) {
       reject(ctx, HttpStatus.BAD_REQUEST, e.getMessage());
@@ -130,12 +147,35 @@ final class ReportsHandler {
               ? "bad-token"
               : reason.contains("does not match") ? "bad-signature" : "unsigned";
       case FORBIDDEN -> "other-key";
+      case CONFLICT -> reason.contains("replay") ? "replayed" : "expired";
       case REQUEST_TIMEOUT -> "too-slow";
       case LENGTH_REQUIRED -> "no-length";
       case CONTENT_TOO_LARGE -> "too-large";
       case TOO_MANY_REQUESTS, SERVICE_UNAVAILABLE -> "busy";
       default -> "other";
     };
+  }
+
+  /**
+   * Refuses a report sent longer ago than the dashboard takes: a report captured and held back
+   * cannot be delivered later, after the node's newer ones were lost.
+   */
+  private void checkAge(ReportValidator.Posted posted) {
+    if (posted.sentAt() == null || maxReportAge.isEmpty()) {
+      return;
+    }
+    Instant oldest = clock.instant().minus(maxReportAge.get());
+    if (posted.sentAt().isBefore(oldest)) {
+      throw new HttpProblem(
+          HttpStatus.CONFLICT,
+          "the report was sent at "
+              + posted.sentAt()
+              + ", more than "
+              + maxReportAge.get()
+              + " before this dashboard's time "
+              + clock.instant()
+              + ": refused as expired (is the node's clock behind?)");
+    }
   }
 
   /**

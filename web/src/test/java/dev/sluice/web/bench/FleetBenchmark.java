@@ -1,13 +1,14 @@
 package dev.sluice.web.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.report.Action;
 import dev.sluice.core.report.NodeReport;
 import dev.sluice.core.report.ReportSignature;
 import dev.sluice.web.fleet.FleetDatabase;
 import dev.sluice.web.fleet.FleetService;
-import dev.sluice.web.fleet.FleetStore;
 import dev.sluice.web.fleet.ReceivedReport;
+import dev.sluice.web.fleet.ReportStore;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.http.FleetServer;
@@ -79,8 +80,8 @@ public final class FleetBenchmark {
       if (url == null) {
         Clock clock = Clock.systemUTC();
         database = FleetDatabase.open(dir.resolve("fleet.db"));
-        writer = new ReportWriter(new FleetStore(database), clock);
-        service = new FleetService(new FleetStore(database), clock);
+        writer = new ReportWriter(new ReportStore(database), clock);
+        service = new FleetService(database, clock);
         app =
             FleetServer.create(
                     new FleetServer.Deps(
@@ -131,7 +132,8 @@ public final class FleetBenchmark {
         "machine: %d cores, java %s%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     long signing = System.nanoTime();
-    List<Signed> bodies = reports(nodes);
+    List<List<Signed>> runs = reports(nodes);
+    List<Signed> bodies = runs.get(1);
     OUT.printf(
         "made %d reports, each signed by its own node's Ed25519 key, in %.1f s (not timed)%n",
         nodes, (System.nanoTime() - signing) / 1e9);
@@ -140,10 +142,10 @@ public final class FleetBenchmark {
       inProcess(bodies);
     }
 
-    // Warm up the JIT and connections with a slice of the reports (stored again later: the newer
-    // run of each node wins).
+    // Warm up the JIT and connections with the previous run of a slice of the nodes (lower
+    // sequence numbers, so that the timed run's reports are new, not replays).
     int warm = Math.min(5_000, nodes);
-    ingest(url, bodies.subList(0, warm), concurrency);
+    ingest(url, runs.get(0).subList(0, warm), concurrency);
 
     long start = System.nanoTime();
     int failed = ingest(url, bodies, concurrency);
@@ -179,13 +181,18 @@ public final class FleetBenchmark {
   /** One node's report as sent: the body, its signature and the node's public key. */
   private record Signed(byte[] body, String signature, String publicKey) {}
 
-  /**
-   * Signs like a node does (a fresh key per node), with Bouncy Castle's Ed25519 only because the
-   * JDK 17 provider would take minutes to make 100,000 keys and signatures; the bytes are the same.
-   */
-  private static Signed signed(byte[] body, SecureRandom random) {
+  /** A fresh node key, as Bouncy Castle's raw Ed25519 secret. */
+  private static byte[] nodeKey(SecureRandom random) {
     byte[] secret = new byte[Ed25519.SECRET_KEY_SIZE];
     Ed25519.generatePrivateKey(random, secret);
+    return secret;
+  }
+
+  /**
+   * Signs like a node does, with Bouncy Castle's Ed25519 only because the JDK 17 provider would
+   * take minutes to make 100,000 keys and signatures; the bytes are the same.
+   */
+  private static Signed signed(byte[] body, byte[] secret) {
     byte[] pub = new byte[Ed25519.PUBLIC_KEY_SIZE];
     Ed25519.generatePublicKey(secret, 0, pub, 0);
     byte[] message = ReportSignature.signedBytes(body);
@@ -225,7 +232,7 @@ public final class FleetBenchmark {
     }
     Path dir = Files.createTempDirectory("fleet-bench-store");
     try (FleetDatabase database = FleetDatabase.open(dir.resolve("store.db"))) {
-      FleetStore store = new FleetStore(database);
+      ReportStore store = new ReportStore(database);
       long start = System.nanoTime();
       for (int i = 0; i < valid.size(); i += 100) {
         store.save(valid.subList(i, Math.min(valid.size(), i + 100)), Instant.now());
@@ -334,14 +341,20 @@ public final class FleetBenchmark {
         sorted.length);
   }
 
-  /** A plausible fleet: 7 % preprod, a few versions, some failures, held and silent nodes. */
-  private static List<Signed> reports(int nodes) {
+  /**
+   * A plausible fleet: 7 % preprod, a few versions, some failures, held and silent nodes. Two runs
+   * per node, as node-updater sends them (schema 2, numbered, each node's own key): the first for
+   * warming up, the second timed.
+   */
+  private static List<List<Signed>> reports(int nodes) {
     SplittableRandom random = new SplittableRandom(42);
     Instant now = Instant.now();
     String[] commits = {"a".repeat(40), "b".repeat(40), "c".repeat(40), "d".repeat(40)};
     String[] tags = {"v5.0.0", "v5.1.0", "v5.2.0_pre", "v5.1.1"};
     SecureRandom keys = new SecureRandom();
+    List<Signed> earlier = new ArrayList<>(nodes);
     List<Signed> bodies = new ArrayList<>(nodes);
+    long sequence = now.toEpochMilli();
     for (int n = 0; n < nodes; n++) {
       double ticket = random.nextDouble();
       boolean preprod = ticket < 0.07;
@@ -385,9 +398,20 @@ public final class FleetBenchmark {
               List.of(),
               finished.minusSeconds(3),
               finished);
-      byte[] body = Json.write(report).getBytes(StandardCharsets.UTF_8);
-      bodies.add(signed(body, keys));
+      byte[] secret = nodeKey(keys);
+      earlier.add(signed(posted(report, sequence), secret));
+      bodies.add(signed(posted(report, sequence + 1), secret));
     }
-    return bodies;
+    return List.of(earlier, bodies);
+  }
+
+  /** A report's body as node-updater posts it: schema, sequence and sending time first. */
+  private static byte[] posted(NodeReport report, long sequence) {
+    ObjectNode tree = Json.mapper().createObjectNode();
+    tree.put(NodeReport.SCHEMA_FIELD, NodeReport.SCHEMA_VERSION);
+    tree.put(NodeReport.SEQUENCE_FIELD, sequence);
+    tree.put(NodeReport.SENT_AT_FIELD, Instant.now().toString());
+    tree.setAll((ObjectNode) Json.mapper().valueToTree(report));
+    return Json.write(tree).getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -30,14 +30,14 @@ class FleetServiceTest {
 
   @TempDir Path dir;
   private FleetDatabase database;
-  private FleetStore store;
+  private ReportStore store;
   private FleetService service;
 
   @BeforeEach
   void open() {
     database = FleetDatabase.open(dir.resolve("fleet.db"));
-    store = new FleetStore(database);
-    service = new FleetService(store, Clock.fixed(NOW, ZoneOffset.UTC));
+    store = new ReportStore(database);
+    service = new FleetService(database, Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   @AfterEach
@@ -45,7 +45,7 @@ class FleetServiceTest {
     database.close();
   }
 
-  private List<FleetStore.Outcome> save(NodeReport... reports) {
+  private List<ReportStore.Outcome> save(NodeReport... reports) {
     List<ReceivedReport> received = new ArrayList<>();
     for (NodeReport report : reports) {
       // Each report arrives when its run finished.
@@ -172,7 +172,7 @@ class FleetServiceTest {
 
     NodeReport older = report().node(node).finishedAt(NOW.minus(Duration.ofHours(4))).build();
     assertThat(store.save(List.of(new ReceivedReport(older, NOW)), NOW))
-        .containsExactly(FleetStore.Outcome.OUT_OF_ORDER);
+        .containsExactly(ReportStore.Outcome.OUT_OF_ORDER);
 
     FleetSummary fleet = service.fleet();
     assertThat(fleet.stale().total()).isZero();
@@ -191,7 +191,7 @@ class FleetServiceTest {
   void usesTheConfiguredTargetAndStaleness() {
     save(knownFleet().toArray(NodeReport[]::new));
     FleetService strict =
-        new FleetService(store, Clock.fixed(NOW, ZoneOffset.UTC), 0.25, Duration.ofMinutes(5));
+        new FleetService(database, Clock.fixed(NOW, ZoneOffset.UTC), 0.25, Duration.ofMinutes(5));
     FleetSummary fleet = strict.fleet();
     assertThat(fleet.activeNodes()).isZero();
     assertThat(fleet.stale().total()).isEqualTo(13);
@@ -219,7 +219,12 @@ class FleetServiceTest {
 
     assertThat(service.promotionHealth(COMMIT_B, released).healthyNodes()).isZero();
     FleetService simulated =
-        new FleetService(new FleetStore(database, true), Clock.fixed(NOW, ZoneOffset.UTC));
+        new FleetService(
+            database,
+            true,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            () -> FleetService.DEFAULT_TARGET,
+            FleetService.DEFAULT_STALE_AFTER);
     assertThat(simulated.promotionHealth(COMMIT_B, released))
         .isEqualTo(PromotionHealth.of(COMMIT_B, released, 1, 0, 1));
   }
@@ -288,7 +293,9 @@ class FleetServiceTest {
                     .build(),
                 report().node(node).finishedAt(NOW.minusSeconds(90)).build()))
         .containsExactly(
-            FleetStore.Outcome.STORED, FleetStore.Outcome.STORED, FleetStore.Outcome.OUT_OF_ORDER);
+            ReportStore.Outcome.STORED,
+            ReportStore.Outcome.STORED,
+            ReportStore.Outcome.OUT_OF_ORDER);
 
     FleetSummary fleet = service.fleet();
     assertThat(fleet.totalNodes()).isEqualTo(1);
@@ -384,12 +391,12 @@ class FleetServiceTest {
   @Test
   void theWriterStoresConcurrentReportsInBatches() throws Exception {
     try (ReportWriter writer = new ReportWriter(store, Clock.fixed(NOW, ZoneOffset.UTC))) {
-      List<CompletableFuture<FleetStore.Outcome>> done = new ArrayList<>();
+      List<CompletableFuture<ReportStore.Outcome>> done = new ArrayList<>();
       for (int n = 1; n <= 1_000; n++) {
         done.add(writer.submit(new ReceivedReport(report().node(n).build(), NOW)));
       }
-      for (CompletableFuture<FleetStore.Outcome> future : done) {
-        assertThat(future.get()).isEqualTo(FleetStore.Outcome.STORED);
+      for (CompletableFuture<ReportStore.Outcome> future : done) {
+        assertThat(future.get()).isEqualTo(ReportStore.Outcome.STORED);
       }
     }
     assertThat(service.fleet().totalNodes()).isEqualTo(1_000);

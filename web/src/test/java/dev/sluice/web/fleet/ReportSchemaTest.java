@@ -40,12 +40,14 @@ class ReportSchemaTest {
 
     Set<String> validated = new HashSet<>(ReportValidator.topLevelTypes().keySet());
     validated.add(NodeReport.SCHEMA_FIELD);
+    validated.addAll(ReportValidator.ENVELOPE_FIELDS);
     assertThat(declared).isEqualTo(validated);
     Set<String> recorded =
         Arrays.stream(NodeReport.class.getRecordComponents())
             .map(c -> c.getName())
             .collect(Collectors.toSet());
     recorded.add(NodeReport.SCHEMA_FIELD);
+    recorded.addAll(ReportValidator.ENVELOPE_FIELDS);
     assertThat(declared).isEqualTo(recorded);
 
     ReportValidator.topLevelTypes()

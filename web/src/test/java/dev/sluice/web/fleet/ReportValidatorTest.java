@@ -72,10 +72,66 @@ class ReportValidatorTest {
   }
 
   @Test
+  void schema2CarriesTheSequenceAndSendingTimeAndSchema1CannotCarryThem() {
+    ReportValidator.Posted posted =
+        validator.read(
+            bytes(
+                edited(
+                    t -> {
+                      t.put("schema", 2);
+                      t.put("sequence", 1_764_000_000_123L);
+                      t.put("sentAt", "2026-11-20T12:00:01Z");
+                    })));
+    assertThat(posted.schema()).isEqualTo(2);
+    assertThat(posted.sequence()).isEqualTo(1_764_000_000_123L);
+    assertThat(posted.sentAt()).isEqualTo(Instant.parse("2026-11-20T12:00:01Z"));
+    ReportValidator.Posted old = validator.read(bytes(edited(t -> t.put("schema", 1))));
+    assertThat(old.schema()).isEqualTo(1);
+    assertThat(old.sequence()).isNull();
+    assertThat(old.sentAt()).isNull();
+
+    assertRejected(
+        edited(t -> t.put("sequence", 5)),
+        "report has an unknown top-level field 'sequence' (it needs \"schema\": 2)");
+    assertRejected(
+        edited(t -> t.put("schema", 2)), "field 'sentAt' is required in report schema 2");
+    assertRejected(
+        edited(
+            t -> {
+              t.put("schema", 2);
+              t.put("sentAt", "2026-11-20T12:00:01Z");
+              t.put("sequence", 0);
+            }),
+        "field 'sequence' must be a whole number >= 1");
+    assertRejected(
+        edited(
+            t -> {
+              t.put("schema", 2);
+              t.put("sentAt", "2026-11-20T12:00:01Z");
+              t.put("sequence", "7");
+            }),
+        "field 'sequence' must be a whole number >= 1");
+    assertRejected(
+        edited(
+            t -> {
+              t.put("schema", 2);
+              t.put("sentAt", "yesterday");
+            }),
+        "field 'sentAt' must be an ISO-8601 instant");
+    assertRejected(
+        edited(
+            t -> {
+              t.put("schema", 2);
+              t.put("sentAt", "2027-01-01T00:00:00Z");
+            }),
+        "field 'sentAt' is in the future");
+  }
+
+  @Test
   void refusesAReportSchemaNewerThanItReads() {
     assertRejected(
-        edited(t -> t.put("schema", 2)),
-        "report schema 2 is newer than this fleet-web reads (1): upgrade fleet-web");
+        edited(t -> t.put("schema", 3)),
+        "report schema 3 is newer than this fleet-web reads (2): upgrade fleet-web");
     assertRejected(edited(t -> t.put("schema", "1")), "field 'schema' must be a whole number >= 1");
   }
 

@@ -13,7 +13,7 @@ import dev.sluice.core.testing.TestRemote;
 import dev.sluice.web.channels.ChannelsService;
 import dev.sluice.web.fleet.FleetDatabase;
 import dev.sluice.web.fleet.FleetService;
-import dev.sluice.web.fleet.FleetStore;
+import dev.sluice.web.fleet.ReportStore;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.testing.MutableClock;
@@ -74,8 +74,8 @@ class DashboardBrowserTest {
     ObjectId candidate = remote.commit("preprod", "feature", Map.of("app.txt", "1.1"));
     remote.tag("v1.1.0_pre", candidate, "preprod release 1.1.0");
     database = FleetDatabase.open(dir.resolve("fleet.db"));
-    writer = new ReportWriter(new FleetStore(database), clock);
-    FleetService fleet = new FleetService(new FleetStore(database), clock);
+    writer = new ReportWriter(new ReportStore(database), clock);
+    FleetService fleet = new FleetService(database, clock);
     ChannelsService channels =
         new ChannelsService(
             remote.uri(),

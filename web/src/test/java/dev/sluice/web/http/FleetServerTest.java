@@ -13,8 +13,8 @@ import dev.sluice.core.report.ReportSignature;
 import dev.sluice.web.channels.ChannelsService;
 import dev.sluice.web.fleet.FleetDatabase;
 import dev.sluice.web.fleet.FleetService;
-import dev.sluice.web.fleet.FleetStore;
 import dev.sluice.web.fleet.PromotionHealth;
+import dev.sluice.web.fleet.ReportStore;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.testing.MutableClock;
@@ -69,10 +69,10 @@ class FleetServerTest {
   private final MutableClock clock = new MutableClock(NOW);
 
   private Javalin app(Optional<String> ingestToken, Optional<String> adminToken) {
-    writer = new ReportWriter(new FleetStore(database), clock);
+    writer = new ReportWriter(new ReportStore(database), clock);
     return FleetServer.create(
         new FleetServer.Deps(
-            new FleetService(new FleetStore(database), clock),
+            new FleetService(database, clock),
             new ReportValidator(clock),
             writer,
             clock,
@@ -605,8 +605,8 @@ class FleetServerTest {
   @Test
   void aReadTokenProtectsTheDashboardButNotTheProbes() {
     Clock fixed = Clock.fixed(NOW, ZoneOffset.UTC);
-    writer = new ReportWriter(new FleetStore(database), fixed);
-    FleetService fleet = new FleetService(new FleetStore(database), fixed);
+    writer = new ReportWriter(new ReportStore(database), fixed);
+    FleetService fleet = new FleetService(database, fixed);
     Javalin app =
         FleetServer.create(
             new FleetServer.Deps(

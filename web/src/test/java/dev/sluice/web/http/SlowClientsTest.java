@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.web.fleet.FleetDatabase;
 import dev.sluice.web.fleet.FleetService;
-import dev.sluice.web.fleet.FleetStore;
+import dev.sluice.web.fleet.ReportStore;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.metrics.FleetMetrics;
@@ -51,8 +51,8 @@ class SlowClientsTest {
   void start() {
     database = FleetDatabase.open(dir.resolve("fleet.db"));
     Clock clock = Clock.systemUTC();
-    writer = new ReportWriter(new FleetStore(database), clock);
-    FleetService fleet = new FleetService(new FleetStore(database), clock);
+    writer = new ReportWriter(new ReportStore(database), clock);
+    FleetService fleet = new FleetService(database, clock);
     app =
         FleetServer.create(
                 new FleetServer.Deps(
