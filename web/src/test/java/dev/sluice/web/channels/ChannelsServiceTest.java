@@ -8,12 +8,9 @@ import static org.assertj.core.api.Assertions.within;
 import dev.sluice.core.channel.Channel;
 import dev.sluice.core.git.GitIsolation;
 import dev.sluice.core.policy.Deadend;
-import dev.sluice.core.policy.LotteryPolicy;
 import dev.sluice.core.policy.Policy;
-import dev.sluice.core.policy.PolicyWriter;
 import dev.sluice.core.policy.Rollout;
 import dev.sluice.core.promotion.ChannelStatusReader;
-import dev.sluice.core.promotion.RollbackRecord;
 import dev.sluice.core.report.NodeReport;
 import dev.sluice.core.testing.TestRemote;
 import dev.sluice.web.fleet.ActiveCounts;
@@ -21,6 +18,7 @@ import dev.sluice.web.fleet.FleetDatabase;
 import dev.sluice.web.fleet.FleetStore;
 import dev.sluice.web.fleet.PromotionHealth;
 import dev.sluice.web.fleet.ReceivedReport;
+import dev.sluice.web.testing.PolicyRemote;
 import dev.sluice.web.testing.Reports;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -171,25 +169,8 @@ class ChannelsServiceTest {
 
   // ---- the rollout policy's state on the cards ---------------------------------------------
 
-  /** Commits a policy on rollout-policy at the remote's clock, as channel-admin writes it. */
   private ObjectId policyCommit(Instant at, String subject, Policy policy) {
-    remote.at(at);
-    return remote.commit(Policy.BRANCH, subject, Map.of(Policy.FILE, PolicyWriter.write(policy)));
-  }
-
-  private static Policy withFrozenAndWeights(
-      Policy policy, List<String> frozen, Map<String, Double> weights) {
-    return new Policy(
-        policy.schema(),
-        policy.channels(),
-        new LotteryPolicy(policy.lottery().probability(), policy.lottery().period(), weights),
-        policy.promotion(),
-        frozen,
-        policy.deadends(),
-        policy.barriers(),
-        policy.rollouts(),
-        policy.maintenanceWindows(),
-        policy.maxAttempts());
+    return PolicyRemote.commit(remote, at, subject, policy);
   }
 
   private FleetDatabase database() {
@@ -237,9 +218,10 @@ class ChannelsServiceTest {
     Instant pausedAt = deadendAt.plus(Duration.ofHours(1));
     Instant laterEdit = pausedAt.plus(Duration.ofHours(1));
     Instant rolloutStart = rolloutAt.plus(Duration.ofHours(1));
-    Policy policy = withFrozenAndWeights(Policy.defaults(), List.of(), Map.of("canary", 1.0));
+    Policy policy =
+        PolicyRemote.withFrozenAndWeights(Policy.defaults(), List.of(), Map.of("canary", 1.0));
     policyCommit(weighted, "lottery.groupWeights.canary=1.0", policy);
-    policy = withFrozenAndWeights(policy, List.of("hpc"), Map.of("canary", 1.0));
+    policy = PolicyRemote.withFrozenAndWeights(policy, List.of("hpc"), Map.of("canary", 1.0));
     policyCommit(frozenAt, "freeze hpc: never touch the cluster", policy);
     Rollout rollout = new Rollout("v1.1.0", rolloutStart, Duration.ofHours(48), 0.1);
     policy = policy.withRollout(rollout);
@@ -358,29 +340,6 @@ class ChannelsServiceTest {
     assertThat(view.lottery().activeNodes()).isNull();
   }
 
-  /**
-   * Rolls a channel back the way {@code channel-admin rollback} does, with core's record: the
-   * release left becomes a dead-end (one policy commit), the branch moves back, and an annotated
-   * {@code rollback/...} tag records the event on the commit left.
-   */
-  private String rollBack(
-      Instant at, String channel, String branch, String from, String to, String reason) {
-    ObjectId fromCommit = remote.tagCommit(from);
-    ObjectId toCommit = remote.tagCommit(to);
-    policyCommit(
-        at,
-        "dead-end " + from + ": " + reason,
-        Policy.defaults().withDeadend(new Deadend(from, reason)));
-    remote.at(at);
-    remote.setBranch(branch, toCommit);
-    RollbackRecord record =
-        new RollbackRecord(
-            channel, branch, from, fromCommit.name(), to, toCommit.name(), from, reason);
-    String tag = RollbackRecord.tagName(channel, at);
-    remote.tag(tag, fromCommit, record.tagMessage().stripTrailing());
-    return tag;
-  }
-
   @Test
   void aRolledBackReleaseShowsOnItsChannelUntilTheNextRelease() {
     Instant promoted = RELEASED.plus(Duration.ofDays(8));
@@ -389,8 +348,15 @@ class ChannelsServiceTest {
     remote.tag("v1.1.0", v110, "release 1.1.0");
     Instant rolledBackAt = promoted.plus(Duration.ofHours(5));
     String tag =
-        rollBack(
-            rolledBackAt, "stable", "master", "v1.1.0", "v1.0.0", "db migration corrupts state");
+        PolicyRemote.rollBack(
+            remote,
+            Policy.defaults(),
+            rolledBackAt,
+            "stable",
+            "master",
+            "v1.1.0",
+            "v1.0.0",
+            "db migration corrupts state");
 
     ChannelsView view = service(rolledBackAt.plus(Duration.ofHours(1)), healthy(5)).status();
 
