@@ -243,7 +243,8 @@ public final class ChannelsService {
         snapshot =
             counts.read(
                 PolicyCards.commitsToCount(policy, state, mirror),
-                PolicyCards.frozenNodeIds(policy));
+                PolicyCards.frozenNodeIds(policy),
+                !policy.lottery().groupWeights().isEmpty() || !policy.frozen().isEmpty());
       } catch (RuntimeException e) {
         LOG.warn("channel status: cannot count the fleet's nodes: {}", e.toString());
       }

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,6 +26,8 @@ import java.util.function.Function;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The rollout policy's state as the channel cards show it: pause, dead-ends, frozen names, the
@@ -33,6 +36,8 @@ import org.eclipse.jgit.lib.Repository;
  * its own.
  */
 final class PolicyCards {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyCards.class);
 
   /** One channel's share of the policy's state. */
   record Parts(
@@ -99,7 +104,7 @@ final class PolicyCards {
     for (String name : policy.frozen()) {
       if (name.matches(
           "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
-        ids.add(name.toLowerCase(java.util.Locale.ROOT));
+        ids.add(name.toLowerCase(Locale.ROOT));
       }
     }
     return ids;
@@ -117,7 +122,18 @@ final class PolicyCards {
     return branch.tip();
   }
 
+  /** The channel's parts; never throws (a failure is logged and the card shows no policy state). */
   Parts parts(BranchState branch) {
+    try {
+      return read(branch);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "channel status: the rollout policy's state of {}: {}", branch.channel(), e.toString());
+      return Parts.NONE;
+    }
+  }
+
+  private Parts read(BranchState branch) {
     Channel channel = Channel.parse(branch.channel());
     ChannelPolicy entry = policy.channel(channel);
     ChannelsView.Pause pause =
@@ -214,7 +230,7 @@ final class PolicyCards {
             .filter(set -> set.channel().equals(channel) && set.groups().contains(name))
             .mapToInt(ActiveCounts.GroupSet::nodes)
             .sum();
-    String node = counts.nodeChannels().get(name.toLowerCase(java.util.Locale.ROOT));
+    String node = counts.nodeChannels().get(name.toLowerCase(Locale.ROOT));
     return nodes + (channel.equals(node) ? 1 : 0);
   }
 
@@ -274,8 +290,17 @@ final class PolicyCards {
         .orElse(null);
   }
 
-  /** The lottery, with the share of the active nodes its weights put on preprod. */
+  /** The lottery, with the share of the active nodes its weights put on preprod; never throws. */
   ChannelsView.Lottery lottery() {
+    try {
+      return readLottery();
+    } catch (RuntimeException e) {
+      LOG.warn("channel status: the lottery's expected share: {}", e.toString());
+      return new ChannelsView.Lottery(policy.lottery().probability(), null, null, List.of());
+    }
+  }
+
+  private ChannelsView.Lottery readLottery() {
     double probability = policy.lottery().probability();
     Map<String, Double> weights = policy.lottery().groupWeights();
     List<ChannelsView.GroupWeight> groups = new ArrayList<>();

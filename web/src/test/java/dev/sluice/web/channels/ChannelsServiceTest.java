@@ -325,6 +325,25 @@ class ChannelsServiceTest {
   }
 
   @Test
+  void withoutGroupWeightsTheExpectedShareIsTheProbability() {
+    Instant now = RELEASED.plus(Duration.ofDays(1));
+    FleetDatabase database = database();
+    receive(
+        database,
+        now.minus(Duration.ofMinutes(1)),
+        report().node(1).groups("canary").build(),
+        report().node(2).preprod().groups("canary").build(),
+        report().node(3).build());
+
+    ChannelsView view = countingService(now, database).status();
+
+    assertThat(view.lottery().activeNodes()).isEqualTo(3);
+    assertThat(view.lottery().expectedShare()).isEqualTo(0.07);
+    assertThat(view.lottery().groupWeights()).isEmpty();
+    assertThat(view.channels()).allSatisfy(card -> assertThat(card.frozen()).isEmpty());
+  }
+
+  @Test
   void withoutFleetCountsThePolicyIsShownWithoutNodeNumbers() {
     Rollout rollout = new Rollout("v1.0.0", RELEASED, Duration.ofDays(2), 0.0);
     policyCommit(RELEASED, "rollout v1.0.0", Policy.defaults().withRollout(rollout));
