@@ -7,8 +7,6 @@
   const REFRESH_MS = 15000;
   const PAGE = 50;
   const SVG = "http://www.w3.org/2000/svg";
-  const PALETTE = ["#0969da", "#1a7f37", "#bf8700", "#8250df", "#cf222e", "#1b7c83", "#9a6700",
-    "#57606a", "#e16f24", "#4d2d8f"];
 
   const state = { offset: 0, total: 0, serverNow: Date.now(), fetchedAt: Date.now() };
 
@@ -31,6 +29,54 @@
   }
 
   function short(commit) { return commit ? commit.substring(0, 12) : "–"; }
+
+  // A version's colour comes from its name alone (FNV-1a hash), so it stays the same from one
+  // render to the next whatever other versions appear or go.
+  function versionColor(version) {
+    let h = 0x811c9dc5;
+    for (const ch of String(version)) {
+      h ^= ch.codePointAt(0);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    const hue = (h % 24) * 15;
+    const light = (h >>> 8) % 2 ? 36 : 50;
+    return `hsl(${hue}, 65%, ${light}%)`;
+  }
+
+  function swatch(version) {
+    const box = el("span", null, "swatch");
+    box.style.background = versionColor(version);
+    box.dataset.version = version;
+    return box;
+  }
+
+  // An instant, to the second, in the viewer's time zone: 2026-11-20 13:00:00 GMT+1.
+  function when(iso) {
+    if (!iso) return "–";
+    const d = new Date(iso);
+    if (isNaN(d.getTime())) return String(iso);
+    const pad = (n) => String(n).padStart(2, "0");
+    const part = new Intl.DateTimeFormat(undefined, { timeZoneName: "short" }).formatToParts(d)
+      .find((p) => p.type === "timeZoneName");
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
+      `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}` +
+      (part ? " " + part.value : "");
+  }
+
+  function timeEl(iso) {
+    const node = el("time", when(iso));
+    if (iso) {
+      node.dateTime = iso;
+      node.title = iso;
+    }
+    return node;
+  }
+
+  // Server text names instants in UTC (ISO-8601); show them in the viewer's zone too.
+  function localize(text) {
+    return String(text).replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z\b/g,
+      (iso) => when(iso));
+  }
 
   function percent(x) { return x === null || x === undefined ? "–" : (x * 100).toFixed(1) + " %"; }
 
@@ -98,13 +144,15 @@
   function renderFleet(fleet) {
     state.serverNow = Date.parse(fleet.generatedAt);
     state.fetchedAt = Date.now();
-    $("generated-at").textContent = new Date(fleet.generatedAt).toISOString().replace(".000Z", "Z");
+    $("generated-at").replaceChildren(timeEl(fleet.generatedAt));
     $("total-nodes").textContent = fleet.totalNodes;
     $("active-nodes").textContent = fleet.activeNodes;
     $("stale-after").textContent = isoDuration(fleet.staleAfter);
     $("preprod-share").textContent = percent(fleet.preprod.share);
     $("preprod-target").textContent = percent(fleet.preprod.target);
     $("preprod-nodes").textContent = fleet.preprod.nodes;
+    state.preprod = fleet.preprod;
+    explainPreprod();
     const scale = Math.max(0.2, fleet.preprod.target * 2, (fleet.preprod.share || 0) * 1.25);
     $("preprod-fill").style.width = Math.min(100, ((fleet.preprod.share || 0) / scale) * 100) + "%";
     $("preprod-mark").style.left = Math.min(100, (fleet.preprod.target / scale) * 100) + "%";
@@ -116,8 +164,11 @@
     $("held-card").classList.toggle("warn", fleet.held.total > 0);
     $("stale-card").classList.toggle("warn", fleet.stale.total > 0);
 
-    fill($("versions-table").tBodies[0], fleet.versions.map((v) => row([
-      v.channel, v.version, td(short(v.commit), "mono"), td(v.nodes, "num")])), 4, "no reports yet");
+    fill($("versions-table").tBodies[0], fleet.versions.map((v) => {
+      const version = td(null);
+      version.append(swatch(v.version), v.version || "–");
+      return row([v.channel, version, td(short(v.commit), "mono"), td(v.nodes, "num")]);
+    }), 4, "no reports yet");
     fill($("failures-table").tBodies[0], fleet.failures.byReason.map((f) => row([
       td(f.action, "action-" + f.action), f.code || "–", td(short(f.targetCommit), "mono"),
       td(f.nodes, "num"), td(f.example || "", "msg")])), 5, "no failures");
@@ -144,7 +195,7 @@
       return;
     }
     const versions = [...new Set(history.points.map((p) => p.version))].sort();
-    const color = (v) => PALETTE[versions.indexOf(v) % PALETTE.length];
+    const color = versionColor;
     for (const channel of channels) {
       const box = el("div", null, "chart");
       box.appendChild(el("h3", channel));
@@ -186,9 +237,7 @@
       const legend = el("div", null, "legend");
       for (const v of versions.filter((v) => seen.has(v))) {
         const item = el("span");
-        const swatch = el("span", null, "swatch");
-        swatch.style.background = color(v);
-        item.appendChild(swatch);
+        item.appendChild(swatch(v));
         item.appendChild(document.createTextNode(v));
         legend.appendChild(item);
       }
@@ -198,6 +247,90 @@
   }
 
   // ---- channels ----------------------------------------------------------------------------
+
+  function since(mark) {
+    if (!mark) return "";
+    return " · since " + when(mark.time) + (mark.by ? " by " + mark.by : "");
+  }
+
+  function nodes(n) { return n === null || n === undefined ? "" : n + (n === 1 ? " node" : " nodes"); }
+
+  // The rollout policy's state for one channel: pause, phased rollout, rollback, dead-ends, frozen.
+  function policyState(card, channel) {
+    if (channel.paused) {
+      const pause = channel.pause || {};
+      card.appendChild(el("div", "paused" + (pause.reason ? ": " + pause.reason : "") +
+        since(pause.since), "state state-paused"));
+    }
+    const rollout = channel.rollout;
+    if (rollout) {
+      const box = el("div", null, "state state-rollout");
+      box.appendChild(el("div", `phased rollout of ${rollout.ref} · ${rollout.state}`, "state-title"));
+      const on = rollout.share === null || rollout.share === undefined ? "–"
+        : `${percent(rollout.share)} of ${nodes(rollout.nodes)} on it`;
+      box.appendChild(el("div", `${on} · ${percent(rollout.allowedShare)} allowed now`,
+        "rollout-progress"));
+      const meter = el("div", null, "meter");
+      const bar = el("div", null, "fill");
+      bar.style.width = Math.min(100, (rollout.share || 0) * 100) + "%";
+      const mark = el("div", null, "mark");
+      mark.style.left = Math.min(100, rollout.allowedShare * 100) + "%";
+      meter.append(bar, mark);
+      box.appendChild(meter);
+      const times = el("div", null, "sub rollout-times");
+      if (rollout.state === "scheduled") {
+        times.append("starts ", timeEl(rollout.start), " · completes ", timeEl(rollout.completesAt));
+      } else if (rollout.state === "active") {
+        times.append("started ", timeEl(rollout.start), " · completes ", timeEl(rollout.completesAt));
+      } else {
+        times.append("completed ", timeEl(rollout.completesAt));
+      }
+      box.appendChild(times);
+      card.appendChild(box);
+    }
+    const rollback = channel.rollback;
+    if (rollback) {
+      const box = el("div", null, "state state-rollback");
+      box.appendChild(el("div", `rolled back ${rollback.from} → ${rollback.to}`, "state-title"));
+      const at = el("div", null, "sub");
+      at.append(timeEl(rollback.time), rollback.by ? " by " + rollback.by : "");
+      box.appendChild(at);
+      box.appendChild(el("div", "reason: " + rollback.reason, "rollback-reason"));
+      card.appendChild(box);
+    }
+    if ((channel.deadends || []).length > 0) {
+      const list = el("ul", null, "state state-deadends");
+      for (const d of channel.deadends) {
+        const still = d.nodes ? ` · ${nodes(d.nodes)} still on it` : "";
+        list.appendChild(el("li", `dead-end ${d.ref}${d.commit ? " (" + short(d.commit) + ")" : ""}: ` +
+          d.reason + still + since(d.since)));
+      }
+      card.appendChild(list);
+    }
+    if ((channel.frozen || []).length > 0) {
+      const names = channel.frozen.map((f) => f.name + (f.nodes ? ` (${nodes(f.nodes)})` : ""));
+      const frozen = el("div", "frozen: " + names.join(", "), "state state-frozen");
+      frozen.title = channel.frozen.map((f) => f.name + since(f.since)).join("\n");
+      card.appendChild(frozen);
+    }
+  }
+
+  // Why the preprod share differs from the target: the weighted groups among the active nodes.
+  function explainPreprod() {
+    const box = $("preprod-explain");
+    const lottery = state.lottery;
+    const preprod = state.preprod;
+    if (!box) return;
+    if (!lottery || !preprod || preprod.share === null || preprod.share === undefined
+      || lottery.expectedShare === null || lottery.expectedShare === undefined) {
+      box.textContent = "";
+      return;
+    }
+    const groups = lottery.groupWeights.filter((g) => g.nodes > 0)
+      .map((g) => `group ${g.group} has weight ${g.weight.toFixed(2)} (${nodes(g.nodes)})`);
+    box.textContent = `${percent(lottery.expectedShare)} expected, ${percent(preprod.share)} observed` +
+      (groups.length ? ": " + groups.join("; ") : ": no weighted group among the active nodes");
+  }
 
   function renderChannels(status) {
     const section = $("channels-section");
@@ -209,34 +342,51 @@
     cards.replaceChildren();
     for (const channel of status.channels || []) {
       const card = el("div", null, "card channel-card");
+      card.dataset.channel = channel.channel;
       card.appendChild(el("h3", channel.channel + " · " + channel.branch));
       const dl = el("dl");
       const item = (name, value, className) => {
         dl.appendChild(el("dt", name));
-        dl.appendChild(el("dd", value, className));
+        const dd = el("dd", null, className);
+        dd.append(value);
+        dl.appendChild(dd);
+        return dd;
       };
       item("commit", channel.commit ? short(channel.commit) : "branch missing", "mono");
-      item("tag", channel.tag || "untagged");
+      if (channel.tag) {
+        item("tag", channel.tag, "tag").prepend(swatch(channel.tag));
+      } else {
+        item("tag", "untagged", "tag");
+      }
       if (channel.newestRelease && channel.newestRelease !== channel.tag) {
-        item("newest release", channel.newestRelease);
+        item("newest release", channel.newestRelease).prepend(swatch(channel.newestRelease));
       }
       if (channel.soakEndsAt) {
         const remaining = (Date.parse(channel.soakEndsAt) - now()) / 1000;
         item("soak", remaining > 0 ? duration(remaining) + " left" : "soaked");
+        item("soak ends", timeEl(channel.soakEndsAt));
       }
       card.appendChild(dl);
+      policyState(card, channel);
       if (channel.promotable !== undefined && channel.promotable !== null) {
         card.appendChild(el("div", channel.promotable ? "promotable" : "not promotable",
           "verdict " + (channel.promotable ? "ok" : "no")));
         const reasons = el("ul", null, "reasons");
-        for (const reason of channel.reasons || []) reasons.appendChild(el("li", reason));
+        for (const reason of channel.reasons || []) reasons.appendChild(el("li", localize(reason)));
         card.appendChild(reasons);
       }
       cards.appendChild(card);
     }
-    $("channels-note").textContent = status.note
-      ? "Read from " + status.remote + " at " + status.checkedAt + ". Note: " + status.note
-      : (status.remote ? "Remote: " + status.remote : "");
+    state.lottery = status.lottery || null;
+    explainPreprod();
+    const note = $("channels-note");
+    note.replaceChildren();
+    if (status.note) {
+      note.append("Read from " + status.remote + " at ", timeEl(status.checkedAt),
+        ". Note: " + status.note);
+    } else if (status.remote) {
+      note.append("Remote: " + status.remote);
+    }
   }
 
   // ---- node table --------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 package dev.sluice.web.channels;
 
-import dev.sluice.core.channel.Channel;
 import dev.sluice.core.git.GitException;
 import dev.sluice.core.git.RemoteUrls;
 import dev.sluice.core.history.ChannelStatusReader;
+import dev.sluice.core.history.RepositoryGitFacts;
+import dev.sluice.core.history.RollbackTags;
 import dev.sluice.core.policy.LotteryPolicy;
 import dev.sluice.core.policy.Policy;
 import dev.sluice.core.policy.PolicyReader;
@@ -17,7 +18,10 @@ import dev.sluice.core.promotion.HealthThresholds;
 import dev.sluice.core.promotion.PromotionDecision;
 import dev.sluice.core.promotion.PromotionGates;
 import dev.sluice.core.promotion.PromotionInputs;
+import dev.sluice.core.promotion.PromotionRules;
 import dev.sluice.core.promotion.Release;
+import dev.sluice.core.promotion.Rollback;
+import dev.sluice.web.fleet.ActiveCounts;
 import dev.sluice.web.fleet.PromotionHealth;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,9 +42,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the remote's channels through core (branch tips, release tags, the promotion candidate),
- * judges the candidate with core's promotion gates, using this dashboard's own health numbers, and
- * keeps the answer for a while so that dashboards polling every few seconds do not fetch the remote
- * on every request.
+ * judges the candidate with core's promotion gates, using this dashboard's own health numbers, adds
+ * the rollout policy's state (pause, dead-ends, freezes, phased rollouts, rollbacks; see {@link
+ * PolicyCards}), and keeps the answer for a while so that dashboards polling every few seconds do
+ * not fetch the remote on every request.
  */
 public final class ChannelsService {
 
@@ -74,6 +79,9 @@ public final class ChannelsService {
   private final LongSupplier nanoTime;
   private final long cacheForNanos;
 
+  /** The fleet's counts for the cards; null without them. */
+  private final ActiveCounts counts;
+
   private ChannelsView cached;
   private long cachedAtNanos;
   private volatile double preprodTarget = LotteryPolicy.defaults().probability();
@@ -94,6 +102,25 @@ public final class ChannelsService {
       BiFunction<String, Instant, PromotionHealth> health,
       LongSupplier nanoTime,
       Duration cacheFor) {
+    this(remote, cacheDir, reader, clock, soakOverride, health, null, nanoTime, cacheFor);
+  }
+
+  /**
+   * @param counts the fleet's counts of active nodes, for phased-rollout progress, nodes left on
+   *     dead-ends, frozen nodes and the lottery's expected share; null to show the policy without
+   *     them
+   */
+  public ChannelsService(
+      String remote,
+      Path cacheDir,
+      ChannelStatusReader reader,
+      Clock clock,
+      Duration soakOverride,
+      BiFunction<String, Instant, PromotionHealth> health,
+      ActiveCounts counts,
+      LongSupplier nanoTime,
+      Duration cacheFor) {
+    this.counts = counts;
     this.remote = Objects.requireNonNull(remote, "remote");
     this.shownRemote = RemoteUrls.redact(remote);
     this.cacheDir = Objects.requireNonNull(cacheDir, "cacheDir");
@@ -133,58 +160,110 @@ public final class ChannelsService {
       LOG.warn("channel status: {}", reason);
       return ChannelsView.unreachable(shownRemote, now, reason);
     }
-    Policy policy = Policy.defaults();
-    String note;
-    try (Repository mirror = new FileRepositoryBuilder().setGitDir(cacheDir.toFile()).build()) {
-      Optional<Policy> remotePolicy =
-          PolicyReader.readRef(mirror, Constants.R_HEADS + Policy.BRANCH);
-      if (remotePolicy.isPresent()) {
-        policy = remotePolicy.get();
-        ObjectId tip = mirror.resolve(Constants.R_HEADS + Policy.BRANCH);
-        note =
-            String.format(
-                FROM_POLICY, Durations.human(policy.promotion().soak()), tip.abbreviate(8).name());
-      } else {
-        note = String.format(NO_POLICY, Durations.human(policy.promotion().soak()));
-      }
-    } catch (PolicyValidationException e) {
-      LOG.warn("channel status: {}", e.getMessage());
-      note = String.format(INVALID_POLICY, String.join("; ", e.errors()));
-    } catch (IOException e) {
-      LOG.warn("channel status: cannot read the rollout policy: {}", e.getMessage());
-      note = String.format(NO_POLICY, Durations.human(policy.promotion().soak()));
-    } catch (RuntimeException e) {
-      // Whatever else goes wrong reading the policy makes it as unusable as an invalid one.
-      policy = Policy.defaults();
-      LOG.warn("channel status: the rollout policy cannot be read: {}", e.toString());
-      note = String.format(INVALID_POLICY, "it cannot be read: " + e.getMessage());
-    }
+    Repository mirror;
     try {
-      return judge(state, policy, note, now);
-    } catch (RuntimeException e) {
-      if (policy.equals(Policy.defaults())) {
-        throw e;
+      mirror = new FileRepositoryBuilder().setGitDir(cacheDir.toFile()).build();
+    } catch (IOException e) {
+      LOG.warn("channel status: cannot open the mirror {}: {}", cacheDir, e.getMessage());
+      return ChannelsView.unreachable(
+          shownRemote, now, "cannot open the mirror: " + e.getMessage());
+    }
+    try (mirror) {
+      Policy policy = Policy.defaults();
+      ObjectId policyTip = null;
+      String note;
+      try {
+        Optional<Policy> remotePolicy =
+            PolicyReader.readRef(mirror, Constants.R_HEADS + Policy.BRANCH);
+        if (remotePolicy.isPresent()) {
+          policy = remotePolicy.get();
+          policyTip = mirror.resolve(Constants.R_HEADS + Policy.BRANCH);
+          note =
+              String.format(
+                  FROM_POLICY,
+                  Durations.human(policy.promotion().soak()),
+                  policyTip.abbreviate(8).name());
+        } else {
+          note = String.format(NO_POLICY, Durations.human(policy.promotion().soak()));
+        }
+      } catch (PolicyValidationException e) {
+        LOG.warn("channel status: {}", e.getMessage());
+        note = String.format(INVALID_POLICY, String.join("; ", e.errors()));
+      } catch (IOException e) {
+        LOG.warn("channel status: cannot read the rollout policy: {}", e.getMessage());
+        note = String.format(NO_POLICY, Durations.human(policy.promotion().soak()));
+      } catch (RuntimeException e) {
+        // Whatever else goes wrong reading the policy makes it as unusable as an invalid one.
+        policy = Policy.defaults();
+        policyTip = null;
+        LOG.warn("channel status: the rollout policy cannot be read: {}", e.toString());
+        note = String.format(INVALID_POLICY, "it cannot be read: " + e.getMessage());
       }
-      // A policy that throws when applied is treated exactly like an invalid one.
-      LOG.warn("channel status: the rollout policy cannot be applied: {}", e.toString());
-      return judge(
-          state,
-          Policy.defaults(),
-          String.format(INVALID_POLICY, "it cannot be applied: " + e.getMessage()),
-          now);
+      try {
+        return judge(state, policy, note, now, policyCards(mirror, policy, policyTip, state, now));
+      } catch (RuntimeException e) {
+        if (policy.equals(Policy.defaults())) {
+          throw e;
+        }
+        // A policy that throws when applied is treated exactly like an invalid one.
+        LOG.warn("channel status: the rollout policy cannot be applied: {}", e.toString());
+        Policy defaults = Policy.defaults();
+        return judge(
+            state,
+            defaults,
+            String.format(INVALID_POLICY, "it cannot be applied: " + e.getMessage()),
+            now,
+            policyCards(mirror, defaults, null, state, now));
+      }
     }
   }
 
-  private ChannelsView judge(ChannelState state, Policy policy, String note, Instant now) {
+  /**
+   * The policy's state for the cards. Its history, the rollback tags and the fleet's counts only
+   * add detail: when one of them cannot be read the cards go without it.
+   */
+  private PolicyCards policyCards(
+      Repository mirror, Policy policy, ObjectId policyTip, ChannelState state, Instant now) {
+    PolicyHistory history = PolicyHistory.empty();
+    if (policyTip != null) {
+      try {
+        history = PolicyHistory.read(mirror, policyTip);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("channel status: cannot read the history of the rollout policy: {}", e.toString());
+      }
+    }
+    List<Rollback> rollbacks = List.of();
+    try {
+      rollbacks = RollbackTags.readAll(mirror);
+    } catch (RuntimeException e) {
+      LOG.warn("channel status: cannot read the rollback tags: {}", e.toString());
+    }
+    ActiveCounts.Snapshot snapshot = null;
+    if (counts != null) {
+      try {
+        snapshot =
+            counts.read(
+                PolicyCards.commitsToCount(policy, state, mirror),
+                PolicyCards.frozenNodeIds(policy),
+                !policy.lottery().groupWeights().isEmpty() || !policy.frozen().isEmpty());
+      } catch (RuntimeException e) {
+        LOG.warn("channel status: cannot count the fleet's nodes: {}", e.toString());
+      }
+    }
+    return new PolicyCards(
+        policy, state, new RepositoryGitFacts(mirror), history, rollbacks, snapshot, now);
+  }
+
+  private ChannelsView judge(
+      ChannelState state, Policy policy, String note, Instant now, PolicyCards cards) {
     preprodTarget = policy.lottery().probability();
-    Duration soak = soakOverride != null ? soakOverride : policy.promotion().soak();
+    PromotionRules rules = PromotionRules.of(policy);
+    Duration soak = soakOverride != null ? soakOverride : rules.soak();
     if (soakOverride != null) {
       note += String.format(SOAK_OVERRIDE, Durations.human(soakOverride));
     }
-    boolean stablePaused = policy.channel(Channel.STABLE).paused();
-    HealthThresholds thresholds =
-        new HealthThresholds(
-            policy.promotion().minHealthyPreprodNodes(), policy.promotion().maxFailureRatio());
+    boolean stablePaused = rules.stablePaused();
+    HealthThresholds thresholds = rules.thresholds();
     PromotionInputs inputs = PromotionInputs.of(state, soak, now, stablePaused);
     Release candidate = state.candidate();
     PromotionHealth candidateHealth = null;
@@ -211,10 +290,14 @@ public final class ChannelsService {
             : decision.failures().stream().map(GateResult::text).toList();
     boolean promotable = !promoted && decision.allowed();
 
-    ChannelsView.Card stable = card(state.stable(), null, null, null);
+    ChannelsView.Card stable = card(state.stable(), null, null, null, cards.parts(state.stable()));
     ChannelsView.Card preprod =
         card(
-            state.preprod(), candidate == null ? null : decision.soakEndsAt(), promotable, reasons);
+            state.preprod(),
+            candidate == null ? null : decision.soakEndsAt(),
+            promotable,
+            reasons,
+            cards.parts(state.preprod()));
     ChannelsView.Promotion promotion =
         new ChannelsView.Promotion(
             decision.candidate(),
@@ -226,11 +309,16 @@ public final class ChannelsService {
             decision.soakEndsAt(),
             decision.gates(),
             candidateHealth);
-    return new ChannelsView(shownRemote, now, null, List.of(stable, preprod), promotion, note);
+    return new ChannelsView(
+        shownRemote, now, null, List.of(stable, preprod), promotion, note, cards.lottery());
   }
 
   private static ChannelsView.Card card(
-      BranchState branch, Instant soakEndsAt, Boolean promotable, List<String> reasons) {
+      BranchState branch,
+      Instant soakEndsAt,
+      Boolean promotable,
+      List<String> reasons,
+      PolicyCards.Parts parts) {
     Release newest = branch.newestRelease();
     String tagAtTip = newest != null && newest.commit().equals(branch.tip()) ? newest.tag() : null;
     return new ChannelsView.Card(
@@ -241,6 +329,12 @@ public final class ChannelsService {
         newest == null ? null : newest.tag(),
         soakEndsAt,
         promotable,
-        reasons);
+        reasons,
+        parts.paused(),
+        parts.pause(),
+        parts.deadends(),
+        parts.frozen(),
+        parts.rollout(),
+        parts.rollback());
   }
 }

@@ -3,6 +3,7 @@ package dev.sluice.web.cli;
 import dev.sluice.core.git.RemoteUrls;
 import dev.sluice.core.history.ChannelStatusReader;
 import dev.sluice.web.channels.ChannelsService;
+import dev.sluice.web.fleet.ActiveCounts;
 import dev.sluice.web.fleet.FleetDatabase;
 import dev.sluice.web.fleet.FleetService;
 import dev.sluice.web.fleet.ReportStore;
@@ -327,7 +328,9 @@ final class FleetWebCommand implements Callable<Integer> {
                 return known == null ? FleetService.DEFAULT_TARGET : known.preprodTarget();
               };
       FleetService fleet = new FleetService(database, trustReportTimes, clock, target, staleAfter);
-      Optional.ofNullable(remote).map(url -> channels(url, clock, fleet)).ifPresent(channels::set);
+      Optional.ofNullable(remote)
+          .map(url -> channels(url, clock, fleet, new ActiveCounts(database, clock, staleAfter)))
+          .ifPresent(channels::set);
       Javalin app =
           FleetServer.create(
               new FleetServer.Deps(
@@ -380,7 +383,8 @@ final class FleetWebCommand implements Callable<Integer> {
     return OK;
   }
 
-  private ChannelsService channels(String url, Clock clock, FleetService fleet) {
+  private ChannelsService channels(
+      String url, Clock clock, FleetService fleet, ActiveCounts counts) {
     Path cache = db.toAbsolutePath().resolveSibling(db.getFileName() + ".remote-cache");
     return new ChannelsService(
         url,
@@ -389,6 +393,7 @@ final class FleetWebCommand implements Callable<Integer> {
         clock,
         soak,
         fleet::promotionHealth,
+        counts,
         System::nanoTime,
         ChannelsService.DEFAULT_CACHE_FOR);
   }

@@ -6,17 +6,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sluice.core.channel.Channel;
 import dev.sluice.core.git.GitIsolation;
 import dev.sluice.core.history.ChannelStatusReader;
+import dev.sluice.core.policy.Policy;
+import dev.sluice.core.policy.Rollout;
 import dev.sluice.core.report.Action;
 import dev.sluice.core.testing.TestRemote;
 import dev.sluice.web.channels.ChannelsService;
+import dev.sluice.web.fleet.ActiveCounts;
 import dev.sluice.web.fleet.FleetDatabase;
 import dev.sluice.web.fleet.FleetService;
 import dev.sluice.web.fleet.ReportStore;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.testing.MutableClock;
+import dev.sluice.web.testing.PolicyRemote;
 import dev.sluice.web.testing.Reports;
 import io.javalin.Javalin;
 import java.io.File;
@@ -29,6 +34,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +63,7 @@ class DashboardBrowserTest {
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   static final String XSS = "<img src=x onerror=alert(1)>";
   static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
+  static final String ZONE = "Asia/Kolkata";
 
   @TempDir Path dir;
   private FleetDatabase database;
@@ -61,6 +71,9 @@ class DashboardBrowserTest {
   private Javalin app;
   private ChromeDriver browser;
   private MutableClock clock;
+  private TestRemote remote;
+  private ObjectId initial;
+  private ObjectId candidate;
 
   @BeforeEach
   void start() {
@@ -70,8 +83,9 @@ class DashboardBrowserTest {
         "no /usr/bin/chromium (apt-get install chromium chromium-driver); required when CI=true");
     clock = new MutableClock(NOW);
     GitIsolation.install();
-    TestRemote remote = TestRemote.create(dir).at(NOW.minus(Duration.ofDays(2)));
-    ObjectId candidate = remote.commit("preprod", "feature", Map.of("app.txt", "1.1"));
+    remote = TestRemote.create(dir).at(NOW.minus(Duration.ofDays(2)));
+    initial = remote.tip("master");
+    candidate = remote.commit("preprod", "feature", Map.of("app.txt", "1.1"));
     remote.tag("v1.1.0_pre", candidate, "preprod release 1.1.0");
     database = FleetDatabase.open(dir.resolve("fleet.db"));
     writer = new ReportWriter(new ReportStore(database), clock);
@@ -84,6 +98,7 @@ class DashboardBrowserTest {
             clock,
             Duration.ofDays(7),
             fleet::promotionHealth,
+            new ActiveCounts(database, clock, FleetService.DEFAULT_STALE_AFTER),
             System::nanoTime,
             Duration.ofSeconds(30));
     app =
@@ -120,6 +135,8 @@ class DashboardBrowserTest {
             .withLogFile(dir.resolve("chromedriver.log").toFile())
             .build();
     browser = new ChromeDriver(service, options);
+    // Times are shown in the viewer's zone: make it one with a half-hour offset.
+    browser.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", ZONE));
   }
 
   @AfterEach
@@ -244,5 +261,159 @@ class DashboardBrowserTest {
     Files.createDirectories(target);
     Files.copy(shot, target.resolve("dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
     assertThat(new File(target.toFile(), "dashboard.png")).isNotEmpty();
+  }
+
+  /** How the dashboard shows an instant: to the second, in the viewer's zone. */
+  private static String local(Instant instant) {
+    return LocalDateTime.ofInstant(instant, ZoneId.of(ZONE))
+        .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
+  }
+
+  private WebElement card(String channel) {
+    return browser.findElement(By.cssSelector(".channel-card[data-channel='" + channel + "']"));
+  }
+
+  /** Every version's colour as drawn in the versions table, the charts' legends and the cards. */
+  private Map<String, String> versionColours() {
+    Map<String, String> colours = new HashMap<>();
+    for (WebElement swatch : browser.findElements(By.cssSelector(".swatch[data-version]"))) {
+      String version = swatch.getAttribute("data-version");
+      String colour = swatch.getCssValue("background-color");
+      String before = colours.putIfAbsent(version, colour);
+      assertThat(before).as("one colour for %s within a render", version).isIn(null, colour);
+    }
+    return colours;
+  }
+
+  @Test
+  void channelCardsShowTheRolloutPolicysStateInTheViewersZone() throws Exception {
+    // Stable: v1.0.0, then v1.1.0, rolled back to v1.0.0 at a time with seconds, then paused.
+    remote.at(NOW.minus(Duration.ofDays(3)));
+    remote.tag("v1.0.0", initial, "release 1.0.0");
+    ObjectId v110 = remote.commit("master", "release 1.1.0", Map.of("app.txt", "1.1"));
+    remote.tag("v1.1.0", v110, "release 1.1.0");
+    Policy policy =
+        PolicyRemote.withFrozenAndWeights(Policy.defaults(), List.of("hpc"), Map.of("canary", 1.0));
+    PolicyRemote.commit(
+        remote, NOW.minus(Duration.ofDays(1)), "freeze hpc; canary rides preprod", policy);
+    Instant rolledBackAt = NOW.minus(Duration.ofHours(20)).plusSeconds(7);
+    PolicyRemote.rollBack(
+        remote,
+        policy,
+        rolledBackAt,
+        "stable",
+        "master",
+        "v1.1.0",
+        "v1.0.0",
+        "<b>db</b> migration");
+    policy =
+        policy.withDeadend(new dev.sluice.core.policy.Deadend("v1.1.0", "<b>db</b> migration"));
+    Instant pausedAt = NOW.minus(Duration.ofHours(19)).plusSeconds(42);
+    policy =
+        policy.withChannel(Channel.STABLE, policy.channel(Channel.STABLE).pause("investigating"));
+    PolicyRemote.commit(remote, pausedAt, "pause stable: investigating", policy);
+    // Preprod's candidate rolls out over two days, a quarter of the way through now.
+    Instant rolloutStart = NOW.minus(Duration.ofHours(12));
+    policy = policy.withRollout(new Rollout("v1.1.0_pre", rolloutStart, Duration.ofHours(48), 0.0));
+    PolicyRemote.commit(remote, NOW.minus(Duration.ofHours(13)), "rollout v1.1.0_pre", policy);
+
+    Instant recent = NOW.minus(Duration.ofMinutes(5));
+    for (int n = 1; n <= 6; n++) {
+      Reports node = report().node(n).on(initial.name(), "v1.0.0").finishedAt(recent);
+      post((n <= 2 ? node.groups("hpc") : node).json());
+    }
+    post(report().node(7).on(v110.name(), "v1.1.0").finishedAt(recent).json());
+    for (int n = 8; n <= 9; n++) {
+      post(
+          report()
+              .node(n)
+              .preprod()
+              .groups("canary")
+              .on(candidate.name(), "v1.1.0_pre")
+              .finishedAt(recent)
+              .json());
+    }
+    post(report().node(10).preprod().on(initial.name(), "v1.0.0").finishedAt(recent).json());
+
+    browser.get(base());
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    wait.until(b -> text("status").equals("live"));
+    wait.until(b -> !text("channel-cards").isEmpty());
+
+    WebElement stable = card("stable");
+    assertThat(stable.findElement(By.cssSelector(".state-paused")).getText())
+        .isEqualTo(
+            "paused: investigating · since "
+                + local(pausedAt)
+                + " GMT+5:30 by Sluice Test <test@sluice.invalid>");
+    String rollback = stable.findElement(By.cssSelector(".state-rollback")).getText();
+    assertThat(rollback)
+        .contains("rolled back v1.1.0 → v1.0.0")
+        .contains(local(rolledBackAt) + " GMT+5:30 by Sluice Test <test@sluice.invalid>")
+        .contains("reason: <b>db</b> migration");
+    assertThat(local(rolledBackAt)).endsWith(":30:07"); // 16:00:07Z, half an hour off in Kolkata
+    assertThat(stable.findElement(By.cssSelector(".state-deadends")).getText())
+        .startsWith("dead-end v1.1.0 (" + v110.name().substring(0, 12) + "): <b>db</b> migration")
+        .contains("1 node still on it")
+        .contains("since " + local(rolledBackAt));
+    assertThat(stable.findElement(By.cssSelector(".state-frozen")).getText())
+        .isEqualTo("frozen: hpc (2 nodes)");
+    assertThat(stable.findElements(By.cssSelector(".state-rollout"))).isEmpty();
+
+    WebElement preprod = card("preprod");
+    String rollout = preprod.findElement(By.cssSelector(".state-rollout")).getText();
+    assertThat(rollout)
+        .contains("phased rollout of v1.1.0_pre · active")
+        .contains("66.7 % of 3 nodes on it · 25.0 % allowed now")
+        .contains("started " + local(rolloutStart))
+        .contains("completes " + local(rolloutStart.plus(Duration.ofHours(48))));
+    assertThat(preprod.findElement(By.cssSelector(".state-rollout time")).getAttribute("datetime"))
+        .isEqualTo(rolloutStart.toString());
+    assertThat(preprod.findElements(By.cssSelector(".state-paused, .state-rollback"))).isEmpty();
+    assertThat(preprod.findElement(By.cssSelector(".state-frozen")).getText())
+        .isEqualTo("frozen: hpc");
+
+    // 3 of 10 active nodes ride preprod; 8 nodes at 0.07 and 2 canaries at 1.0 make 25.6 %.
+    assertThat(text("preprod-explain"))
+        .isEqualTo("25.6 % expected, 30.0 % observed: group canary has weight 1.00 (2 nodes)");
+    assertThat(text("generated-at")).isEqualTo(local(NOW) + " GMT+5:30");
+    assertThat(browser.findElements(By.tagName("b"))).isEmpty();
+
+    Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
+    Path target = Path.of("target", "screenshots");
+    Files.createDirectories(target);
+    Files.copy(shot, target.resolve("channel-cards.png"), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Test
+  void versionColoursStayTheSameWhenOtherVersionsAppear() throws Exception {
+    Instant recent = NOW.minus(Duration.ofMinutes(5));
+    remote.tag("v1.0.0", initial, "release 1.0.0");
+    post(report().node(1).on(initial.name(), "v1.0.0").finishedAt(recent).json());
+    post(report().node(2).on(Reports.COMMIT_B, "v2.0.0").finishedAt(recent).json());
+    post(report().node(3).preprod().on(candidate.name(), "v1.1.0_pre").finishedAt(recent).json());
+
+    browser.get(base());
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    wait.until(b -> text("status").equals("live"));
+    wait.until(b -> !text("channel-cards").isEmpty());
+    Map<String, String> first = versionColours();
+    assertThat(first).containsKeys("v1.0.0", "v2.0.0", "v1.1.0_pre");
+    assertThat(first.values()).as("versions are told apart").doesNotHaveDuplicates();
+
+    // A version that sorts before all others appears; the page renders again from scratch.
+    post(report().node(4).on(Reports.COMMIT_C, "v0.9.0").finishedAt(recent).json());
+    browser.navigate().refresh();
+    wait.until(b -> text("status").equals("live"));
+    wait.until(b -> text("versions-table").contains("v0.9.0"));
+    wait.until(b -> !text("channel-cards").isEmpty());
+    Map<String, String> second = versionColours();
+
+    assertThat(second).containsKey("v0.9.0");
+    for (Map.Entry<String, String> version : first.entrySet()) {
+      assertThat(second.get(version.getKey()))
+          .as("colour of %s in the second render", version.getKey())
+          .isEqualTo(version.getValue());
+    }
   }
 }
