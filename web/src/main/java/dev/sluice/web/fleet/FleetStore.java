@@ -34,7 +34,7 @@ public final class FleetStore {
   private static final String NODE_COLUMNS =
       """
       node, channel, preprod, groups, version, current_commit, target_commit, action, message,
-      reason_code, reason_text, ticket, finished_at, last_seen
+      reason_code, reason_text, ticket, finished_at, last_seen, name, updater_version
       """;
 
   private final FleetDatabase database;
@@ -142,6 +142,7 @@ public final class FleetStore {
             }
             bindUpsert(upsert, report);
             upsert.executeUpdate();
+            NodeNames.put(connection, report.report().node(), report.report().name());
             upsertReport.setString(1, report.report().node());
             upsertReport.setString(2, Json.write(report.report()));
             upsertReport.executeUpdate();
@@ -264,8 +265,9 @@ public final class FleetStore {
       """
       INSERT INTO nodes (node, channel, preprod, groups, version, label, current_commit,
         previous_commit, target_ref, target_commit, action, message, reason_code, reason_text,
-        ticket, weight, finished_at, last_seen, search, first_seen, received_at, first_finished)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ticket, weight, finished_at, last_seen, search, first_seen, received_at, first_finished,
+        name, updater_version, remote)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (node) DO UPDATE SET
         channel = excluded.channel, preprod = excluded.preprod, groups = excluded.groups,
         version = excluded.version, label = excluded.label,
@@ -275,7 +277,8 @@ public final class FleetStore {
         reason_code = excluded.reason_code, reason_text = excluded.reason_text,
         ticket = excluded.ticket, weight = excluded.weight, finished_at = excluded.finished_at,
         last_seen = excluded.last_seen,
-        search = excluded.search, received_at = excluded.received_at
+        search = excluded.search, received_at = excluded.received_at,
+        name = excluded.name, updater_version = excluded.updater_version, remote = excluded.remote
       """;
 
   private static final String ADOPTION_ADD =
@@ -326,11 +329,17 @@ public final class FleetStore {
     s.setString(i++, searchText(r));
     s.setLong(i++, received.receivedAt().toEpochMilli());
     s.setLong(i++, received.receivedAt().toEpochMilli());
-    s.setLong(i, received.finishedAt().toEpochMilli());
+    s.setLong(i++, received.finishedAt().toEpochMilli());
+    s.setString(i++, r.name());
+    s.setString(i++, r.updaterVersion());
+    s.setString(i, r.remote());
   }
 
   private static String searchText(NodeReport r) {
     StringBuilder text = new StringBuilder(r.node());
+    if (r.name() != null) {
+      text.append('\n').append(r.name());
+    }
     for (String group : r.groups()) {
       text.append('\n').append(group);
     }
@@ -407,6 +416,7 @@ public final class FleetStore {
                 connection.prepareStatement("DELETE FROM fleet_counts WHERE nodes <= 0")) {
           Optional<Previous> before = previous(previous, node);
           if (before.isPresent()) {
+            NodeNames.remove(connection, node);
             deleteNode.setString(1, node);
             deleteNode.executeUpdate();
             deleteReport.setString(1, node);
@@ -648,7 +658,9 @@ public final class FleetStore {
         reasonCode == null ? null : new NodeView.Reason(reasonCode, rows.getString("reason_text")),
         ticketOrNull,
         Instant.ofEpochMilli(rows.getLong("finished_at")),
-        Instant.ofEpochMilli(rows.getLong("last_seen")));
+        Instant.ofEpochMilli(rows.getLong("last_seen")),
+        rows.getString("name"),
+        rows.getString("updater_version"));
   }
 
   private static List<String> groups(String json) {
@@ -678,6 +690,10 @@ public final class FleetStore {
     if (query.text() != null) {
       where.append(" AND search LIKE ? ESCAPE '\\'");
       parameters.add("%" + query.text().replaceAll("([\\\\%_])", "\\\\$1") + "%");
+    }
+    if (query.name() != null) {
+      where.append(NodeNames.FILTER);
+      parameters.addAll(List.of(NodeNames.bind(query.name())));
     }
     String filter = where.toString();
     return database.read(
