@@ -26,8 +26,12 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Period;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ProgressMonitor;
@@ -280,7 +284,7 @@ public final class RunCommand implements Callable<Integer> {
       description =
           "The remote of the nodes in GROUP (repeatable); --remote then becomes their first"
               + " fallback.")
-  java.util.Map<String, String> groupRemotes;
+  Map<String, String> groupRemotes;
 
   @Option(names = "--machine-id-file", paramLabel = "FILE", hidden = true)
   Path machineIdFile;
@@ -340,9 +344,8 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private List<String> remoteUrls(NodeConfig file, List<String> nodeGroups) {
-    java.util.Map<String, String> byGroup =
-        pick(groupRemotes, file.groupRemotes(), java.util.Map.of());
-    java.util.LinkedHashSet<String> urls = new java.util.LinkedHashSet<>();
+    Map<String, String> byGroup = pick(groupRemotes, file.groupRemotes(), Map.of());
+    Set<String> urls = new LinkedHashSet<>();
     for (String group : nodeGroups) {
       if (byGroup.containsKey(group)) {
         urls.add(byGroup.get(group));
@@ -355,7 +358,7 @@ public final class RunCommand implements Callable<Integer> {
 
   private Reach reach(NodeConfig file) {
     List<String> urls = remoteUrls(file, pick(groups, file.groups(), List.of()));
-    List<RemoteAccess> fallbacks = new java.util.ArrayList<>();
+    List<RemoteAccess> fallbacks = new ArrayList<>();
     for (String url : urls.subList(1, urls.size())) {
       RemoteRefs.checkRemoteSyntax(url);
       fallbacks.add(remoteAccess(file, url));

@@ -12,6 +12,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Period;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,8 +76,7 @@ public record NodeConfig(
                   "groupRemotes: every entry needs a group and a URL");
             }
           });
-      groupRemotes =
-          java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(groupRemotes));
+      groupRemotes = Collections.unmodifiableMap(new LinkedHashMap<>(groupRemotes));
     }
   }
 
