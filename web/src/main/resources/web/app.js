@@ -395,12 +395,14 @@
     const params = new URLSearchParams({ limit: PAGE, offset: state.offset });
     const q = $("node-search").value.trim();
     if (q) params.set("q", q);
+    const name = $("node-name").value.trim();
+    if (name) params.set("name", name);
     if ($("node-channel").value) params.set("channel", $("node-channel").value);
     if ($("node-action").value) params.set("action", $("node-action").value);
     const page = await getJson("/api/nodes?" + params);
     state.total = page.total;
     fill($("nodes-table").tBodies[0], page.nodes.map((n) => row([
-      nodeLink(n.node), n.channel, n.groups.join(", "), n.version || "–",
+      nodeLink(n.node, n.name, n.updaterVersion), n.channel, n.groups.join(", "), n.version || "–",
       td(short(n.currentCommit), "mono"), td(n.action, "action-" + n.action),
       td(n.reason ? n.message + " (" + n.reason.code + ")" : n.message, "msg"),
       ago(n.lastSeen)])), 8, "no matching nodes");
@@ -411,10 +413,12 @@
     $("next-page").disabled = page.next === null;
   }
 
-  function nodeLink(id) {
+  // A node is shown by its name (host name or --node-name) when it reports one, else by its id.
+  function nodeLink(id, name, updaterVersion) {
     const cell = td(null, "mono");
-    const button = el("button", id, "link");
+    const button = el("button", name ? name + " · " + id.slice(0, 8) : id, "link");
     button.type = "button";
+    button.title = id + (updaterVersion ? " · node-updater " + updaterVersion : "");
     button.addEventListener("click", () => showNode(id));
     cell.appendChild(button);
     return cell;
@@ -464,6 +468,7 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     $("node-search").addEventListener("input", reloadNodes);
+    $("node-name").addEventListener("input", reloadNodes);
     $("node-channel").addEventListener("change", reloadNodes);
     $("node-action").addEventListener("change", reloadNodes);
     $("prev-page").addEventListener("click", () => {

@@ -25,6 +25,11 @@ import java.util.Objects;
  * @param warnings anything the operator should know that did not stop the run
  * @param startedAt when the run started (on the run's clock)
  * @param finishedAt when the run finished (on the run's clock)
+ * @param name the name operators know the node by: its host name, or {@code --node-name} (null from
+ *     an older node-updater)
+ * @param updaterVersion the node-updater version that made the report (null from an older one)
+ * @param remote the remote that answered this run, without credentials: the configured one or a
+ *     fallback (null when none answered)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record NodeReport(
@@ -43,7 +48,10 @@ public record NodeReport(
     String savedLocalChanges,
     List<String> warnings,
     Instant startedAt,
-    Instant finishedAt) {
+    Instant finishedAt,
+    String name,
+    String updaterVersion,
+    String remote) {
 
   /**
    * The version of the report format a node sends as the top-level {@code "schema"} field (added by
@@ -71,6 +79,70 @@ public record NodeReport(
     Objects.requireNonNull(message, "message");
     groups = groups == null ? List.of() : List.copyOf(groups);
     warnings = warnings == null ? List.of() : List.copyOf(warnings);
+  }
+
+  /** A report without the node's name, updater version and serving remote. */
+  public NodeReport(
+      String node,
+      String channel,
+      boolean preprod,
+      List<String> groups,
+      Lottery lottery,
+      Target target,
+      String previousCommit,
+      String currentCommit,
+      String version,
+      Action action,
+      String message,
+      Reason reason,
+      String savedLocalChanges,
+      List<String> warnings,
+      Instant startedAt,
+      Instant finishedAt) {
+    this(
+        node,
+        channel,
+        preprod,
+        groups,
+        lottery,
+        target,
+        previousCommit,
+        currentCommit,
+        version,
+        action,
+        message,
+        reason,
+        savedLocalChanges,
+        warnings,
+        startedAt,
+        finishedAt,
+        null,
+        null,
+        null);
+  }
+
+  /** This report with the node's name, the updater's version and the remote that answered. */
+  public NodeReport withIdentity(String newName, String newUpdaterVersion, String newRemote) {
+    return new NodeReport(
+        node,
+        channel,
+        preprod,
+        groups,
+        lottery,
+        target,
+        previousCommit,
+        currentCommit,
+        version,
+        action,
+        message,
+        reason,
+        savedLocalChanges,
+        warnings,
+        startedAt,
+        finishedAt,
+        newName,
+        newUpdaterVersion,
+        newRemote);
   }
 
   /** The lottery ticket and how it decided the channel. */

@@ -37,6 +37,9 @@ public final class Redaction {
         report.savedLocalChanges(),
         warnings,
         report.startedAt(),
-        report.finishedAt());
+        report.finishedAt(),
+        report.name(),
+        report.updaterVersion(),
+        report.remote() == null ? null : RemoteUrls.redact(report.remote()));
   }
 }

@@ -4,6 +4,7 @@ import dev.sluice.core.channel.ChannelLayout;
 import dev.sluice.core.channel.ChannelSpec;
 import dev.sluice.core.channel.Track;
 import dev.sluice.core.git.RemoteAccess;
+import dev.sluice.core.git.RemoteRefs;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.lottery.ChannelChoice;
 import dev.sluice.core.report.NodeReport;
@@ -11,12 +12,14 @@ import dev.sluice.core.version.TagPattern;
 import dev.sluice.updater.apply.ApplySettings;
 import dev.sluice.updater.apply.HookCommand;
 import dev.sluice.updater.config.NodeConfig;
+import dev.sluice.updater.git.Reach;
 import dev.sluice.updater.git.SavedRetention;
 import dev.sluice.updater.report.ReportSender;
 import dev.sluice.updater.report.ReportTrust;
 import dev.sluice.updater.run.RunRequest;
 import dev.sluice.updater.run.RunResult;
 import dev.sluice.updater.run.RunService;
+import dev.sluice.updater.state.NodeIdentity;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,8 +28,12 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Period;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ProgressMonitor;
@@ -259,6 +266,39 @@ public final class RunCommand implements Callable<Integer> {
               + " or its self-signed certificate) instead of the JVM's trust store.")
   Path reportCa;
 
+  @Option(
+      names = "--node-name",
+      paramLabel = "NAME",
+      description = "The name the dashboard and /info show for this node (default: the host name).")
+  String nodeName;
+
+  @Option(
+      names = "--retry-for",
+      paramLabel = "DURATION",
+      description =
+          "Keep trying an unreachable remote (and its fallbacks) with backoff this long before"
+              + " giving up with exit 10, ISO-8601 (default: PT30S; PT0S: try once).")
+  Duration retryFor;
+
+  @Option(
+      names = "--fallback-remote",
+      paramLabel = "URL",
+      description =
+          "A mirror tried, in order, when the remotes before it are unreachable (repeatable)."
+              + " The token and ssh settings apply to each.")
+  List<String> fallbackRemotes;
+
+  @Option(
+      names = "--group-remote",
+      paramLabel = "GROUP=URL",
+      description =
+          "The remote of the nodes in GROUP (repeatable); --remote then becomes their first"
+              + " fallback.")
+  Map<String, String> groupRemotes;
+
+  @Option(names = "--machine-id-file", paramLabel = "FILE", hidden = true)
+  Path machineIdFile;
+
   @Override
   public Integer call() {
     NodeConfig file = config == null ? NodeConfig.EMPTY : NodeConfig.read(config);
@@ -266,7 +306,7 @@ public final class RunCommand implements Callable<Integer> {
     RunRequest request =
         new RunRequest(
             require(pick(workdir, path(file.workdir()), null), "--workdir"),
-            remoteAccess(file),
+            remoteAccess(file, pick(groups, file.groups(), List.of())),
             stateFile,
             pick(groups, file.groups(), List.of()),
             ChannelChoice.of(
@@ -278,7 +318,12 @@ public final class RunCommand implements Callable<Integer> {
             applySettings(file, stateFile),
             new SavedRetention(
                 pick(keepSaved, file.keepSaved(), SavedRetention.DEFAULT_KEEP),
-                pick(keepSavedFor, file.keepSavedFor(), SavedRetention.DEFAULT_KEEP_FOR)));
+                pick(keepSavedFor, file.keepSavedFor(), SavedRetention.DEFAULT_KEEP_FOR)),
+            new NodeIdentity.Source(
+                pick(machineIdFile, null, NodeIdentity.Source.MACHINE_ID),
+                NodeIdentity.Source.HOSTNAME,
+                pick(nodeName, file.nodeName(), null)),
+            reach(file));
     Optional<ReportSender> sender =
         Optional.ofNullable(pick(reportTo, file.reportTo(), null))
             .map(
@@ -306,16 +351,48 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /**
+   * The remotes in the order they are tried: the node's groups' remotes, then --remote, then the
+   * fallbacks; each with the same token and ssh settings, each URL once.
+   */
+  private RemoteAccess remoteAccess(NodeConfig file, List<String> nodeGroups) {
+    List<String> urls = remoteUrls(file, nodeGroups);
+    return remoteAccess(file, urls.get(0));
+  }
+
+  private List<String> remoteUrls(NodeConfig file, List<String> nodeGroups) {
+    Map<String, String> byGroup = pick(groupRemotes, file.groupRemotes(), Map.of());
+    Set<String> urls = new LinkedHashSet<>();
+    for (String group : nodeGroups) {
+      if (byGroup.containsKey(group)) {
+        urls.add(byGroup.get(group));
+      }
+    }
+    urls.add(require(pick(remote, file.remote(), null), "--remote"));
+    urls.addAll(pick(fallbackRemotes, file.fallbackRemotes(), List.of()));
+    return List.copyOf(urls);
+  }
+
+  private Reach reach(NodeConfig file) {
+    List<String> urls = remoteUrls(file, pick(groups, file.groups(), List.of()));
+    List<RemoteAccess> fallbacks = new ArrayList<>();
+    for (String url : urls.subList(1, urls.size())) {
+      RemoteRefs.checkRemoteSyntax(url);
+      fallbacks.add(remoteAccess(file, url));
+    }
+    return new Reach(fallbacks, pick(retryFor, file.retryFor(), Reach.DEFAULT_RETRY_FOR));
+  }
+
+  /**
    * How to reach the remote: the URL with any token moved out of it, the token from a file or the
    * environment, ssh keys and known hosts from the flags or the ssh directory.
    */
-  private RemoteAccess remoteAccess(NodeConfig file) {
+  private RemoteAccess remoteAccess(NodeConfig file, String url) {
     Path home = Path.of(System.getProperty("user.home"));
     Path ssh = pick(sshDir, path(file.sshDir()), home.resolve(".ssh"));
     Path key = readable(pick(sshKey, path(file.sshKey()), null), "--ssh-key");
     Path hosts = readable(pick(knownHosts, path(file.knownHosts()), null), "--known-hosts");
     return RemoteAccess.configure(
-        require(pick(remote, file.remote(), null), "--remote"),
+        url,
         pick(gitTokenFile, path(file.gitTokenFile()), null),
         NodeUpdaterMain.env(spec),
         new RemoteAccess.Ssh(

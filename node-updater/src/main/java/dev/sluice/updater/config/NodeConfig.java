@@ -12,8 +12,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Period;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The node's configuration file ({@code --config FILE}, JSON or YAML by its extension). Every key
@@ -51,16 +54,31 @@ public record NodeConfig(
     String reportTo,
     String reportCa,
     Integer keepSaved,
-    Duration keepSavedFor) {
+    Duration keepSavedFor,
+    String nodeName,
+    Duration retryFor,
+    List<String> fallbackRemotes,
+    Map<String, String> groupRemotes) {
 
   public static final NodeConfig EMPTY =
       new NodeConfig(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null);
+          null, null, null, null, null);
 
   public NodeConfig {
     groups = groups == null ? null : List.copyOf(groups);
+    fallbackRemotes = fallbackRemotes == null ? null : List.copyOf(fallbackRemotes);
+    if (groupRemotes != null) {
+      groupRemotes.forEach(
+          (group, url) -> {
+            if (group == null || group.isBlank() || url == null || url.isBlank()) {
+              throw new IllegalArgumentException(
+                  "groupRemotes: every entry needs a group and a URL");
+            }
+          });
+      groupRemotes = Collections.unmodifiableMap(new LinkedHashMap<>(groupRemotes));
+    }
   }
 
   /**

@@ -71,8 +71,7 @@ public final class Workdir implements AutoCloseable {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final Path dir;
-  private final RemoteAccess access;
-  private final String remote;
+  private RemoteAccess access;
   private final Repository repo;
   private final Git git;
   private final SavedRetention retention;
@@ -80,7 +79,6 @@ public final class Workdir implements AutoCloseable {
   private Workdir(Path dir, RemoteAccess access, Repository repo, SavedRetention retention) {
     this.dir = dir;
     this.access = access;
-    this.remote = access.url();
     this.repo = repo;
     this.git = new Git(repo);
     this.retention = retention;
@@ -281,6 +279,17 @@ public final class Workdir implements AutoCloseable {
       throw new GitException(
           GitException.Kind.CORRUPT, "workdir " + dir + ": cannot read HEAD: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Fetches from {@code answered} from now on: the fallback remote (a mirror) that answered when
+   * the configured one did not. The repository's {@code origin} is left as it is.
+   */
+  public void fetchFrom(RemoteAccess answered) {
+    if (!answered.url().equals(access.url())) {
+      LOG.info("workdir {}: fetching from {}", dir, answered.url());
+    }
+    this.access = answered;
   }
 
   /**

@@ -23,6 +23,7 @@ import dev.sluice.updater.apply.ApplyListener;
 import dev.sluice.updater.apply.ApplyOutcome;
 import dev.sluice.updater.apply.ProcessRunner;
 import dev.sluice.updater.git.DiskFull;
+import dev.sluice.updater.git.RemoteReach;
 import dev.sluice.updater.git.SavedChanges;
 import dev.sluice.updater.git.WorkTreeLock;
 import dev.sluice.updater.git.Workdir;
@@ -46,6 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ProgressMonitor;
@@ -73,6 +75,10 @@ final class Run {
   private final ApplyListener listener;
   private final List<String> warnings = new ArrayList<>();
   private final String node;
+  private final String name;
+
+  /** The remote that answered this run (the configured one or a fallback); null until one did. */
+  private String answered;
 
   /** The lottery and the policy it was drawn with: exists only once the lottery is drawn. */
   record Drawn(LotteryResult lottery, NodePolicy.Loaded policy) {}
@@ -117,7 +123,8 @@ final class Run {
       LOG.warn(text);
       warnings.add(text);
     }
-    this.node = NodeIdentity.resolve(kv, request.workdir(), started, warnings);
+    this.node = NodeIdentity.resolve(kv, request.workdir(), request.identity(), started, warnings);
+    this.name = request.identity().resolveName();
   }
 
   RunResult execute() {
@@ -133,7 +140,7 @@ final class Run {
       facts = Facts.at(workdir.head());
       Applier applier = applier(workdir);
       facts = recover(applier, facts);
-      facts = facts.withRemote(listRemote());
+      facts = facts.withRemote(listRemote(workdir));
       drawn = draw(new NodePolicy(kv).refresh(facts.refs(), workdir, progress, started));
       Plan plan = plan(drawn, facts, workdir);
       facts = facts.withTarget(plan.spec(), plan.target());
@@ -219,8 +226,27 @@ final class Run {
 
   // --- look at the remote, draw -------------------------------------------------------------
 
-  private RemoteRefs listRemote() {
-    return RemoteRefs.list(request.remote());
+  /**
+   * One ref advertisement from the first remote that answers (the configured one, else each
+   * fallback in order, retried with backoff for {@code --retry-for}); later fetches go to it.
+   */
+  private RemoteRefs listRemote(Workdir workdir) {
+    // The jitter has its own source: retries must not change which lottery ticket is drawn.
+    RemoteReach.Reached reached =
+        new RemoteReach(request.remote(), request.reach(), new SplittableRandom()).list();
+    answered = reached.access().url();
+    workdir.fetchFrom(reached.access());
+    if (reached.fellBack()) {
+      String text =
+          "served by fallback remote "
+              + answered
+              + " ("
+              + String.join("; ", reached.skipped().values())
+              + ")";
+      LOG.warn(text);
+      warnings.add(text);
+    }
+    return reached.refs();
   }
 
   /** Draws (or keeps) the ticket with the policy's weights and period, unless overridden. */
@@ -557,7 +583,7 @@ final class Run {
     Channel channel = request.choice().pinned().orElse(Channel.STABLE);
     NodeReport report =
         new NodeReport(
-            NodeIdentity.peek(request.workdir()).orElse("unknown"),
+            NodeIdentity.peek(request.workdir(), request.identity()).orElse("unknown"),
             channel.id(),
             channel == Channel.PREPROD,
             request.groups(),
@@ -573,6 +599,7 @@ final class Run {
             List.of(message),
             started,
             clock.instant());
+    report = report.withIdentity(request.identity().resolveName(), UpdaterVersion.current(), null);
     return new RunResult(Redaction.report(report), ExitCodes.ROLLED_BACK);
   }
 
@@ -629,22 +656,23 @@ final class Run {
                 target.releaseTag().map(ReleaseTag::name).orElse(null));
     NodeReport report =
         new NodeReport(
-            node,
-            channel.id(),
-            channel == Channel.PREPROD,
-            request.groups(),
-            lotteryPart,
-            targetPart,
-            facts.previous().map(ObjectId::name).orElse(null),
-            facts.current().map(ObjectId::name).orElse(null),
-            facts.version().or(() -> lastVersion(facts)).orElse(null),
-            action,
-            message,
-            reason,
-            facts.saved(),
-            warnings,
-            started,
-            clock.instant());
+                node,
+                channel.id(),
+                channel == Channel.PREPROD,
+                request.groups(),
+                lotteryPart,
+                targetPart,
+                facts.previous().map(ObjectId::name).orElse(null),
+                facts.current().map(ObjectId::name).orElse(null),
+                facts.version().or(() -> lastVersion(facts)).orElse(null),
+                action,
+                message,
+                reason,
+                facts.saved(),
+                warnings,
+                started,
+                clock.instant())
+            .withIdentity(name, UpdaterVersion.current(), answered);
     // No secret from the remote URL leaves the process: message, reason and warnings are redacted.
     return new RunResult(Redaction.report(report), exitCode);
   }

@@ -5,7 +5,9 @@ import dev.sluice.core.git.RemoteAccess;
 import dev.sluice.core.lottery.ChannelChoice;
 import dev.sluice.core.lottery.LotteryRules;
 import dev.sluice.updater.apply.ApplySettings;
+import dev.sluice.updater.git.Reach;
 import dev.sluice.updater.git.SavedRetention;
+import dev.sluice.updater.state.NodeIdentity;
 import java.nio.file.Path;
 import java.time.Period;
 import java.util.List;
@@ -25,6 +27,9 @@ import java.util.Objects;
  * @param layout the channels' branches, tag patterns and tracking mode; null: the rollout policy's
  * @param apply hooks, health check and retry limit for applying a change
  * @param savedRetention how much saved local work the workdir keeps
+ * @param identity where the node's id and name come from (machine id, host name, {@code
+ *     --node-name})
+ * @param reach fallback remotes and how long to retry an unreachable remote
  */
 public record RunRequest(
     Path workdir,
@@ -36,7 +41,9 @@ public record RunRequest(
     Period period,
     ChannelLayout layout,
     ApplySettings apply,
-    SavedRetention savedRetention) {
+    SavedRetention savedRetention,
+    NodeIdentity.Source identity,
+    Reach reach) {
 
   public RunRequest {
     Objects.requireNonNull(workdir, "workdir");
@@ -45,6 +52,8 @@ public record RunRequest(
     Objects.requireNonNull(choice, "choice");
     Objects.requireNonNull(apply, "apply");
     Objects.requireNonNull(savedRetention, "savedRetention");
+    Objects.requireNonNull(identity, "identity");
+    Objects.requireNonNull(reach, "reach");
     groups = List.copyOf(groups);
     if (probability != null) {
       LotteryRules.requireWeight(probability, "--preprod-probability");
@@ -52,6 +61,36 @@ public record RunRequest(
     if (period != null && (period.isNegative() || period.isZero())) {
       throw new IllegalArgumentException("--lottery-period must be positive");
     }
+  }
+
+  /**
+   * A request with no machine id or name (the node id is a stored UUID) and one try of the one
+   * remote: what simulated nodes in one process use.
+   */
+  public RunRequest(
+      Path workdir,
+      RemoteAccess remote,
+      Path state,
+      List<String> groups,
+      ChannelChoice choice,
+      Double probability,
+      Period period,
+      ChannelLayout layout,
+      ApplySettings apply,
+      SavedRetention savedRetention) {
+    this(
+        workdir,
+        remote,
+        state,
+        groups,
+        choice,
+        probability,
+        period,
+        layout,
+        apply,
+        savedRetention,
+        NodeIdentity.Source.NONE,
+        Reach.ONCE);
   }
 
   /** A request with the default retention of saved work. */
@@ -112,7 +151,9 @@ public record RunRequest(
         period,
         layout,
         apply,
-        savedRetention);
+        savedRetention,
+        identity,
+        reach);
   }
 
   public RunRequest withGroups(List<String> newGroups) {
@@ -126,7 +167,9 @@ public record RunRequest(
         period,
         layout,
         apply,
-        savedRetention);
+        savedRetention,
+        identity,
+        reach);
   }
 
   public RunRequest withProbability(Double newProbability) {
@@ -140,7 +183,9 @@ public record RunRequest(
         period,
         layout,
         apply,
-        savedRetention);
+        savedRetention,
+        identity,
+        reach);
   }
 
   public RunRequest withApply(ApplySettings newApply) {
@@ -154,7 +199,9 @@ public record RunRequest(
         period,
         layout,
         newApply,
-        savedRetention);
+        savedRetention,
+        identity,
+        reach);
   }
 
   public RunRequest withLayout(ChannelLayout newLayout) {
@@ -168,11 +215,56 @@ public record RunRequest(
         period,
         newLayout,
         apply,
-        savedRetention);
+        savedRetention,
+        identity,
+        reach);
   }
 
   public RunRequest withSavedRetention(SavedRetention newRetention) {
     return new RunRequest(
-        workdir, remote, state, groups, choice, probability, period, layout, apply, newRetention);
+        workdir,
+        remote,
+        state,
+        groups,
+        choice,
+        probability,
+        period,
+        layout,
+        apply,
+        newRetention,
+        identity,
+        reach);
+  }
+
+  public RunRequest withIdentity(NodeIdentity.Source newIdentity) {
+    return new RunRequest(
+        workdir,
+        remote,
+        state,
+        groups,
+        choice,
+        probability,
+        period,
+        layout,
+        apply,
+        savedRetention,
+        newIdentity,
+        reach);
+  }
+
+  public RunRequest withReach(Reach newReach) {
+    return new RunRequest(
+        workdir,
+        remote,
+        state,
+        groups,
+        choice,
+        probability,
+        period,
+        layout,
+        apply,
+        savedRetention,
+        identity,
+        newReach);
   }
 }

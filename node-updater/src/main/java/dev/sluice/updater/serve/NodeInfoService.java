@@ -2,11 +2,14 @@ package dev.sluice.updater.serve;
 
 import dev.sluice.core.report.NodeReport;
 import dev.sluice.updater.lottery.LotteryService;
+import dev.sluice.updater.run.UpdaterVersion;
 import dev.sluice.updater.state.Database;
 import dev.sluice.updater.state.FailedCommitStore;
 import dev.sluice.updater.state.KeyValueStore;
+import dev.sluice.updater.state.NodeIdentity;
 import dev.sluice.updater.state.RunStore;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
@@ -52,7 +55,7 @@ public final class NodeInfoService {
                           r.target() == null ? null : r.target().ref()))
               .orElse(null);
       return new NodeInfo(
-          kv.get("node.id").orElse(null),
+          kv.get(NodeIdentity.KEY).orElse(null),
           last.map(NodeReport::channel).orElse(null),
           last.map(NodeReport::preprod).orElse(false),
           last.map(NodeReport::version).orElse(null),
@@ -60,7 +63,11 @@ public final class NodeInfoService {
           lottery,
           lastRun,
           new FailedCommitStore(database).totalAttempts(),
-          runs.counts());
+          runs.counts(),
+          last.map(NodeReport::name).orElse(null),
+          last.map(NodeReport::groups).orElse(List.of()),
+          UpdaterVersion.current(),
+          last.map(NodeReport::remote).orElse(null));
     }
   }
 }

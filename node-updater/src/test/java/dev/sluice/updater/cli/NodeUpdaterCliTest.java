@@ -114,9 +114,96 @@ class NodeUpdaterCliTest {
             "--remote",
             nowhere,
             "--state",
-            state.toString());
+            state.toString(),
+            "--retry-for",
+            "PT0S");
     assertThat(outcome.code()).isEqualTo(10);
     assertThat(outcome.out()).contains("unreachable");
+  }
+
+  /** A URL nothing answers at: a loopback port that was free a moment ago. */
+  private static String refusedUrl() throws Exception {
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return "http://127.0.0.1:" + socket.getLocalPort() + "/app.git";
+    }
+  }
+
+  @Test
+  void nodeNameFallbackRemoteAndRetryForComeFromFlags() throws Exception {
+    Path machineId =
+        Files.writeString(tmp.resolve("machine-id"), "0123456789abcdef0123456789abcdef");
+    Outcome outcome =
+        cli(
+            "run",
+            "--workdir",
+            workdir.toString(),
+            "--remote",
+            refusedUrl(),
+            "--fallback-remote",
+            remote.uri(),
+            "--retry-for",
+            "PT0S",
+            "--node-name",
+            "edge-7",
+            "--machine-id-file",
+            machineId.toString(),
+            "--state",
+            state.toString(),
+            "--json");
+
+    assertThat(outcome.code()).as(outcome.err()).isZero();
+    JsonNode json = outcome.json();
+    assertThat(json.get("name").asText()).isEqualTo("edge-7");
+    assertThat(json.get("remote").asText()).isEqualTo(remote.uri());
+    assertThat(json.get("updaterVersion").asText()).isNotBlank();
+    assertThat(json.get("warnings").toString()).contains("served by fallback remote");
+
+    Files.delete(state);
+    Outcome again =
+        cli(
+            "run",
+            "--workdir",
+            workdir.toString(),
+            "--remote",
+            remote.uri(),
+            "--machine-id-file",
+            machineId.toString(),
+            "--state",
+            state.toString(),
+            "--json");
+    assertThat(again.json().get("node").asText()).isEqualTo(json.get("node").asText());
+  }
+
+  @Test
+  void aGroupsRemoteFromTheConfigFileIsTriedFirst() throws Exception {
+    Path config =
+        Files.writeString(
+            tmp.resolve("node.yaml"),
+            "workdir: "
+                + workdir
+                + "\nremote: "
+                + refusedUrl()
+                + "\nstate: "
+                + state
+                + "\ngroups: [farm-1]\ngroupRemotes: {farm-1: '"
+                + remote.uri()
+                + "'}\nretryFor: PT0S\nnodeName: farm-1-node-3\nfallbackRemotes: []\n");
+
+    Outcome outcome = cli("run", "--config", config.toString(), "--json");
+
+    assertThat(outcome.code()).as(outcome.err()).isZero();
+    assertThat(outcome.json().get("remote").asText()).isEqualTo(remote.uri());
+    assertThat(outcome.json().get("name").asText()).isEqualTo("farm-1-node-3");
+    assertThat(outcome.json().get("warnings").toString()).doesNotContain("fallback");
+  }
+
+  @Test
+  void aNegativeRetryForIsBadUsage() {
+    Outcome outcome = run("--retry-for", "-PT5S");
+
+    assertThat(outcome.code()).isEqualTo(2);
+    assertThat(outcome.err().strip()).contains("--retry-for").doesNotContain("\n");
   }
 
   @Test

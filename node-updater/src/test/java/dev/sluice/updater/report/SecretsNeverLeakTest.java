@@ -138,7 +138,10 @@ class SecretsNeverLeakTest {
             "--report-to",
             "http://127.0.0.1:" + dashboard.getAddress().getPort(),
             "--json",
-            "--verbose");
+            "--verbose",
+            // Short, but long enough that an unreachable remote is retried and logged again.
+            "--retry-for",
+            "PT2S");
     seen.put("run " + seen.size() + " stdout", child.out());
     seen.put("run " + seen.size() + " stderr", child.err());
     return child;

@@ -28,7 +28,15 @@ class NodeServerTest {
       TestNode node =
           new TestNode(tmp.resolve("node"), remote.uri(), Instant.parse("2026-02-01T00:00:00Z"), 1);
       node.nextTicket(0.03);
-      String nodeId = node.run().report().node();
+      String nodeId =
+          node.run(
+                  r ->
+                      r.withGroups(java.util.List.of("farm-1", "eu"))
+                          .withIdentity(
+                              new dev.sluice.updater.state.NodeIdentity.Source(
+                                  null, null, "flux-node-042")))
+              .report()
+              .node();
 
       JavalinTest.test(
           NodeServer.create(new NodeInfoService(node.state)),
@@ -46,6 +54,11 @@ class NodeServerTest {
             assertThat(info.get("lottery").get("nextDrawAt").asText())
                 .isEqualTo("2026-03-01T00:00:00Z");
             assertThat(info.get("lastRun").get("action").asText()).isEqualTo("updated");
+            assertThat(info.get("name").asText()).isEqualTo("flux-node-042");
+            assertThat(info.get("groups").toString()).isEqualTo("[\"farm-1\",\"eu\"]");
+            assertThat(info.get("updaterVersion").asText())
+                .isEqualTo(dev.sluice.updater.run.UpdaterVersion.current());
+            assertThat(info.get("remote").asText()).isEqualTo(remote.uri());
 
             String metrics = client.get("/metrics").body().string();
             assertThat(metrics)

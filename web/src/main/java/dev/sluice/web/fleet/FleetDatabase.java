@@ -91,7 +91,8 @@ public final class FleetDatabase implements AutoCloseable {
           CREATE INDEX nodes_by_target ON nodes (target_commit, channel);
           """
               + NodeKeyStore.MIGRATION,
-          NodeKeyStore.SEQUENCE_MIGRATION);
+          NodeKeyStore.SEQUENCE_MIGRATION,
+          NodeNames.MIGRATION);
 
   private static final Schema SCHEMA = new Schema("fleet-web database", APPLICATION_ID, MIGRATIONS);
 

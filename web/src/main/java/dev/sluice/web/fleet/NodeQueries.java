@@ -23,7 +23,7 @@ public final class NodeQueries {
   private static final String NODE_COLUMNS =
       """
       node, channel, preprod, groups, version, current_commit, target_commit, action, message,
-      reason_code, reason_text, ticket, finished_at, last_seen
+      reason_code, reason_text, ticket, finished_at, last_seen, name, updater_version
       """;
 
   private final FleetDatabase database;
@@ -51,6 +51,10 @@ public final class NodeQueries {
     if (query.text() != null) {
       where.append(" AND search LIKE ? ESCAPE '\\'");
       parameters.add("%" + query.text().replaceAll("([\\\\%_])", "\\\\$1") + "%");
+    }
+    if (query.name() != null) {
+      where.append(NodeNames.FILTER);
+      parameters.addAll(List.of(NodeNames.bind(query.name())));
     }
     String filter = where.toString();
     return database.read(
@@ -145,7 +149,9 @@ public final class NodeQueries {
         reasonCode == null ? null : new NodeView.Reason(reasonCode, rows.getString("reason_text")),
         ticketOrNull,
         Instant.ofEpochMilli(rows.getLong("finished_at")),
-        Instant.ofEpochMilli(rows.getLong("last_seen")));
+        Instant.ofEpochMilli(rows.getLong("last_seen")),
+        rows.getString("name"),
+        rows.getString("updater_version"));
   }
 
   private static List<String> groups(String json) {

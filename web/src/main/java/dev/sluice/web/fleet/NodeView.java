@@ -9,6 +9,8 @@ import java.util.List;
  * @param finishedAt when the node says its last run finished (on the node's clock)
  * @param lastSeen when the dashboard received the node's last report (on the dashboard's clock, so
  *     a node with a wrong clock neither looks fresher nor goes stale)
+ * @param name the node's host name or configured name (null from an older node-updater)
+ * @param updaterVersion the node-updater version of its last report (null from an older one)
  */
 public record NodeView(
     String node,
@@ -23,7 +25,9 @@ public record NodeView(
     Reason reason,
     Double ticket,
     Instant finishedAt,
-    Instant lastSeen) {
+    Instant lastSeen,
+    String name,
+    String updaterVersion) {
 
   public NodeView {
     groups = List.copyOf(groups);

@@ -30,6 +30,9 @@ record ReportRow(ReceivedReport received, String json, String groups, String sea
 
   private static String searchText(NodeReport r) {
     StringBuilder text = new StringBuilder(r.node());
+    if (r.name() != null) {
+      text.append('\n').append(r.name());
+    }
     for (String group : r.groups()) {
       text.append('\n').append(group);
     }

@@ -85,6 +85,7 @@ public final class ReportStore {
             }
             bindUpsert(upsert, row);
             upsert.executeUpdate();
+            NodeNames.put(connection, report.report().node(), report.report().name());
             upsertReport.setString(1, report.report().node());
             upsertReport.setString(2, row.json());
             upsertReport.executeUpdate();
@@ -186,6 +187,7 @@ public final class ReportStore {
             PreparedStatement prune = connection.prepareStatement(FleetCounts.PRUNE_COUNTS)) {
           Optional<FleetCounts.Previous> before = FleetCounts.previous(previous, node);
           if (before.isPresent()) {
+            NodeNames.remove(connection, node);
             deleteNode.setString(1, node);
             deleteNode.executeUpdate();
             deleteReport.setString(1, node);
@@ -220,8 +222,9 @@ public final class ReportStore {
       """
       INSERT INTO nodes (node, channel, preprod, groups, version, label, current_commit,
         previous_commit, target_ref, target_commit, action, message, reason_code, reason_text,
-        ticket, weight, finished_at, last_seen, search, first_seen, received_at, first_finished)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ticket, weight, finished_at, last_seen, search, first_seen, received_at, first_finished,
+        name, updater_version, remote)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (node) DO UPDATE SET
         channel = excluded.channel, preprod = excluded.preprod, groups = excluded.groups,
         version = excluded.version, label = excluded.label,
@@ -231,7 +234,8 @@ public final class ReportStore {
         reason_code = excluded.reason_code, reason_text = excluded.reason_text,
         ticket = excluded.ticket, weight = excluded.weight, finished_at = excluded.finished_at,
         last_seen = excluded.last_seen,
-        search = excluded.search, received_at = excluded.received_at
+        search = excluded.search, received_at = excluded.received_at,
+        name = excluded.name, updater_version = excluded.updater_version, remote = excluded.remote
       """;
 
   private static void bindUpsert(PreparedStatement s, ReportRow row) throws SQLException {
@@ -267,7 +271,10 @@ public final class ReportStore {
     s.setString(i++, row.search());
     s.setLong(i++, received.receivedAt().toEpochMilli());
     s.setLong(i++, received.receivedAt().toEpochMilli());
-    s.setLong(i, received.finishedAt().toEpochMilli());
+    s.setLong(i++, received.finishedAt().toEpochMilli());
+    s.setString(i++, r.name());
+    s.setString(i++, r.updaterVersion());
+    s.setString(i, r.remote());
   }
 
   private static void rollback(Connection connection) {

@@ -42,6 +42,9 @@ public final class ReportValidator {
   static final int MAX_WARNINGS = 32;
   static final int MAX_SHORT = 128;
 
+  /** A remote URL. */
+  static final int MAX_REMOTE = 2048;
+
   /** Free text (messages, reasons) may carry the tail of a hook's output; still bounded. */
   static final int MAX_TEXT = 8_000;
 
@@ -75,7 +78,10 @@ public final class ReportValidator {
           Map.entry("savedLocalChanges", JsonNodeType.STRING),
           Map.entry("warnings", JsonNodeType.ARRAY),
           Map.entry("startedAt", JsonNodeType.STRING),
-          Map.entry("finishedAt", JsonNodeType.STRING));
+          Map.entry("finishedAt", JsonNodeType.STRING),
+          Map.entry("name", JsonNodeType.STRING),
+          Map.entry("updaterVersion", JsonNodeType.STRING),
+          Map.entry("remote", JsonNodeType.STRING));
 
   /** The top-level fields a report must have (non-null). */
   static final List<String> REQUIRED = List.of("node", "channel", "preprod", "action", "message");
@@ -363,6 +369,9 @@ public final class ReportValidator {
     checkLength("version", report.version(), MAX_SHORT);
     checkLength("message", report.message(), MAX_TEXT);
     checkLength("savedLocalChanges", report.savedLocalChanges(), MAX_TEXT);
+    checkLabel("name", report.name());
+    checkLabel("updaterVersion", report.updaterVersion());
+    checkLength("remote", report.remote(), MAX_REMOTE);
     if (report.target() != null) {
       checkLength("target.ref", report.target().ref(), 256);
       checkCommit("target.commit", report.target().commit());
@@ -398,6 +407,23 @@ public final class ReportValidator {
   private static void checkCommit(String field, String commit) {
     if (commit != null && !COMMIT.matcher(commit).matches()) {
       throw new InvalidReportException("field '" + field + "' must be 40 hex digits or null");
+    }
+  }
+
+  /** A short one-line label: 1 to {@value #MAX_SHORT} characters, no control characters. */
+  private static void checkLabel(String field, String text) {
+    if (text == null) {
+      return;
+    }
+    if (text.isEmpty()
+        || text.length() > MAX_SHORT
+        || text.chars().anyMatch(Character::isISOControl)) {
+      throw new InvalidReportException(
+          "field '"
+              + field
+              + "' must be 1 to "
+              + MAX_SHORT
+              + " characters without control characters");
     }
   }
 
@@ -462,7 +488,10 @@ public final class ReportValidator {
         RemoteUrls.redactIn(r.savedLocalChanges()),
         r.warnings().stream().map(RemoteUrls::redactIn).toList(),
         r.startedAt(),
-        r.finishedAt());
+        r.finishedAt(),
+        r.name(),
+        r.updaterVersion(),
+        RemoteUrls.redact(r.remote()));
   }
 
   private static String lower(String text) {

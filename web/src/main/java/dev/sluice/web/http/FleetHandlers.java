@@ -34,6 +34,7 @@ final class FleetHandlers {
             ctx.queryParam("version"),
             ctx.queryParam("action"),
             ctx.queryParam("q"),
+            ctx.queryParam("name"),
             ctx.queryParam("after"),
             intParam(ctx, "offset", 0),
             intParam(ctx, "limit", NodeQuery.DEFAULT_LIMIT));

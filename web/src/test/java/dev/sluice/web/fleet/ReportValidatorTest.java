@@ -53,6 +53,40 @@ class ReportValidatorTest {
   }
 
   @Test
+  void acceptsTheNodesNameVersionAndRemoteAndRedactsTheRemote() {
+    var report =
+        validator.validate(
+            bytes(
+                edited(
+                    t -> {
+                      t.put("name", "flux-node-042");
+                      t.put("updaterVersion", "1.4.0");
+                      t.put("remote", "https://deploy:s3cret@mirror.example/app.git");
+                    })));
+    assertThat(report.name()).isEqualTo("flux-node-042");
+    assertThat(report.updaterVersion()).isEqualTo("1.4.0");
+    assertThat(report.remote()).isEqualTo("https://***@mirror.example/app.git");
+
+    var older = validator.validate(bytes(Reports.report().json()));
+    assertThat(older.name()).isNull();
+    assertThat(older.updaterVersion()).isNull();
+  }
+
+  @Test
+  void refusesANameOrVersionThatIsEmptyTooLongOrHasControlCharacters() {
+    String rule = " must be 1 to 128 characters without control characters";
+    assertRejected(edited(t -> t.put("name", "")), "field 'name'" + rule);
+    assertRejected(edited(t -> t.put("name", "x".repeat(129))), "field 'name'" + rule);
+    assertRejected(edited(t -> t.put("name", "node\nfake line")), "field 'name'" + rule);
+    assertRejected(
+        edited(t -> t.put("updaterVersion", "1\u0007")), "field 'updaterVersion'" + rule);
+    assertRejected(edited(t -> t.put("name", 42)), "field 'name' must be string, not number");
+    assertRejected(
+        edited(t -> t.put("remote", "x".repeat(2049))),
+        "field 'remote' is longer than 2048 characters");
+  }
+
+  @Test
   void refusesUnknownTopLevelFieldsAndNamesThem() {
     assertRejected(
         edited(t -> t.put("someFutureField", 1)),

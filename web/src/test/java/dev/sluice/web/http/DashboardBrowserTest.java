@@ -416,4 +416,38 @@ class DashboardBrowserTest {
           .isEqualTo(version.getValue());
     }
   }
+
+  @Test
+  void findsANodeByItsNameAndShowsTheNameAsText() throws Exception {
+    Instant recent = NOW.minus(Duration.ofMinutes(5));
+    post(report().node(1).name("Flux-Node-042").finishedAt(recent).json());
+    post(report().node(2).name("flux-node-420").finishedAt(recent).json());
+    post(report().node(3).name(XSS).finishedAt(recent).json());
+    post(report().node(4).finishedAt(recent).json());
+
+    browser.get(base());
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    wait.until(b -> text("status").equals("live"));
+    wait.until(b -> text("page-info").equals("1–4 of 4"));
+
+    WebElement name = browser.findElement(By.id("node-name"));
+    name.sendKeys("NODE-04");
+    wait.until(b -> text("page-info").equals("1–1 of 1"));
+    assertThat(browser.findElement(By.cssSelector("#nodes-table tbody button.link")).getText())
+        .isEqualTo("Flux-Node-042 · 00000000");
+
+    name.clear();
+    name.sendKeys("onerror");
+    // The table is rebuilt on every reload: a row found a moment ago may be gone.
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(
+            b ->
+                b.findElement(By.cssSelector("#nodes-table tbody button.link"))
+                    .getText()
+                    .startsWith(XSS));
+    assertThat(text("page-info")).isEqualTo("1–1 of 1");
+    assertThat(browser.findElements(By.tagName("img"))).isEmpty();
+    assertThatThrownBy(() -> browser.switchTo().alert())
+        .isInstanceOf(NoAlertPresentException.class);
+  }
 }

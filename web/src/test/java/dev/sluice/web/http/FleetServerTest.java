@@ -430,6 +430,58 @@ class FleetServerTest {
   }
 
   @Test
+  void findsNodesByAnyPartOfTheirNameIgnoringCase() {
+    withServer(
+        server -> {
+          String[] names = {"Flux-Node-042.eu", "flux-node-420.us", "edge_7", "EDGE%7", null};
+          for (int n = 0; n < names.length; n++) {
+            HttpResponse<String> stored =
+                server.post(
+                    report()
+                        .node(n + 1)
+                        .name(names[n])
+                        .remote("https://deploy:s3cret@mirror.example/app.git")
+                        .json());
+            assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+          }
+
+          JsonNode flux = json(server.get("/api/nodes?name=FLUX-NODE"));
+          assertThat(flux.get("total").asInt()).isEqualTo(2);
+          assertThat(flux.at("/nodes/0/name").asText()).isEqualTo("Flux-Node-042.eu");
+          assertThat(flux.at("/nodes/0/updaterVersion").asText()).isEqualTo("1.4.0");
+          assertThat(json(server.get("/api/nodes?name=042")).get("total").asInt()).isEqualTo(1);
+          assertThat(json(server.get("/api/nodes?name=eu")).get("total").asInt()).isEqualTo(1);
+          // % and _ are literal characters, not wildcards.
+          JsonNode percent = json(server.get("/api/nodes?name=e%257"));
+          assertThat(percent.get("total").asInt()).isEqualTo(1);
+          assertThat(percent.at("/nodes/0/name").asText()).isEqualTo("EDGE%7");
+          assertThat(json(server.get("/api/nodes?name=e_7")).get("total").asInt()).isEqualTo(1);
+          assertThat(json(server.get("/api/nodes?name=nobody")).get("total").asInt()).isZero();
+          assertThat(json(server.get("/api/nodes?name=flux&channel=preprod")).get("total").asInt())
+              .isZero();
+          // The general search finds names too.
+          assertThat(json(server.get("/api/nodes?q=edge")).get("total").asInt()).isEqualTo(2);
+
+          // A renamed node is found by its new name only; a forgotten one not at all.
+          server.post(
+              report()
+                  .node(3)
+                  .name("renamed-3")
+                  .finishedAt(java.time.Instant.parse("2026-11-20T12:01:00Z"))
+                  .json());
+          assertThat(json(server.get("/api/nodes?name=edge_")).get("total").asInt()).isZero();
+          assertThat(json(server.get("/api/nodes?name=RENAMED")).get("total").asInt()).isEqualTo(1);
+
+          String stored = server.get("/api/nodes/" + Reports.nodeId(1)).body();
+          assertThat(stored).contains("mirror.example").doesNotContain("s3cret");
+          assertError(
+              server.get("/api/nodes?name=" + "x".repeat(129)),
+              400,
+              "name is longer than 128 characters");
+        });
+  }
+
+  @Test
   void promotionHealthKeepsTheContractChannelAdminCalls() {
     withServer(
         server -> {

@@ -27,6 +27,8 @@ public final class Reports {
   private String message = "already on the channel's commit";
   private NodeReport.Reason reason;
   private Instant finishedAt = Instant.parse("2026-11-20T12:00:00Z");
+  private String name;
+  private String remote;
 
   private Reports() {}
 
@@ -91,6 +93,18 @@ public final class Reports {
     return this;
   }
 
+  /** The node's name (host name or --node-name). */
+  public Reports name(String name) {
+    this.name = name;
+    return this;
+  }
+
+  /** The remote that served the node's run. */
+  public Reports remote(String url) {
+    this.remote = url;
+    return this;
+  }
+
   public Reports ticket(Double ticket) {
     this.ticket = ticket;
     return this;
@@ -119,7 +133,10 @@ public final class Reports {
         null,
         List.of(),
         finishedAt.minusSeconds(5),
-        finishedAt);
+        finishedAt,
+        name,
+        name == null ? null : "1.4.0",
+        remote);
   }
 
   public String json() {
