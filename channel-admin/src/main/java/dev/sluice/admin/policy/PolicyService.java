@@ -104,7 +104,12 @@ public final class PolicyService {
       String message = message(edit);
       ObjectId commit =
           PolicyCommit.write(
-              repo, snapshot.commit(), text, operator.get().at(clock.instant()), message);
+              repo,
+              snapshot.commit(),
+              text,
+              operator.get().at(clock.instant()),
+              operator.get().signing(),
+              message);
       List<RefChange> changes =
           List.of(RefChange.move(Constants.R_HEADS + Policy.BRANCH, previous, commit, false));
       hook.beforePush(changes);
