@@ -6,6 +6,7 @@ import dev.sluice.core.channel.Track;
 import dev.sluice.core.git.RemoteAccess;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.report.NodeReport;
+import dev.sluice.core.trust.TrustFile;
 import dev.sluice.core.version.TagPattern;
 import dev.sluice.updater.apply.ApplySettings;
 import dev.sluice.updater.apply.HookCommand;
@@ -249,6 +250,24 @@ public final class RunCommand implements Callable<Integer> {
           "Post the run's report to this fleet dashboard (token from SLUICE_REPORT_TOKEN).")
   String reportTo;
 
+  @Option(
+      names = "--trust",
+      paramLabel = "FILE",
+      description =
+          "Run only what a trusted key signed: an SSH allowed_signers file (git's format, with"
+              + " valid-after/valid-before) or an OpenPGP keyring (gpg --export). A target"
+              + " without a trusted signature on a tag naming it or on the commit is held"
+              + " (reason untrusted); an untrusted rollout policy is ignored.")
+  Path trust;
+
+  @Option(
+      names = "--trust-revoked",
+      paramLabel = "FILE",
+      description =
+          "SSH keys never to trust, even inside their window (git's gpg.ssh.revocationFile:"
+              + " public keys, or an OpenSSH KRL).")
+  Path trustRevoked;
+
   @Override
   public Integer call() {
     NodeConfig file = config == null ? NodeConfig.EMPTY : NodeConfig.read(config);
@@ -271,8 +290,11 @@ public final class RunCommand implements Callable<Integer> {
                 pick(keepSavedFor, file.keepSavedFor(), SavedRetention.DEFAULT_KEEP_FOR)));
     Optional<ReportSender> sender =
         Optional.ofNullable(pick(reportTo, file.reportTo(), null)).map(RunCommand::sender);
+    TrustFile trustFile = trustFile(file);
     RunResult result =
-        new RunService(ClockOption.clock(spec), new SecureRandom(), progress()).run(request);
+        new RunService(ClockOption.clock(spec), new SecureRandom(), progress())
+            .trusting(trustFile)
+            .run(request);
     Optional<String> reportWarning =
         sender.flatMap(
             s ->
@@ -307,6 +329,19 @@ public final class RunCommand implements Callable<Integer> {
             ssh,
             key == null ? List.of() : List.of(key),
             hosts == null ? List.of() : List.of(hosts)));
+  }
+
+  /** The node's trust file, or null: a trust file that cannot be read is bad usage (exit 2). */
+  private TrustFile trustFile(NodeConfig file) {
+    Path trustPath = pick(trust, path(file.trust()), null);
+    Path revoked = pick(trustRevoked, path(file.trustRevoked()), null);
+    if (trustPath == null) {
+      if (revoked != null) {
+        throw new IllegalArgumentException("--trust-revoked needs --trust");
+      }
+      return null;
+    }
+    return TrustFile.load(trustPath, revoked);
   }
 
   /** A file the node was told to use must be there: a typo is bad usage, not an ssh failure. */

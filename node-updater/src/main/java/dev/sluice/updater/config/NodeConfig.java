@@ -50,12 +50,15 @@ public record NodeConfig(
     Integer maxAttempts,
     String reportTo,
     Integer keepSaved,
-    Duration keepSavedFor) {
+    Duration keepSavedFor,
+    String trust,
+    String trustRevoked) {
 
   public static final NodeConfig EMPTY =
       new NodeConfig(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+          null, null);
 
   public NodeConfig {
     groups = groups == null ? null : List.copyOf(groups);
