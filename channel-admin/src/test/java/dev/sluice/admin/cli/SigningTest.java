@@ -215,6 +215,79 @@ class SigningTest {
     assertThat(keys.git(remote.dir(), "tag", "--list")).isEmpty();
   }
 
+  @Test
+  void explainWithTheNodesTrustFileSaysWhenTrustBlocksTheMove() throws IOException {
+    Path key = keys.sshKey("release");
+    Path allowed =
+        Files.writeString(
+            tmp.resolve("allowed_signers"), "olga@ops.invalid " + keys.sshPublic(key) + "\n");
+    assertThat(cli.run("--remote", remote.uri(), "--now", NOW, "release", "1.0.0").code()).isZero();
+
+    Cli.Result blocked =
+        cli.run(
+            "--remote",
+            remote.uri(),
+            "--now",
+            NOW,
+            "explain",
+            "--ticket",
+            "0.5",
+            "--channel",
+            "preprod",
+            "--trust",
+            allowed.toString(),
+            "--json");
+
+    assertThat(blocked.code()).as(blocked.toString()).isZero();
+    assertThat(blocked.out())
+        .contains("\"verdict\" : \"hold\"")
+        .contains("\"code\" : \"untrusted\"");
+    assertThat(blocked.out()).contains("tag v1.0.0_pre not signed");
+    Cli.Result without =
+        cli.run(
+            "--remote",
+            remote.uri(),
+            "--now",
+            NOW,
+            "explain",
+            "--ticket",
+            "0.5",
+            "--channel",
+            "preprod");
+    assertThat(without.out()).contains("decision  move");
+
+    remote.commit("development", "second", Map.of("app.txt", "2\n"));
+    assertThat(
+            cli.run(
+                    "--remote",
+                    remote.uri(),
+                    "--now",
+                    NOW,
+                    "--sign-key",
+                    key.toString(),
+                    "release",
+                    "1.1.0")
+                .code())
+        .isZero();
+    Cli.Result trusted =
+        cli.run(
+            "--remote",
+            remote.uri(),
+            "--now",
+            NOW,
+            "explain",
+            "--ticket",
+            "0.5",
+            "--channel",
+            "preprod",
+            "--trust",
+            allowed.toString());
+    assertThat(trusted.out())
+        .contains("trust     ")
+        .contains("tag v1.1.0_pre signed by olga@ops.invalid")
+        .contains("decision  move");
+  }
+
   private ObjectId tagId(String tag) {
     try {
       return remote.repository().exactRef("refs/tags/" + tag).getObjectId();
