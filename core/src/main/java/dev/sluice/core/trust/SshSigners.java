@@ -20,7 +20,9 @@ import org.eclipse.jgit.signing.ssh.SshSignatureVerifierFactory;
 final class SshSigners {
 
   private final GpgConfig config;
-  private final SignatureVerifier verifier = new SshSignatureVerifierFactory().create();
+
+  /** Made on first use: a run that checks nothing loads none of the SSH classes. */
+  private SignatureVerifier verifier;
 
   SshSigners(Path allowedSigners, Path revoked) {
     Config c = new Config();
@@ -35,6 +37,9 @@ final class SshSigners {
   Verdict verify(Repository repository, SignedPayload payload) {
     SignatureVerification v;
     try {
+      if (verifier == null) {
+        verifier = new SshSignatureVerifierFactory().create();
+      }
       v = verifier.verify(repository, config, payload.data(), payload.signature());
     } catch (IOException | RuntimeException e) {
       return Verdict.untrusted(null, "cannot check the SSH signature: " + e.getMessage());
