@@ -3,6 +3,7 @@ package dev.sluice.admin.cli;
 import dev.sluice.admin.git.Operator;
 import dev.sluice.admin.git.OperatorIdentity;
 import dev.sluice.admin.git.RemoteAccess;
+import dev.sluice.admin.git.Signing;
 import dev.sluice.core.git.GitIsolation;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -65,6 +66,8 @@ public final class ChannelAdminCommand implements Runnable {
   @Mixin OutputOptions output;
 
   @Mixin IdentityOption identity;
+
+  @Mixin SigningOptions signing;
 
   private Supplier<Operator> operator;
 
@@ -134,12 +137,32 @@ public final class ChannelAdminCommand implements Runnable {
       operator =
           () -> {
             if (found[0] == null) {
-              found[0] = source.require();
+              found[0] = source.require().withSigning(signing());
             }
             return found[0];
           };
     }
     return operator;
+  }
+
+  /** How this operator signs, from git config and the command line; says so when it does not. */
+  private Signing signing() {
+    Signing found =
+        Signing.resolve(
+            new OperatorIdentity(wiring.env(), wiring.home(), wiring.cwd(), identity.as).configs(),
+            wiring.env(),
+            signing.signKey,
+            signing.noSign,
+            wiring.home(),
+            wiring.cwd());
+    if (!found.enabled() && !signing.noSign) {
+      err()
+          .println(
+              "warning: no signing key (git config user.signingKey, or --sign-key): tags and"
+                  + " policy commits are written unsigned, and nodes with a trust file will not"
+                  + " run them");
+    }
+    return found;
   }
 
   PrintWriter out() {

@@ -5,6 +5,8 @@ import dev.sluice.admin.policy.ExplainRequest;
 import dev.sluice.admin.policy.ExplainResult;
 import dev.sluice.core.channel.Channel;
 import dev.sluice.core.json.Json;
+import dev.sluice.core.trust.TrustFile;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -57,6 +59,20 @@ final class ExplainCommand implements Callable<Integer> {
       description = "The node id, for frozen node ids (default: ${DEFAULT-VALUE}).")
   String node;
 
+  @Option(
+      names = "--trust",
+      paramLabel = "FILE",
+      description =
+          "The node's trust file (allowed_signers or OpenPGP keyring): say whether trust blocks"
+              + " the move, as node-updater run --trust would.")
+  Path trust;
+
+  @Option(
+      names = "--trust-revoked",
+      paramLabel = "FILE",
+      description = "SSH keys never to trust, as node-updater run --trust-revoked.")
+  Path trustRevoked;
+
   @Override
   public Integer call() {
     Channel pinned = null;
@@ -70,9 +86,20 @@ final class ExplainCommand implements Callable<Integer> {
     if (!(ticket >= 0.0 && ticket < 1.0)) {
       throw new AdminException.Usage("--ticket " + ticket + " is not in [0,1)");
     }
+    TrustFile trustFile = null;
+    if (trust != null) {
+      try {
+        trustFile = TrustFile.load(trust, trustRevoked);
+      } catch (IllegalArgumentException e) {
+        throw new AdminException.Usage(e.getMessage());
+      }
+    }
     ExplainResult result =
         PolicyCommands.service(root)
-            .explain(root.access(), new ExplainRequest(node, ticket, groups, current, pinned));
+            .explain(
+                root.access(),
+                new ExplainRequest(node, ticket, groups, current, pinned),
+                trustFile);
     root.out().println(root.json() ? Json.writePretty(result) : PolicyRender.explain(result));
     return ExitCodes.OK;
   }

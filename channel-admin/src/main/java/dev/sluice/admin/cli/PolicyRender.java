@@ -73,6 +73,9 @@ final class PolicyRender {
         .append(" on ")
         .append(target.ref())
         .append('\n');
+    if (result.trust() != null) {
+      text.append("trust     ").append(result.trust()).append('\n');
+    }
     text.append("decision  ").append(result.decision().message());
     return text.toString();
   }

@@ -9,15 +9,27 @@ import org.eclipse.jgit.lib.PersonIdent;
 
 /**
  * Who made a tag or a policy commit: the operator's git identity, as {@link OperatorIdentity} finds
- * it. Never invented: a name and an email that someone configured or gave.
+ * it. Never invented: a name and an email that someone configured or gave. {@code signing} is how
+ * their tags and commits are signed ({@link Signing#NONE}: not at all).
  */
-public record Operator(String name, String email) {
+public record Operator(String name, String email, Signing signing) {
 
   private static final Pattern NAME_EMAIL = Pattern.compile("\\s*([^<>]*?)\\s*<([^<>]*)>\\s*");
 
   public Operator {
     name = check(name, "name");
     email = check(email, "email");
+    Objects.requireNonNull(signing, "signing");
+  }
+
+  /** An operator who does not sign. */
+  public Operator(String name, String email) {
+    this(name, email, Signing.NONE);
+  }
+
+  /** The same operator signing this way. */
+  public Operator withSigning(Signing newSigning) {
+    return new Operator(name, email, newSigning);
   }
 
   /**

@@ -111,8 +111,8 @@ public final class OperatorIdentity {
     return null;
   }
 
-  /** The repository's config (if any), then the global ones, most specific first. */
-  private List<Config> configs() {
+  /** The repository's git config (if any), then the global ones, most specific first. */
+  public List<Config> configs() {
     List<Config> configs = new ArrayList<>();
     repositoryConfig().ifPresent(configs::add);
     String global = env("GIT_CONFIG_GLOBAL");

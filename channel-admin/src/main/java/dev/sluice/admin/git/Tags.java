@@ -14,15 +14,32 @@ public final class Tags {
 
   private Tags() {}
 
-  /** Inserts an annotated tag object for a commit and returns its id. */
+  /** Inserts an unsigned annotated tag object for a commit and returns its id. */
   public static ObjectId annotated(
       Repository repo, String name, ObjectId commit, PersonIdent tagger, String message) {
+    return annotated(repo, name, commit, tagger, Signing.NONE, message);
+  }
+
+  /**
+   * Inserts an annotated tag object for a commit, signed as the operator signs (the signature is
+   * appended to the message, as {@code git tag -s} does), and returns its id.
+   */
+  public static ObjectId annotated(
+      Repository repo,
+      String name,
+      ObjectId commit,
+      PersonIdent tagger,
+      Signing signing,
+      String message) {
     try (ObjectInserter inserter = repo.newObjectInserter()) {
       TagBuilder tag = new TagBuilder();
       tag.setTag(name);
       tag.setObjectId(commit, Constants.OBJ_COMMIT);
       tag.setTagger(tagger);
       tag.setMessage(message);
+      if (signing.enabled()) {
+        tag.setGpgSignature(signing.sign(repo, tag.build(), tagger, "tag " + name));
+      }
       ObjectId id = inserter.insert(tag);
       inserter.flush();
       return id;

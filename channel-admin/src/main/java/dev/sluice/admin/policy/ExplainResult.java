@@ -13,7 +13,9 @@ import java.util.List;
  * @param lottery how the channel was chosen
  * @param channel {@code stable} or {@code preprod}
  * @param target what the channel points at
- * @param decision the decision
+ * @param decision the decision (with a trust file: a move to an untrusted target is a hold, reason
+ *     {@code untrusted}, as a node with that trust file would do)
+ * @param trust what the trust file said about the target and the policy, or null without one
  */
 public record ExplainResult(
     String remote,
@@ -23,7 +25,8 @@ public record ExplainResult(
     Lottery lottery,
     String channel,
     Target target,
-    Decision decision) {
+    Decision decision,
+    String trust) {
 
   /** The node's facts. */
   public record Node(String id, double ticket, List<String> groups, String currentCommit) {}

@@ -1,5 +1,6 @@
 package dev.sluice.admin.policy;
 
+import dev.sluice.admin.git.Signing;
 import dev.sluice.core.git.GitException;
 import dev.sluice.core.policy.Policy;
 import java.io.IOException;
@@ -23,9 +24,25 @@ public final class PolicyCommit {
 
   private PolicyCommit() {}
 
-  /** A commit on top of {@code parent} (none: a root commit) with channels.json replaced. */
+  /**
+   * An unsigned commit on top of {@code parent} (none: a root commit) with channels.json replaced.
+   */
   public static ObjectId write(
       Repository repo, ObjectId parent, String text, PersonIdent who, String message) {
+    return write(repo, parent, text, who, Signing.NONE, message);
+  }
+
+  /**
+   * A commit on top of {@code parent} (none: a root commit) with channels.json replaced, signed as
+   * the operator signs (a {@code gpgsig} header, as {@code git commit -S} writes).
+   */
+  public static ObjectId write(
+      Repository repo,
+      ObjectId parent,
+      String text,
+      PersonIdent who,
+      Signing signing,
+      String message) {
     try (ObjectInserter inserter = repo.newObjectInserter();
         ObjectReader reader = repo.newObjectReader();
         RevWalk walk = new RevWalk(reader)) {
@@ -54,6 +71,9 @@ public final class PolicyCommit {
       commit.setAuthor(who);
       commit.setCommitter(who);
       commit.setMessage(message);
+      if (signing.enabled()) {
+        commit.setGpgSignature(signing.sign(repo, commit.build(), who, "the policy commit"));
+      }
       ObjectId id = inserter.insert(commit);
       inserter.flush();
       return id;

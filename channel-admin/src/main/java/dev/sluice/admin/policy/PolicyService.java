@@ -10,6 +10,7 @@ import dev.sluice.core.channel.Channel;
 import dev.sluice.core.git.ChannelTarget;
 import dev.sluice.core.git.GitException;
 import dev.sluice.core.git.RemoteCache;
+import dev.sluice.core.git.RemoteRef;
 import dev.sluice.core.history.RepositoryGitFacts;
 import dev.sluice.core.lottery.ChannelChoice;
 import dev.sluice.core.lottery.LotteryRules;
@@ -22,9 +23,15 @@ import dev.sluice.core.rollout.NodeFacts;
 import dev.sluice.core.rollout.Reason;
 import dev.sluice.core.rollout.RolloutDecider;
 import dev.sluice.core.rollout.RolloutDecision;
+import dev.sluice.core.trust.ReleaseTrust;
+import dev.sluice.core.trust.TrustFile;
+import dev.sluice.core.trust.Verdict;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +42,7 @@ import java.util.function.Supplier;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +114,12 @@ public final class PolicyService {
       String message = message(edit);
       ObjectId commit =
           PolicyCommit.write(
-              repo, snapshot.commit(), text, operator.get().at(clock.instant()), message);
+              repo,
+              snapshot.commit(),
+              text,
+              operator.get().at(clock.instant()),
+              operator.get().signing(),
+              message);
       List<RefChange> changes =
           List.of(RefChange.move(Constants.R_HEADS + Policy.BRANCH, previous, commit, false));
       hook.beforePush(changes);
@@ -132,6 +145,14 @@ public final class PolicyService {
    * @throws GitException {@code MISSING_REF} when the channel's branch or tag is missing
    */
   public ExplainResult explain(RemoteAccess access, ExplainRequest request) {
+    return explain(access, request, null);
+  }
+
+  /**
+   * What a node with these facts and this trust file would do now: a move to a target without a
+   * trusted signature is a hold with reason {@code untrusted}, and an untrusted policy is named.
+   */
+  public ExplainResult explain(RemoteAccess access, ExplainRequest request, TrustFile trust) {
     try (RemoteCache cache = access.openFetched()) {
       Repository repo = cache.repository();
       PolicySnapshot snapshot = PolicySnapshot.read(repo, access.remote());
@@ -172,6 +193,48 @@ public final class PolicyService {
               git,
               now);
       Reason reason = decision.reason();
+      ExplainResult.Decision said =
+          new ExplainResult.Decision(
+              decision.verdict().name().toLowerCase(Locale.ROOT),
+              decision.ref(),
+              decision.commit().name(),
+              reason == null
+                  ? null
+                  : new ExplainResult.Reason(reason.code(), reason.text(), reason.retryAt()),
+              decision.describe());
+      String trustNote = null;
+      if (trust != null) {
+        List<String> notes = new ArrayList<>();
+        if (snapshot.commit() != null) {
+          Verdict policyVerdict = verify(trust, repo, snapshot.commit());
+          notes.add(
+              "policy "
+                  + snapshot.commit().abbreviate(10).name()
+                  + " "
+                  + policyVerdict.describe()
+                  + (policyVerdict.trusted()
+                      ? ""
+                      : " (nodes with this trust file ignore it and keep their last trusted"
+                          + " policy)"));
+        }
+        if (decision.moves()) {
+          ReleaseTrust.Decision signed =
+              ReleaseTrust.check(
+                  trust, repo, decision.commit(), tagsNaming(repo, decision.commit()));
+          notes.add(signed.summary());
+          if (!signed.trusted()) {
+            String text = "not moving to " + decision.ref() + ": " + signed.summary();
+            said =
+                new ExplainResult.Decision(
+                    "hold",
+                    decision.ref(),
+                    decision.commit().name(),
+                    new ExplainResult.Reason(dev.sluice.core.rollout.Reason.UNTRUSTED, text, null),
+                    "hold (" + dev.sluice.core.rollout.Reason.UNTRUSTED + "): " + text);
+          }
+        }
+        trustNote = String.join("; ", notes);
+      }
       return new ExplainResult(
           access.remote(),
           snapshot.source(),
@@ -185,15 +248,30 @@ public final class PolicyService {
               weight.value(), weight.source(), wins, request.channel() != null),
           channel.id(),
           new ExplainResult.Target(head.ref(), head.commit().name(), head.version()),
-          new ExplainResult.Decision(
-              decision.verdict().name().toLowerCase(Locale.ROOT),
-              decision.ref(),
-              decision.commit().name(),
-              reason == null
-                  ? null
-                  : new ExplainResult.Reason(reason.code(), reason.text(), reason.retryAt()),
-              decision.describe()));
+          said,
+          trustNote);
     }
+  }
+
+  private static Verdict verify(TrustFile trust, Repository repo, ObjectId commit) {
+    try (RevWalk walk = new RevWalk(repo)) {
+      return trust.verify(repo, walk.parseCommit(commit));
+    } catch (IOException e) {
+      return Verdict.untrusted(null, "cannot read " + commit.name() + ": " + e.getMessage());
+    }
+  }
+
+  /** The annotated tags in the cache that name the commit, by short name. */
+  private static Map<String, ObjectId> tagsNaming(Repository repo, ObjectId commit) {
+    Map<String, ObjectId> tags = new HashMap<>();
+    for (RemoteRef ref : CacheRefs.of(repo, "cache").all()) {
+      if (ref.name().startsWith(Constants.R_TAGS)
+          && ref.peeledId() != null
+          && ref.commitId().equals(commit)) {
+        tags.put(ref.name().substring(Constants.R_TAGS.length()), ref.objectId());
+      }
+    }
+    return tags;
   }
 
   static String message(PolicyChange.Edit edit) {

@@ -165,6 +165,7 @@ public final class PromoteService {
               stableTag,
               target,
               operator.get().at(now),
+              operator.get().signing(),
               PromotionRecord.of(decision, commit).tagMessage());
       List<RefChange> changes =
           List.of(

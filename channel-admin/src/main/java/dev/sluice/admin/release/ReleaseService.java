@@ -141,7 +141,13 @@ public final class ReleaseService {
           new ReleaseRecord(
               version.toString(), request.from(), target.name(), forced, request.note());
       ObjectId tagId =
-          Tags.annotated(repo, tag, target, operator.get().at(now), record.tagMessage());
+          Tags.annotated(
+              repo,
+              tag,
+              target,
+              operator.get().at(now),
+              operator.get().signing(),
+              record.tagMessage());
       List<RefChange> changes =
           List.of(
               RefChange.move(preprod.branchRef(), oldTip, target, forced),

@@ -186,11 +186,13 @@ public final class RollbackService {
                 + "\nTag: "
                 + tagName
                 + "\n";
-        policyCommit = PolicyCommit.write(repo, snapshot.commit(), text, ident, message);
+        policyCommit =
+            PolicyCommit.write(repo, snapshot.commit(), text, ident, who.signing(), message);
         changes.add(
             RefChange.move(Constants.R_HEADS + Policy.BRANCH, previousPolicy, policyCommit, false));
       }
-      ObjectId tagId = Tags.annotated(repo, tagName, tip, ident, record.tagMessage());
+      ObjectId tagId =
+          Tags.annotated(repo, tagName, tip, ident, who.signing(), record.tagMessage());
       changes.add(RefChange.create(Constants.R_TAGS + tagName, tagId));
       hook.beforePush(changes);
       AtomicPush.push(cache, changes);

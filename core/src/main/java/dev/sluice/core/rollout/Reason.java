@@ -53,6 +53,12 @@ public record Reason(String code, String text, Instant retryAt) {
   /** Move note: nothing is installed, so the node installs its channel's target. */
   public static final String FIRST_INSTALL = "first-install";
 
+  /**
+   * The target carries no valid signature by a key of the node's trust file (held before any
+   * change, not a policy decision).
+   */
+  public static final String UNTRUSTED = "untrusted";
+
   public Reason {
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(text, "text");

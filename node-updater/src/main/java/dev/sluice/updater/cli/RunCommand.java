@@ -8,6 +8,7 @@ import dev.sluice.core.git.RemoteRefs;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.lottery.ChannelChoice;
 import dev.sluice.core.report.NodeReport;
+import dev.sluice.core.trust.TrustFile;
 import dev.sluice.core.version.TagPattern;
 import dev.sluice.updater.apply.ApplySettings;
 import dev.sluice.updater.apply.HookCommand;
@@ -299,6 +300,24 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--machine-id-file", paramLabel = "FILE", hidden = true)
   Path machineIdFile;
 
+  @Option(
+      names = "--trust",
+      paramLabel = "FILE",
+      description =
+          "Run only what a trusted key signed: an SSH allowed_signers file (git's format, with"
+              + " valid-after/valid-before) or an OpenPGP keyring (gpg --export). A target"
+              + " without a trusted signature on a tag naming it or on the commit is held"
+              + " (reason untrusted); an untrusted rollout policy is ignored.")
+  Path trust;
+
+  @Option(
+      names = "--trust-revoked",
+      paramLabel = "FILE",
+      description =
+          "SSH keys never to trust, even inside their window (git's gpg.ssh.revocationFile:"
+              + " public keys, or an OpenSSH KRL).")
+  Path trustRevoked;
+
   @Override
   public Integer call() {
     NodeConfig file = config == null ? NodeConfig.EMPTY : NodeConfig.read(config);
@@ -332,8 +351,11 @@ public final class RunCommand implements Callable<Integer> {
                         url,
                         readable(pick(reportCa, path(file.reportCa()), null), "--report-ca"),
                         ClockOption.clock(spec)));
+    TrustFile trustFile = trustFile(file);
     RunResult result =
-        new RunService(ClockOption.clock(spec), new SecureRandom(), progress()).run(request);
+        new RunService(ClockOption.clock(spec), new SecureRandom(), progress())
+            .trusting(trustFile)
+            .run(request);
     Optional<String> reportWarning =
         sender.flatMap(
             s ->
@@ -400,6 +422,19 @@ public final class RunCommand implements Callable<Integer> {
             ssh,
             key == null ? List.of() : List.of(key),
             hosts == null ? List.of() : List.of(hosts)));
+  }
+
+  /** The node's trust file, or null: a trust file that cannot be read is bad usage (exit 2). */
+  private TrustFile trustFile(NodeConfig file) {
+    Path trustPath = pick(trust, path(file.trust()), null);
+    Path revoked = pick(trustRevoked, path(file.trustRevoked()), null);
+    if (trustPath == null) {
+      if (revoked != null) {
+        throw new IllegalArgumentException("--trust-revoked needs --trust");
+      }
+      return null;
+    }
+    return TrustFile.load(trustPath, revoked);
   }
 
   /** A file the node was told to use must be there: a typo is bad usage, not an ssh failure. */

@@ -64,6 +64,12 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "Nodes run at once (default: ${DEFAULT-VALUE}).")
   int threads;
 
+  @Option(
+      names = "--trust",
+      paramLabel = "FILE",
+      description = "Every node's trust file, as node-updater run --trust.")
+  java.nio.file.Path trust;
+
   @Option(names = "--list", description = "Print one line per node.")
   boolean list;
 
@@ -79,7 +85,8 @@ public final class SimulateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--nodes must be at least 1");
     }
     RunService service =
-        new RunService(ClockOption.clock(spec), new SecureRandom(), NullProgressMonitor.INSTANCE);
+        new RunService(ClockOption.clock(spec), new SecureRandom(), NullProgressMonitor.INSTANCE)
+            .trusting(trust == null ? null : dev.sluice.core.trust.TrustFile.load(trust, null));
     List<SimulatedRun> runs = new FleetSimulator(service, threads).runAll(nodes, this::requestFor);
     PrintWriter out = spec.commandLine().getOut();
     if (reportTo != null) {

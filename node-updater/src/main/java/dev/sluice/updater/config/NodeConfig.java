@@ -58,13 +58,15 @@ public record NodeConfig(
     String nodeName,
     Duration retryFor,
     List<String> fallbackRemotes,
-    Map<String, String> groupRemotes) {
+    Map<String, String> groupRemotes,
+    String trust,
+    String trustRevoked) {
 
   public static final NodeConfig EMPTY =
       new NodeConfig(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null);
+          null, null, null, null, null, null, null);
 
   public NodeConfig {
     groups = groups == null ? null : List.copyOf(groups);

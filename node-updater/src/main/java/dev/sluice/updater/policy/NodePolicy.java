@@ -8,8 +8,11 @@ import dev.sluice.core.policy.PolicyParser;
 import dev.sluice.core.policy.PolicyReader;
 import dev.sluice.core.policy.PolicyValidationException;
 import dev.sluice.core.policy.PolicyWriter;
+import dev.sluice.core.trust.TrustFile;
+import dev.sluice.core.trust.Verdict;
 import dev.sluice.updater.git.Workdir;
 import dev.sluice.updater.state.KeyValueStore;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ProgressMonitor;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +37,32 @@ public final class NodePolicy {
   static final String INVALID_COMMIT = "policy.invalid_commit";
   static final String INVALID_REASON = "policy.invalid_reason";
 
+  /**
+   * The digest of the trust file the cached (or refused) policy was checked with ("none": no trust
+   * file). A different trust file checks the remote's policy again.
+   */
+  static final String CHECKED_WITH = "policy.trust";
+
   private static final Logger LOG = LoggerFactory.getLogger(NodePolicy.class);
 
   private final KeyValueStore kv;
+  private final TrustFile trust;
 
   public NodePolicy(KeyValueStore kv) {
+    this(kv, null);
+  }
+
+  /**
+   * @param trust when not null, a policy commit is used only if it carries a valid signature by a
+   *     key of this trust file; an unsigned or untrusted one counts as invalid
+   */
+  public NodePolicy(KeyValueStore kv, TrustFile trust) {
     this.kv = kv;
+    this.trust = trust;
+  }
+
+  private String checkedWith() {
+    return trust == null ? "none" : trust.digest();
   }
 
   /** The policy in force and where it came from, with anything the operator should know. */
@@ -88,10 +112,11 @@ public final class NodePolicy {
     }
     String tip = branch.get().commitId().name();
     Loaded cached = cached();
-    if (kv.get(COMMIT).filter(tip::equals).isPresent() && kv.get(JSON).isPresent()) {
+    boolean sameTrust = kv.get(CHECKED_WITH).orElse("none").equals(checkedWith());
+    if (kv.get(COMMIT).filter(tip::equals).isPresent() && kv.get(JSON).isPresent() && sameTrust) {
       return cached;
     }
-    if (kv.get(INVALID_COMMIT).filter(tip::equals).isPresent()) {
+    if (kv.get(INVALID_COMMIT).filter(tip::equals).isPresent() && sameTrust) {
       return invalid(cached, tip, kv.get(INVALID_REASON).orElse("invalid"));
     }
     ObjectId fetched;
@@ -103,9 +128,27 @@ public final class NodePolicy {
           "cannot fetch the rollout policy (" + e.getMessage() + "); using " + cached.source());
       return new Loaded(cached.policy(), cached.source(), warnings);
     }
+    Optional<String> untrusted = untrusted(workdir, fetched);
+    if (untrusted.isPresent()) {
+      String reason = untrusted.get();
+      LOG.warn("refusing rollout policy {}: {}", fetched.name(), reason);
+      kv.putAll(
+          Map.of(
+              INVALID_COMMIT, fetched.name(), INVALID_REASON, reason, CHECKED_WITH, checkedWith()),
+          now);
+      return invalid(cached, fetched.name(), reason);
+    }
     try {
       Policy policy = PolicyReader.read(workdir.repository(), fetched);
-      kv.putAll(Map.of(JSON, PolicyWriter.write(policy), COMMIT, fetched.name()), now);
+      kv.putAll(
+          Map.of(
+              JSON,
+              PolicyWriter.write(policy),
+              COMMIT,
+              fetched.name(),
+              CHECKED_WITH,
+              checkedWith()),
+          now);
       kv.delete(INVALID_COMMIT);
       kv.delete(INVALID_REASON);
       LOG.info("rollout policy is now {} from {}", Policy.FILE, source(fetched.name()));
@@ -113,8 +156,28 @@ public final class NodePolicy {
     } catch (PolicyValidationException e) {
       String reason = String.join("; ", e.errors());
       LOG.warn("marking rollout policy {} invalid: {}", fetched.name(), reason);
-      kv.putAll(Map.of(INVALID_COMMIT, fetched.name(), INVALID_REASON, reason), now);
+      kv.putAll(
+          Map.of(
+              INVALID_COMMIT, fetched.name(), INVALID_REASON, reason, CHECKED_WITH, checkedWith()),
+          now);
       return invalid(cached, fetched.name(), reason);
+    }
+  }
+
+  /** With a trust file: why the policy commit is not trusted, or empty when it is. */
+  private Optional<String> untrusted(Workdir workdir, ObjectId commit) {
+    if (trust == null) {
+      return Optional.empty();
+    }
+    try (RevWalk walk = new RevWalk(workdir.repository())) {
+      Verdict verdict = trust.verify(workdir.repository(), walk.parseCommit(commit));
+      if (verdict.trusted()) {
+        LOG.info("rollout policy {} is {}", commit.name(), verdict.describe());
+        return Optional.empty();
+      }
+      return Optional.of("untrusted: " + verdict.describe());
+    } catch (IOException e) {
+      return Optional.of("untrusted: cannot read the commit (" + e.getMessage() + ")");
     }
   }
 

@@ -17,6 +17,8 @@ import dev.sluice.core.rollout.NodeFacts;
 import dev.sluice.core.rollout.Reason;
 import dev.sluice.core.rollout.RolloutDecider;
 import dev.sluice.core.rollout.RolloutDecision;
+import dev.sluice.core.trust.ReleaseTrust;
+import dev.sluice.core.trust.TrustFile;
 import dev.sluice.core.version.ReleaseTag;
 import dev.sluice.updater.apply.Applier;
 import dev.sluice.updater.apply.ApplyListener;
@@ -38,6 +40,7 @@ import dev.sluice.updater.state.KeyValueStore;
 import dev.sluice.updater.state.NodeIdentity;
 import dev.sluice.updater.state.RunStore;
 import dev.sluice.updater.state.StateException;
+import dev.sluice.updater.trust.NodeTrust;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.Period;
@@ -80,6 +83,8 @@ final class Run {
   /** The remote that answered this run (the configured one or a fallback); null until one did. */
   private String answered;
 
+  private final TrustFile trust;
+
   /** The lottery and the policy it was drawn with: exists only once the lottery is drawn. */
   record Drawn(LotteryResult lottery, NodePolicy.Loaded policy) {}
 
@@ -99,8 +104,10 @@ final class Run {
       RandomGenerator random,
       ProgressMonitor progress,
       ApplyListener listener,
-      boolean emptyStateFile) {
+      boolean emptyStateFile,
+      TrustFile trust) {
     this.request = request;
+    this.trust = trust;
     this.database = database;
     this.kv = new KeyValueStore(database);
     this.started = started;
@@ -141,7 +148,7 @@ final class Run {
       Applier applier = applier(workdir);
       facts = recover(applier, facts);
       facts = facts.withRemote(listRemote(workdir));
-      drawn = draw(new NodePolicy(kv).refresh(facts.refs(), workdir, progress, started));
+      drawn = draw(new NodePolicy(kv, trust).refresh(facts.refs(), workdir, progress, started));
       Plan plan = plan(drawn, facts, workdir);
       facts = facts.withTarget(plan.spec(), plan.target());
       return act(plan, drawn, facts, workdir, applier);
@@ -289,7 +296,7 @@ final class Run {
   /** The lottery for a run that failed before the remote's policy was known. */
   private Drawn drawCached() {
     try {
-      return draw(new NodePolicy(kv).cached());
+      return draw(new NodePolicy(kv, trust).cached());
     } catch (StateException e) {
       warnings.add("the lottery could not be drawn: " + e.getMessage());
       return null;
@@ -423,7 +430,7 @@ final class Run {
         }
         yield finish(drawn, facts, Action.HELD, ExitCodes.OK, text, decision.reason().toReport());
       }
-      case MOVE -> move(plan, drawn, facts, applier);
+      case MOVE -> move(plan, drawn, facts, workdir, applier);
     };
   }
 
@@ -474,7 +481,7 @@ final class Run {
     return finish(drawn, facts, Action.UNCHANGED, ExitCodes.OK, message, null);
   }
 
-  private RunResult move(Plan plan, Drawn drawn, Facts facts, Applier applier) {
+  private RunResult move(Plan plan, Drawn drawn, Facts facts, Workdir workdir, Applier applier) {
     RolloutDecision decision = plan.decision();
     String fetchRef =
         refFor(decision, plan)
@@ -499,6 +506,10 @@ final class Run {
           ExitCodes.OK,
           text,
           new NodeReport.Reason("target-moved", text));
+    }
+    Optional<RunResult> untrusted = untrusted(fetchRef, commit, drawn, facts, workdir);
+    if (untrusted.isPresent()) {
+      return untrusted.get();
     }
     ChannelTarget moving =
         new ChannelTarget(
@@ -555,6 +566,41 @@ final class Run {
               drawn,
               after);
     };
+  }
+
+  /**
+   * With a trust file, a move needs a trusted signature on the target (or a tag naming it): else
+   * the node holds where it is, with reason {@code untrusted} and the signer it found.
+   */
+  private Optional<RunResult> untrusted(
+      String fetchRef, ObjectId commit, Drawn drawn, Facts facts, Workdir workdir) {
+    if (trust == null) {
+      return Optional.empty();
+    }
+    ReleaseTrust.Decision decision =
+        new NodeTrust(trust, kv).check(workdir, facts.refs(), commit, progress, started);
+    if (decision.trusted()) {
+      LOG.info("{} -> {}: {}", fetchRef, abbreviate(commit), decision.summary());
+      return Optional.empty();
+    }
+    String text =
+        "not moving to "
+            + fetchRef
+            + " ("
+            + abbreviate(commit)
+            + "): "
+            + decision.summary()
+            + keeping(facts.current());
+    LOG.warn("held: {}", text);
+    warnings.add(decision.summary());
+    return Optional.of(
+        finish(
+            drawn,
+            facts,
+            Action.HELD,
+            ExitCodes.OK,
+            text,
+            new NodeReport.Reason(Reason.UNTRUSTED, text)));
   }
 
   /** The remote ref to fetch for a move: the channel's own ref, the barrier's, or any naming it. */

@@ -1,6 +1,7 @@
 package dev.sluice.updater.run;
 
 import dev.sluice.core.git.RemoteRefs;
+import dev.sluice.core.trust.TrustFile;
 import dev.sluice.updater.apply.ApplyListener;
 import dev.sluice.updater.git.DiskFull;
 import dev.sluice.updater.state.Database;
@@ -39,6 +40,7 @@ public final class RunService {
   private final RandomGenerator random;
   private final ProgressMonitor progress;
   private final ApplyListener listener;
+  private final TrustFile trust;
 
   /**
    * @param clock the clock for the lottery, history and saved-change names ({@code --now})
@@ -54,10 +56,28 @@ public final class RunService {
    */
   public RunService(
       Clock clock, RandomGenerator random, ProgressMonitor progress, ApplyListener listener) {
+    this(clock, random, progress, listener, null);
+  }
+
+  private RunService(
+      Clock clock,
+      RandomGenerator random,
+      ProgressMonitor progress,
+      ApplyListener listener,
+      TrustFile trust) {
     this.clock = clock;
     this.random = random;
     this.progress = progress;
     this.listener = listener;
+    this.trust = trust;
+  }
+
+  /**
+   * Checks signatures before every move and on every new rollout policy against this trust file
+   * (null: no checks).
+   */
+  public RunService trusting(TrustFile trustFile) {
+    return new RunService(clock, random, progress, listener, trustFile);
   }
 
   /**
@@ -79,7 +99,16 @@ public final class RunService {
         return Run.withoutState(request, started, clock, stateUnusable);
       }
       RunResult result =
-          new Run(request, database, started, clock, random, progress, listener, emptyStateFile)
+          new Run(
+                  request,
+                  database,
+                  started,
+                  clock,
+                  random,
+                  progress,
+                  listener,
+                  emptyStateFile,
+                  trust)
               .execute();
       try {
         new RunStore(database).record(result.report());
