@@ -146,6 +146,10 @@ class NodePackageTest {
     assertThat(status.code()).as(status.output()).isZero();
     assertThat(status.output()).contains(head(remote).substring(0, 10));
 
+    // The simulated nodes draw their own tickets: give the remote a preprod channel too, so a node
+    // that draws preprod has something to install whatever the draw.
+    assertOk(
+        run(tmp, Map.of(), "git", "-C", remote.toString(), "branch", "-f", "preprod", "master"));
     Result simulate =
         node(
             launcher.toString(),
