@@ -188,7 +188,9 @@ class NodePackageTest {
         Files.readString(template)
             .replace("#workdir: /srv/app", "workdir: " + node.resolve("app"))
             .replace("#remote: https://git.example.com/app.git", "remote: " + remote.toUri())
-            .replace("#state: /var/lib/sluice/state.db", "state: " + node.resolve("state.db")));
+            .replace("#state: /var/lib/sluice/state.db", "state: " + node.resolve("state.db"))
+            // The remote has only master: a node that drew preprod would have nothing to run.
+            .replace("channel: auto", "channel: stable"));
     Result updated = node(symlink.toString(), "run", "--config", config.toString(), "--json");
     assertThat(updated.code()).as(updated.output()).isZero();
     assertThat(updated.output()).contains("\"action\" : \"updated\"").contains(head(remote));
