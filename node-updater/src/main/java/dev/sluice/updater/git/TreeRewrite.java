@@ -59,10 +59,12 @@ final class TreeRewrite {
         before.remove(entry.getPathString());
       }
       // What the old index tracked and the commit does not: a checkout removes it, so do we.
+      // Where the commit put a file in place of its directory, clearWay already removed it.
       for (String gone : before) {
         Path file = root.resolve(gone).normalize();
         if (file.startsWith(root)
             && !file.startsWith(gitDir)
+            && Files.isDirectory(file.getParent(), LinkOption.NOFOLLOW_LINKS)
             && !Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
           Files.deleteIfExists(file);
           removeEmptyParents(root, file.getParent());
