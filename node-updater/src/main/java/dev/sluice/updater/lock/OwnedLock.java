@@ -36,6 +36,11 @@ public final class OwnedLock implements AutoCloseable {
     }
   }
 
+  /** How often a refused run reads an empty lock file again, and how long it waits between. */
+  private static final int HOLDER_READS = 25;
+
+  private static final long HOLDER_READ_PAUSE_MILLIS = 20;
+
   /**
    * Takes the lock on {@code file} (created with its folder if missing) or fails at once.
    *
@@ -73,12 +78,29 @@ public final class OwnedLock implements AutoCloseable {
     }
   }
 
+  /**
+   * The holder's line. The holder writes it just after taking the lock, so a run refused in between
+   * finds the file empty: it reads again for a moment before calling the holder unknown.
+   */
   private static String holder(FileChannel channel) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate(256);
-    int read = channel.read(buffer, 0);
-    String text =
-        read > 0 ? new String(buffer.array(), 0, read, StandardCharsets.UTF_8).strip() : "";
-    return text.isEmpty() ? "holder unknown" : text;
+    for (int attempt = 0; ; attempt++) {
+      ByteBuffer buffer = ByteBuffer.allocate(256);
+      int read = channel.read(buffer, 0);
+      String text =
+          read > 0 ? new String(buffer.array(), 0, read, StandardCharsets.UTF_8).strip() : "";
+      if (!text.isEmpty()) {
+        return text;
+      }
+      if (attempt == HOLDER_READS) {
+        return "holder unknown";
+      }
+      try {
+        Thread.sleep(HOLDER_READ_PAUSE_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "holder unknown";
+      }
+    }
   }
 
   @Override
