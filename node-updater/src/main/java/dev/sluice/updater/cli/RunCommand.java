@@ -16,6 +16,8 @@ import dev.sluice.updater.report.ReportSender;
 import dev.sluice.updater.run.RunRequest;
 import dev.sluice.updater.run.RunResult;
 import dev.sluice.updater.run.RunService;
+import dev.sluice.updater.slots.FleetLockClient;
+import dev.sluice.updater.slots.UpdateSlots;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -249,6 +251,14 @@ public final class RunCommand implements Callable<Integer> {
           "Post the run's report to this fleet dashboard (token from SLUICE_REPORT_TOKEN).")
   String reportTo;
 
+  @Option(
+      names = "--fleet-lock",
+      paramLabel = "BASE_URL",
+      description =
+          "fleet-web's FleetLock endpoints, for update slots when the rollout policy limits how"
+              + " fast the fleet moves (default: --report-to; token from SLUICE_REPORT_TOKEN).")
+  String fleetLock;
+
   @Override
   public Integer call() {
     NodeConfig file = config == null ? NodeConfig.EMPTY : NodeConfig.read(config);
@@ -271,8 +281,14 @@ public final class RunCommand implements Callable<Integer> {
                 pick(keepSavedFor, file.keepSavedFor(), SavedRetention.DEFAULT_KEEP_FOR)));
     Optional<ReportSender> sender =
         Optional.ofNullable(pick(reportTo, file.reportTo(), null)).map(RunCommand::sender);
+    Optional<FleetLockClient> slots =
+        Optional.ofNullable(
+                pick(fleetLock, file.fleetLock(), pick(reportTo, file.reportTo(), null)))
+            .map(this::fleetLockClient);
     RunResult result =
-        new RunService(ClockOption.clock(spec), new SecureRandom(), progress()).run(request);
+        new RunService(ClockOption.clock(spec), new SecureRandom(), progress())
+            .withUpdateSlots(new UpdateSlots(slots))
+            .run(request);
     Optional<String> reportWarning =
         sender.flatMap(
             s ->
@@ -323,6 +339,16 @@ public final class RunCommand implements Callable<Integer> {
     return new ReportSender(
         baseUrl,
         Optional.ofNullable(System.getenv("SLUICE_REPORT_TOKEN")).filter(t -> !t.isBlank()));
+  }
+
+  /**
+   * fleet-web's FleetLock endpoints; the ingest token comes from the environment, as for reports.
+   */
+  private FleetLockClient fleetLockClient(String baseUrl) {
+    return new FleetLockClient(
+        baseUrl,
+        Optional.ofNullable(NodeUpdaterMain.env(spec).get("SLUICE_REPORT_TOKEN"))
+            .filter(t -> !t.isBlank()));
   }
 
   /**

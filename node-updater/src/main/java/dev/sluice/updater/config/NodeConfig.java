@@ -50,12 +50,14 @@ public record NodeConfig(
     Integer maxAttempts,
     String reportTo,
     Integer keepSaved,
-    Duration keepSavedFor) {
+    Duration keepSavedFor,
+    String fleetLock) {
 
   public static final NodeConfig EMPTY =
       new NodeConfig(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+          null);
 
   public NodeConfig {
     groups = groups == null ? null : List.copyOf(groups);

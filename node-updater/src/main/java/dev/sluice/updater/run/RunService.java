@@ -3,6 +3,7 @@ package dev.sluice.updater.run;
 import dev.sluice.core.git.RemoteRefs;
 import dev.sluice.updater.apply.ApplyListener;
 import dev.sluice.updater.git.DiskFull;
+import dev.sluice.updater.slots.UpdateSlots;
 import dev.sluice.updater.state.Database;
 import dev.sluice.updater.state.RunStore;
 import dev.sluice.updater.state.StateException;
@@ -39,6 +40,7 @@ public final class RunService {
   private final RandomGenerator random;
   private final ProgressMonitor progress;
   private final ApplyListener listener;
+  private final UpdateSlots slots;
 
   /**
    * @param clock the clock for the lottery, history and saved-change names ({@code --now})
@@ -54,10 +56,25 @@ public final class RunService {
    */
   public RunService(
       Clock clock, RandomGenerator random, ProgressMonitor progress, ApplyListener listener) {
+    this(clock, random, progress, listener, UpdateSlots.NONE);
+  }
+
+  private RunService(
+      Clock clock,
+      RandomGenerator random,
+      ProgressMonitor progress,
+      ApplyListener listener,
+      UpdateSlots slots) {
     this.clock = clock;
     this.random = random;
     this.progress = progress;
     this.listener = listener;
+    this.slots = slots;
+  }
+
+  /** This service taking update slots from fleet-web before a move, when the policy limits it. */
+  public RunService withUpdateSlots(UpdateSlots updateSlots) {
+    return new RunService(clock, random, progress, listener, updateSlots);
   }
 
   /**
@@ -79,7 +96,16 @@ public final class RunService {
         return Run.withoutState(request, started, clock, stateUnusable);
       }
       RunResult result =
-          new Run(request, database, started, clock, random, progress, listener, emptyStateFile)
+          new Run(
+                  request,
+                  database,
+                  started,
+                  clock,
+                  random,
+                  progress,
+                  listener,
+                  emptyStateFile,
+                  slots)
               .execute();
       try {
         new RunStore(database).record(result.report());

@@ -89,7 +89,8 @@ public final class FleetDatabase implements AutoCloseable {
           CREATE INDEX nodes_by_commit ON nodes (current_commit, channel);
           CREATE INDEX nodes_by_target ON nodes (target_commit, channel);
           """
-              + NodeKeyStore.MIGRATION);
+              + NodeKeyStore.MIGRATION,
+          SlotStore.MIGRATION);
 
   private final Path file;
   private final Connection writer;
