@@ -120,9 +120,12 @@ public final class SlotRules {
             + ")");
   }
 
-  /** The slots of {@code book} that no longer count at {@code now}. */
+  /** The slots of {@code book} that no longer count at {@code now}, oldest grant first. */
   public static List<Slot> expired(SlotBook book, Instant now) {
-    return book.held().stream().filter(slot -> slot.expiredAt(now)).toList();
+    return book.held().stream()
+        .filter(slot -> slot.expiredAt(now))
+        .sorted(Comparator.comparing(Slot::grantedAt).thenComparing(Slot::holder))
+        .toList();
   }
 
   /** The grants of {@code book} that count against {@code maxUpdatesPerHour} at {@code now}. */

@@ -1,5 +1,8 @@
 package dev.sluice.web.slots;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.policy.Policy;
+import dev.sluice.core.policy.PolicyWriter;
 import dev.sluice.core.policy.UpdateLimits;
 import dev.sluice.core.slots.Slot;
 import dev.sluice.core.slots.SlotDecision;
@@ -37,12 +40,12 @@ public final class SlotService {
    * The slots held now, for {@code GET /api/slots}.
    *
    * @param at when this was read
-   * @param limits the update limits in force, null when unknown
+   * @param limits the update limits in force as written in the policy, null when unknown
    * @param slots the live slots
    * @param grantedLastHour slots granted per lock group in the last hour
    */
   public record View(
-      Instant at, UpdateLimits limits, List<Slot> slots, Map<String, Integer> grantedLastHour) {}
+      Instant at, JsonNode limits, List<Slot> slots, Map<String, Integer> grantedLastHour) {}
 
   private final SlotStore store;
   private final Supplier<Optional<UpdateLimits>> limits;
@@ -100,7 +103,15 @@ public final class SlotService {
   /** The slots held now, without reading the remote. */
   public View view(Optional<UpdateLimits> knownLimits) {
     Instant now = clock.instant();
-    return new View(now, knownLimits.orElse(null), store.held(now), store.grantedLastHour(now));
+    JsonNode written =
+        knownLimits
+            .map(
+                known ->
+                    (JsonNode)
+                        PolicyWriter.toTree(Policy.defaults().withUpdateLimits(known))
+                            .get("updateLimits"))
+            .orElse(null);
+    return new View(now, written, store.held(now), store.grantedLastHour(now));
   }
 
   /** The slots held now and the limits in force. */
