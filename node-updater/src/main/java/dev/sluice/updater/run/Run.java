@@ -416,7 +416,10 @@ final class Run {
           warnings.add(proceed.warning());
         }
         RunResult moved = move(plan, drawn, facts, applier);
-        if (moved.report().action() == Action.UPDATED) {
+        // Healthy, or nothing changed after all (the target moved meanwhile): the slot goes back.
+        // A failed update keeps it until it expires.
+        Action action = moved.report().action();
+        if (action == Action.UPDATED || action == Action.HELD) {
           slots.after(slot, node);
         }
         yield moved;

@@ -34,12 +34,7 @@ public final class UpdateSlots {
   public static final UpdateSlots NONE = new UpdateSlots(Optional.empty());
 
   /** What to do about the move. */
-  public sealed interface Gate {
-    /** Move; give a slot back afterwards when one was taken. */
-    default boolean moves() {
-      return !(this instanceof Held);
-    }
-  }
+  public sealed interface Gate {}
 
   /** The node's lock group has no limit, or the move is exempt: move without a slot. */
   public record NotNeeded() implements Gate {}
@@ -121,8 +116,8 @@ public final class UpdateSlots {
   }
 
   /**
-   * After a healthy move: gives a taken slot back. A failure only costs the slot's expiry, so it is
-   * logged, not returned.
+   * After a healthy move, or none at all: gives a taken slot back. A failure only costs the slot's
+   * expiry, so it is logged, not returned.
    */
   public void after(Gate gate, String node) {
     if (!(gate instanceof Taken taken) || client.isEmpty()) {
