@@ -30,7 +30,9 @@ class UpdateLimitsPolicyTest {
     assertThat(limits.slotExpiry()).isEqualTo(Duration.ofMinutes(30));
     assertThat(limits.onLockUnavailable()).isEqualTo(UpdateLimits.OnLockUnavailable.PROCEED);
     String written = PolicyWriter.write(policy);
-    assertThat(written).contains("\"maxConcurrentUpdates\": 5").doesNotContain("\": 0");
+    assertThat(written)
+        .contains("\"maxConcurrentUpdates\": 5")
+        .doesNotContain("\"maxUpdatesPerHour\": 0");
     assertThat(PolicyParser.parse(written)).isEqualTo(policy);
   }
 
