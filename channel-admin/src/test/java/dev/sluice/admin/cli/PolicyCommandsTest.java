@@ -251,7 +251,8 @@ class PolicyCommandsTest {
                 + broken.abbreviate(10).name()
                 + " is invalid:\n"
                 + "  - colour: unknown field; expected one of schema, channels, lottery, promotion,"
-                + " frozen, deadends, barriers, rollouts, maintenanceWindows, maxAttempts\n"
+                + " frozen, deadends, barriers, rollouts, maintenanceWindows, maxAttempts,"
+                + " updateLimits\n"
                 + "  - maxAttempts: 0 is not a whole number from 1 to 1000\n");
     Cli.Result json = run("policy", "validate", "--json");
     assertThat(json.code()).isEqualTo(2);

@@ -527,6 +527,86 @@ final class PolicyFormat {
           "Failed attempts at one commit before a node skips it until a newer one appears."
               + " Default 3.");
 
+  // updateLimits
+  static final Type<Duration> SLOT_EXPIRY =
+      textType(
+          "an ISO-8601 duration from PT1M to P1D, e.g. PT1H",
+          "\"pattern\": \"^P(?!$)([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+(\\\\.[0-9]+)?S)?)?$\"",
+          text -> {
+            Duration duration;
+            try {
+              duration = Duration.parse(text);
+            } catch (DateTimeParseException e) {
+              throw new Invalid("is not an ISO-8601 duration, e.g. PT1H");
+            }
+            if (!PolicyLimits.inRange(
+                duration, PolicyLimits.MIN_SLOT_EXPIRY, PolicyLimits.MAX_SLOT_EXPIRY)) {
+              throw new Invalid("is not an ISO-8601 duration from PT1M to P1D, e.g. PT1H");
+            }
+            return duration;
+          });
+
+  static final Type<UpdateLimits.OnLockUnavailable> ON_LOCK_UNAVAILABLE =
+      textType(
+          "\"wait\" or \"proceed\"",
+          "\"enum\": [\"wait\", \"proceed\"]",
+          text -> {
+            try {
+              return UpdateLimits.OnLockUnavailable.parse(text);
+            } catch (IllegalArgumentException e) {
+              throw new Invalid("is not \"wait\" or \"proceed\"");
+            }
+          });
+
+  static final Field<Integer> MAX_CONCURRENT_UPDATES =
+      optional(
+          "maxConcurrentUpdates",
+          wholeNumber(1, PolicyLimits.MAX_UPDATE_LIMIT),
+          "The most nodes updating at once: slots taken and not yet given back or expired.");
+  static final Field<Integer> MAX_UPDATES_PER_HOUR =
+      optional(
+          "maxUpdatesPerHour",
+          wholeNumber(1, PolicyLimits.MAX_UPDATE_LIMIT),
+          "The most slots granted in any 60 minutes (given back or not).");
+  static final Obj UPDATE_LIMIT = new Obj(List.of(MAX_CONCURRENT_UPDATES, MAX_UPDATES_PER_HOUR));
+  static final String UPDATE_LIMIT_RULE =
+      " Each limit sets maxConcurrentUpdates, maxUpdatesPerHour or both.";
+  static final Obj LIMIT_CHANNELS =
+      new Obj(
+          List.of(
+              optional("stable", UPDATE_LIMIT, "The stable channel's limit." + UPDATE_LIMIT_RULE),
+              optional(
+                  "preprod", UPDATE_LIMIT, "The preprod channel's limit." + UPDATE_LIMIT_RULE)));
+  static final MapOf LIMIT_GROUPS_SHAPE =
+      new MapOf(UPDATE_LIMIT, PolicyLimits.MAX_LIMITED_GROUPS, PolicyLimits.MAX_NAME);
+  static final Field<Duration> SLOT_EXPIRY_FIELD =
+      optional(
+          "slotExpiry",
+          SLOT_EXPIRY,
+          "How long a slot that is not given back stays taken (a node that died or failed its"
+              + " update), from PT1M to P1D. Default PT1H.");
+  static final Field<UpdateLimits.OnLockUnavailable> ON_LOCK_UNAVAILABLE_FIELD =
+      optional(
+          "onLockUnavailable",
+          ON_LOCK_UNAVAILABLE,
+          "What a node that needs a slot does when fleet-web cannot be reached: wait (hold,"
+              + " reason no-slot) or proceed (move without a slot). Default wait.");
+  static final Obj UPDATE_LIMITS =
+      new Obj(
+          List.of(
+              optional(
+                  "channels",
+                  LIMIT_CHANNELS,
+                  "Limits per channel, for nodes whose groups have no limit."),
+              optional(
+                  "groups",
+                  LIMIT_GROUPS_SHAPE,
+                  "Limits per group of nodes (a node's first group listed here is its lock group)"
+                      + " or FleetLock group."
+                      + UPDATE_LIMIT_RULE),
+              SLOT_EXPIRY_FIELD,
+              ON_LOCK_UNAVAILABLE_FIELD));
+
   /** The whole document, its fields in the order {@link PolicyWriter} writes them. */
   static final Obj DOCUMENT =
       new Obj(
@@ -561,7 +641,12 @@ final class PolicyFormat {
                   WINDOWS,
                   "When nodes may update; none = any time. A window crossing midnight belongs to"
                       + " the day it started."),
-              MAX_ATTEMPTS));
+              MAX_ATTEMPTS,
+              optional(
+                  "updateLimits",
+                  UPDATE_LIMITS,
+                  "How fast the fleet moves: a node takes an update slot from fleet-web (FleetLock)"
+                      + " before it moves and gives it back once healthy. No limits = no slots.")));
 
   private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 

@@ -72,6 +72,18 @@ public final class PolicyLimits {
   /** The longest tag pattern. */
   public static final int MAX_TAG_PATTERN = 100;
 
+  /** The largest {@code maxConcurrentUpdates} or {@code maxUpdatesPerHour}. */
+  public static final int MAX_UPDATE_LIMIT = 1_000_000;
+
+  /** The most entries in {@code updateLimits.groups}. */
+  public static final int MAX_LIMITED_GROUPS = 1000;
+
+  /** The shortest {@code updateLimits.slotExpiry}: a minute. */
+  public static final Duration MIN_SLOT_EXPIRY = Duration.ofMinutes(1);
+
+  /** The longest {@code updateLimits.slotExpiry}: a day. */
+  public static final Duration MAX_SLOT_EXPIRY = Duration.ofDays(1);
+
   private PolicyLimits() {}
 
   /**

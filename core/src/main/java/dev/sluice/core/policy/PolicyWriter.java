@@ -110,7 +110,28 @@ public final class PolicyWriter {
       node.put("zone", window.zone().getId());
     }
     root.put("maxAttempts", policy.maxAttempts());
+    UpdateLimits updateLimits = policy.updateLimits();
+    ObjectNode limits = root.putObject("updateLimits");
+    ObjectNode limitChannels = limits.putObject("channels");
+    updateLimits
+        .channels()
+        .forEach((channel, limit) -> writeLimit(limitChannels.putObject(channel.id()), limit));
+    ObjectNode limitGroups = limits.putObject("groups");
+    updateLimits
+        .groups()
+        .forEach((group, limit) -> writeLimit(limitGroups.putObject(group), limit));
+    limits.put("slotExpiry", format(updateLimits.slotExpiry()));
+    limits.put("onLockUnavailable", updateLimits.onLockUnavailable().id());
     return root;
+  }
+
+  private static void writeLimit(ObjectNode node, UpdateLimit limit) {
+    if (limit.limitsConcurrency()) {
+      node.put("maxConcurrentUpdates", limit.maxConcurrentUpdates());
+    }
+    if (limit.limitsRate()) {
+      node.put("maxUpdatesPerHour", limit.maxUpdatesPerHour());
+    }
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.sluice.core.policy.PolicyLimits;
 import dev.sluice.core.policy.PolicyParser;
 import dev.sluice.core.policy.PolicyValidationException;
 import dev.sluice.core.policy.Rollout;
+import dev.sluice.core.policy.UpdateLimits;
 import dev.sluice.core.promotion.Durations;
 import dev.sluice.core.promotion.HealthReport;
 import dev.sluice.core.promotion.HealthThresholds;
@@ -20,9 +21,15 @@ import dev.sluice.core.rollout.ChannelHead;
 import dev.sluice.core.rollout.GitFacts;
 import dev.sluice.core.rollout.NodeFacts;
 import dev.sluice.core.rollout.RolloutDecider;
+import dev.sluice.core.slots.Slot;
+import dev.sluice.core.slots.SlotBook;
+import dev.sluice.core.slots.SlotLedger;
+import dev.sluice.core.slots.SlotRules;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -104,6 +111,7 @@ public final class PolicyProof {
           () ->
               times.forEach(
                   t -> MaintenanceWindow.firstOpenAtOrAfter(policy.maintenanceWindows(), t)));
+      check("updateLimits", this::updateLimits);
       if (problems.isEmpty()) {
         History history = new History(policy);
         for (Channel channel : Channel.values()) {
@@ -182,6 +190,40 @@ public final class PolicyProof {
                         HealthReport.of("c", thresholds.minHealthyPreprodNodes(), 1), thresholds)
                     .withSoakOverride("proof"));
           }
+        }
+      }
+    }
+
+    /**
+     * Slots for every lock group the policy names (and one it does not), at every time tried: a few
+     * grants, a renewal, a refusal once full, a release and an expiry.
+     */
+    void updateLimits() {
+      UpdateLimits limits = policy.updateLimits();
+      Set<String> lockGroups = new HashSet<>(limits.groups().keySet());
+      for (Channel channel : Channel.values()) {
+        lockGroups.add(limits.lockGroupFor(channel, List.of()));
+        lockGroups.add(limits.lockGroupFor(channel, limits.groups().keySet()));
+      }
+      lockGroups.add("default");
+      for (Instant t : times) {
+        for (String lockGroup : lockGroups) {
+          limits.limitFor(lockGroup);
+          SlotLedger ledger = new SlotLedger(Clock.fixed(t, ZoneOffset.UTC));
+          for (int i = 0; i < 3; i++) {
+            ledger.acquire(limits, lockGroup, NODE + "-" + i);
+          }
+          ledger.acquire(limits, lockGroup, NODE + "-0");
+          ledger.release(lockGroup, NODE + "-1");
+          ledger.held(lockGroup);
+          ledger.grantedLastHour(lockGroup);
+          SlotRules.acquire(
+              limits,
+              lockGroup,
+              new SlotBook(
+                  List.of(new Slot(lockGroup, NODE, t, t.plus(limits.slotExpiry()))), List.of(t)),
+              NODE + "-late",
+              t.plus(limits.slotExpiry()));
         }
       }
     }

@@ -20,6 +20,8 @@ import dev.sluice.updater.report.ReportTrust;
 import dev.sluice.updater.run.RunRequest;
 import dev.sluice.updater.run.RunResult;
 import dev.sluice.updater.run.RunService;
+import dev.sluice.updater.slots.FleetLockClient;
+import dev.sluice.updater.slots.UpdateSlots;
 import dev.sluice.updater.state.NodeIdentity;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -263,8 +265,9 @@ public final class RunCommand implements Callable<Integer> {
       names = "--report-ca",
       paramLabel = "FILE",
       description =
-          "For an https dashboard: trust only the certificates in this PEM file (a private CA"
-              + " or its self-signed certificate) instead of the JVM's trust store.")
+          "For an https dashboard (reports and --fleet-lock): trust only the certificates in"
+              + " this PEM file (a private CA or its self-signed certificate) instead of the JVM's"
+              + " trust store.")
   Path reportCa;
 
   @Option(
@@ -318,6 +321,14 @@ public final class RunCommand implements Callable<Integer> {
               + " public keys, or an OpenSSH KRL).")
   Path trustRevoked;
 
+  @Option(
+      names = "--fleet-lock",
+      paramLabel = "BASE_URL",
+      description =
+          "fleet-web's FleetLock endpoints, for update slots when the rollout policy limits how"
+              + " fast the fleet moves (default: --report-to; token from SLUICE_REPORT_TOKEN).")
+  String fleetLock;
+
   @Override
   public Integer call() {
     NodeConfig file = config == null ? NodeConfig.EMPTY : NodeConfig.read(config);
@@ -351,10 +362,18 @@ public final class RunCommand implements Callable<Integer> {
                         url,
                         readable(pick(reportCa, path(file.reportCa()), null), "--report-ca"),
                         ClockOption.clock(spec)));
+    Optional<FleetLockClient> slots =
+        Optional.ofNullable(
+                pick(fleetLock, file.fleetLock(), pick(reportTo, file.reportTo(), null)))
+            .map(
+                url ->
+                    fleetLockClient(
+                        url, readable(pick(reportCa, path(file.reportCa()), null), "--report-ca")));
     TrustFile trustFile = trustFile(file);
     RunResult result =
         new RunService(ClockOption.clock(spec), new SecureRandom(), progress())
             .trusting(trustFile)
+            .withUpdateSlots(new UpdateSlots(slots))
             .run(request);
     Optional<String> reportWarning =
         sender.flatMap(
@@ -457,6 +476,17 @@ public final class RunCommand implements Callable<Integer> {
         Optional.ofNullable(System.getenv("SLUICE_REPORT_TOKEN")).filter(t -> !t.isBlank()),
         Optional.ofNullable(ca).map(ReportTrust::fromPem),
         clock);
+  }
+
+  /**
+   * fleet-web's FleetLock endpoints; the ingest token comes from the environment, as for reports.
+   */
+  private FleetLockClient fleetLockClient(String baseUrl, Path ca) {
+    return new FleetLockClient(
+        baseUrl,
+        Optional.ofNullable(NodeUpdaterMain.env(spec).get("SLUICE_REPORT_TOKEN"))
+            .filter(t -> !t.isBlank()),
+        Optional.ofNullable(ca).map(ReportTrust::fromPem));
   }
 
   /**

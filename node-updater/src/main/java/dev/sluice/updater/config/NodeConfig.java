@@ -60,13 +60,14 @@ public record NodeConfig(
     List<String> fallbackRemotes,
     Map<String, String> groupRemotes,
     String trust,
-    String trustRevoked) {
+    String trustRevoked,
+    String fleetLock) {
 
   public static final NodeConfig EMPTY =
       new NodeConfig(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null);
 
   public NodeConfig {
     groups = groups == null ? null : List.copyOf(groups);

@@ -9,6 +9,7 @@ import dev.sluice.core.policy.LotteryPolicy;
 import dev.sluice.core.policy.Policy;
 import dev.sluice.core.policy.PolicyReader;
 import dev.sluice.core.policy.PolicyValidationException;
+import dev.sluice.core.policy.UpdateLimits;
 import dev.sluice.core.promotion.BranchState;
 import dev.sluice.core.promotion.ChannelState;
 import dev.sluice.core.promotion.Durations;
@@ -85,6 +86,7 @@ public final class ChannelsService {
   private ChannelsView cached;
   private long cachedAtNanos;
   private volatile double preprodTarget = LotteryPolicy.defaults().probability();
+  private volatile UpdateLimits updateLimits;
 
   /**
    * @param cacheDir where core keeps its mirror of the remote (safe to delete)
@@ -148,6 +150,16 @@ public final class ChannelsService {
    */
   public double preprodTarget() {
     return preprodTarget;
+  }
+
+  /**
+   * The rollout policy's update limits, reading the remote when the cached answer is stale (as
+   * {@link #status()} does); empty until the policy was read once. An unreachable remote keeps the
+   * limits last read.
+   */
+  public Optional<UpdateLimits> updateLimits() {
+    status();
+    return Optional.ofNullable(updateLimits);
   }
 
   private ChannelsView read() {
@@ -257,6 +269,7 @@ public final class ChannelsService {
   private ChannelsView judge(
       ChannelState state, Policy policy, String note, Instant now, PolicyCards cards) {
     preprodTarget = policy.lottery().probability();
+    updateLimits = policy.updateLimits();
     PromotionRules rules = PromotionRules.of(policy);
     Duration soak = soakOverride != null ? soakOverride : rules.soak();
     if (soakOverride != null) {

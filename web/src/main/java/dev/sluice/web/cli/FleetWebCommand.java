@@ -9,10 +9,13 @@ import dev.sluice.web.fleet.FleetService;
 import dev.sluice.web.fleet.ReportStore;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
+import dev.sluice.web.fleet.SlotStore;
 import dev.sluice.web.fleet.StoreException;
+import dev.sluice.web.http.FleetLockHandler;
 import dev.sluice.web.http.FleetServer;
 import dev.sluice.web.http.TlsKeys;
 import dev.sluice.web.metrics.FleetMetrics;
+import dev.sluice.web.slots.SlotService;
 import io.javalin.Javalin;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -352,6 +355,15 @@ final class FleetWebCommand implements Callable<Integer> {
                       FleetServer.Limits.DEFAULT.minUploadBytesPerSecond()),
                   new FleetMetrics(fleet, () -> FleetMetrics.databaseBytes(db))),
               https);
+      ChannelsService policySource = channels.get();
+      FleetLockHandler.install(
+          app,
+          new SlotService(
+              new SlotStore(database),
+              policySource == null ? Optional::empty : policySource::updateLimits,
+              clock),
+          Optional.ofNullable(ingestToken),
+          clock);
       try {
         if (https.isPresent()) {
           app.start();
