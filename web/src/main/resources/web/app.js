@@ -209,6 +209,7 @@
     cards.replaceChildren();
     for (const channel of status.channels || []) {
       const card = el("div", null, "card channel-card");
+      card.dataset.channel = channel.channel;
       card.appendChild(el("h3", channel.channel + " · " + channel.branch));
       const dl = el("dl");
       const item = (name, value, className) => {
@@ -225,6 +226,7 @@
         item("soak", remaining > 0 ? duration(remaining) + " left" : "soaked");
       }
       card.appendChild(dl);
+      renderHalt(card, channel.halt);
       if (channel.promotable !== undefined && channel.promotable !== null) {
         card.appendChild(el("div", channel.promotable ? "promotable" : "not promotable",
           "verdict " + (channel.promotable ? "ok" : "no")));
@@ -237,6 +239,31 @@
     $("channels-note").textContent = status.note
       ? "Read from " + status.remote + " at " + status.checkedAt + ". Note: " + status.note
       : (status.remote ? "Remote: " + status.remote : "");
+  }
+
+  // ---- guard halt and notifications -------------------------------------------------------
+
+  function renderHalt(card, halt) {
+    if (!halt) return;
+    const box = el("div", null, "halt");
+    box.appendChild(el("strong", "halted by the guard (" + halt.action + ") " + ago(halt.at)));
+    box.appendChild(el("div", halt.reason, "halt-reason"));
+    box.appendChild(el("div", "since " + halt.at + " · commit " + short(halt.commit)
+      + " · clear with channel-admin resume " + card.dataset.channel, "note"));
+    card.classList.add("halted");
+    card.appendChild(box);
+  }
+
+  async function refreshNotifications() {
+    const status = await getJson("/api/notifications");
+    const section = $("notifications-section");
+    section.hidden = status.webhooks.length === 0;
+    $("notifications-note").textContent = status.webhooks.join(", ")
+      + " · " + status.queued + " queued" + (status.dropped ? " · " + status.dropped + " dropped" : "");
+    fill($("notifications-table").tBodies[0], status.deliveries.map((d) => row([
+      ago(d.at), d.kind, d.channel || "–", td(d.title, "msg"), d.webhook,
+      td(d.outcome + (d.error ? " (" + d.error + ")" : ""), d.outcome === "delivered" ? "" : "action-failed"),
+      td(String(d.attempts), "num")])), 7, "nothing sent yet");
   }
 
   // ---- node table --------------------------------------------------------------------------
@@ -300,6 +327,11 @@
       if (response.status !== 404) renderChannels(await response.json());
     } catch (e) {
       $("status").textContent = "channels: " + e.message;
+    }
+    try {
+      await refreshNotifications();
+    } catch (e) {
+      $("status").textContent = "notifications: " + e.message;
     }
   }
 

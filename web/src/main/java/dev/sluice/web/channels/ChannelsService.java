@@ -19,6 +19,7 @@ import dev.sluice.core.promotion.PromotionGates;
 import dev.sluice.core.promotion.PromotionInputs;
 import dev.sluice.core.promotion.Release;
 import dev.sluice.web.fleet.PromotionHealth;
+import dev.sluice.web.guard.GuardReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -211,10 +212,14 @@ public final class ChannelsService {
             : decision.failures().stream().map(GateResult::text).toList();
     boolean promotable = !promoted && decision.allowed();
 
-    ChannelsView.Card stable = card(state.stable(), null, null, null);
+    ChannelsView.Card stable = card(state.stable(), null, null, null, policy);
     ChannelsView.Card preprod =
         card(
-            state.preprod(), candidate == null ? null : decision.soakEndsAt(), promotable, reasons);
+            state.preprod(),
+            candidate == null ? null : decision.soakEndsAt(),
+            promotable,
+            reasons,
+            policy);
     ChannelsView.Promotion promotion =
         new ChannelsView.Promotion(
             decision.candidate(),
@@ -230,7 +235,11 @@ public final class ChannelsService {
   }
 
   private static ChannelsView.Card card(
-      BranchState branch, Instant soakEndsAt, Boolean promotable, List<String> reasons) {
+      BranchState branch,
+      Instant soakEndsAt,
+      Boolean promotable,
+      List<String> reasons,
+      Policy policy) {
     Release newest = branch.newestRelease();
     String tagAtTip = newest != null && newest.commit().equals(branch.tip()) ? newest.tag() : null;
     return new ChannelsView.Card(
@@ -241,6 +250,7 @@ public final class ChannelsService {
         newest == null ? null : newest.tag(),
         soakEndsAt,
         promotable,
-        reasons);
+        reasons,
+        GuardReport.HaltView.of(policy.channel(Channel.parse(branch.channel())).halt()));
   }
 }

@@ -2,6 +2,7 @@ package dev.sluice.web.channels;
 
 import dev.sluice.core.promotion.GateResult;
 import dev.sluice.web.fleet.PromotionHealth;
+import dev.sluice.web.guard.GuardReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,6 +41,7 @@ public record ChannelsView(
    * @param soakEndsAt preprod only: when the candidate's soak is over
    * @param promotable preprod only: whether promoting the candidate would pass every gate now
    * @param reasons preprod only: why not, one line per refusing gate
+   * @param halt the guard's halt of this channel (when, what, why), null when none
    */
   public record Card(
       String channel,
@@ -49,7 +51,8 @@ public record ChannelsView(
       String newestRelease,
       Instant soakEndsAt,
       Boolean promotable,
-      List<String> reasons) {
+      List<String> reasons,
+      GuardReport.HaltView halt) {
     public Card {
       reasons = reasons == null ? null : List.copyOf(reasons);
     }

@@ -10,6 +10,7 @@ import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.fleet.StoreException;
 import dev.sluice.web.http.FleetServer;
+import dev.sluice.web.http.SafetyRoutes;
 import dev.sluice.web.metrics.FleetMetrics;
 import io.javalin.Javalin;
 import java.io.PrintWriter;
@@ -30,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -188,6 +190,8 @@ final class FleetWebCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Show stack traces on errors.")
   boolean verbose;
 
+  @Mixin SafetyOptions safety = new SafetyOptions();
+
   private final PrintWriter out;
   private final Stopper stopper;
 
@@ -255,6 +259,9 @@ final class FleetWebCommand implements Callable<Integer> {
     if (uploadsPerAddress < 1) {
       throw new ParameterException(spec.commandLine(), "--uploads-per-address must be at least 1");
     }
+    if (safety.problem() != null) {
+      throw new ParameterException(spec.commandLine(), safety.problem());
+    }
     if (soak != null && (soak.isNegative() || soak.isZero())) {
       throw new ParameterException(spec.commandLine(), "--soak must be positive");
     }
@@ -273,6 +280,7 @@ final class FleetWebCommand implements Callable<Integer> {
     } catch (StoreException e) {
       throw new FleetWebException.Store(e.getMessage(), e);
     }
+    Safety guards = null;
     try (database;
         ReportWriter writer = new ReportWriter(new FleetStore(database), clock)) {
       AtomicReference<ChannelsService> channels = new AtomicReference<>();
@@ -304,6 +312,14 @@ final class FleetWebCommand implements Callable<Integer> {
                       FleetServer.Limits.DEFAULT.minUploadBytesPerSecond()),
                   new FleetMetrics(fleet, () -> FleetMetrics.databaseBytes(db))));
       try {
+        guards =
+            Safety.create(
+                safety, remote, db, database, trustReportTimes, fleet, clock, System.getenv());
+      } catch (IllegalArgumentException | dev.sluice.core.git.GitException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      SafetyRoutes.register(app, guards.guard(), Optional.of(guards.notifier()));
+      try {
         app.start(bind, port);
       } catch (RuntimeException e) {
         throw new FleetWebException.Listen(
@@ -318,12 +334,16 @@ final class FleetWebCommand implements Callable<Integer> {
           remote == null ? "" : ", channels of " + RemoteUrls.redact(remote));
       out.println("fleet-web listening on " + url);
       out.flush();
+      guards.guard().ifPresent(guard -> guard.start(safety.guardInterval));
       try {
         stopper.awaitStop(app);
       } finally {
         app.stop();
       }
     } finally {
+      if (guards != null) {
+        guards.close();
+      }
       stopper.finished();
     }
     return OK;
