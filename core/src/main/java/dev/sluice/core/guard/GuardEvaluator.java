@@ -93,7 +93,7 @@ public final class GuardEvaluator {
           List.of(),
           label + " is already a dead-end");
     }
-    Map<String, Observation> latest = new HashMap<>();
+    Map<String, Observation> latest = new HashMap<>(Math.max(16, observations.size() * 4 / 3 + 1));
     for (Observation observation : observations) {
       if (observation.at().isBefore(from)) {
         continue;

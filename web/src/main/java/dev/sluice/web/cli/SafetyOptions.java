@@ -12,8 +12,8 @@ final class SafetyOptions {
   @Option(
       names = "--no-guard",
       description = {
-        "Do not run the channels' guards (by default, with --remote, fleet-web halts a channel",
-        "whose target fails on too many nodes, as the rollout policy's guard says)."
+        "Let the channels' guards judge but never act (by default, with --remote, fleet-web",
+        "halts a channel whose target fails on too many nodes, as the rollout policy says)."
       })
   boolean noGuard;
 
