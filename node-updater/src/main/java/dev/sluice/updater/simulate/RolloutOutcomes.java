@@ -86,8 +86,8 @@ public final class RolloutOutcomes {
     }
     list.add(
         bad(
-            "bad release failing on 100 %, fleet-web down 1 h at +10 min",
-            1.0, true, Duration.ofMinutes(10)));
+            "bad release failing on 100 %, fleet-web down 1 h at +2 min",
+            1.0, true, Duration.ofMinutes(2)));
     return list;
   }
 
@@ -123,7 +123,7 @@ public final class RolloutOutcomes {
         0,
         outageStart,
         Duration.ofHours(1),
-        Duration.ofHours(24));
+        Duration.ofHours(12));
   }
 
   /** Runs every scenario, handing each result over as it is done. */

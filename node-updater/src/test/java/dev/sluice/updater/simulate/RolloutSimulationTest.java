@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
  */
 class RolloutSimulationTest {
 
-  static final RolloutSimulation.Fleet FLEET = RolloutSimulation.Fleet.of(3000, 7);
+  static final RolloutSimulation.Fleet FLEET = RolloutSimulation.Fleet.of(2000, 7);
+  static final RolloutSimulation.Fleet SMALL = RolloutSimulation.Fleet.of(1000, 7);
 
   private static Scenario bad(double rate, boolean guard, int perHour, Duration outageStart) {
     return new Scenario(
@@ -25,7 +26,7 @@ class RolloutSimulationTest {
         perHour,
         outageStart,
         Duration.ofHours(1),
-        Duration.ofHours(6));
+        Duration.ofHours(3));
   }
 
   private static Scenario promote(Duration phased, int perHour) {
@@ -39,7 +40,7 @@ class RolloutSimulationTest {
         perHour,
         null,
         Duration.ofHours(1),
-        Duration.ofDays(4));
+        Duration.ofDays(1));
   }
 
   @Test
@@ -73,25 +74,23 @@ class RolloutSimulationTest {
         .as("without slots nobody waits for fleet-web")
         .isEqualTo(open.channelNodes());
     assertThat(limited.noSlot()).isPositive();
-    assertThat(limited.ran()).isLessThan(open.ran() / 3);
+    assertThat(limited.ran()).isLessThan(open.ran() / 2);
   }
 
   @Test
   void aGoodPromotionReachesEveryStableNodeAsFastAsTheRolloutAndTheLimitAllow() {
-    RolloutSimulation.Result plain = RolloutSimulation.run(promote(null, 0), FLEET);
+    RolloutSimulation.Result plain = RolloutSimulation.run(promote(null, 0), SMALL);
     RolloutSimulation.Result phased =
-        RolloutSimulation.run(promote(Duration.ofHours(48), 0), FLEET);
-    RolloutSimulation.Result limited = RolloutSimulation.run(promote(null, 600), FLEET);
+        RolloutSimulation.run(promote(Duration.ofHours(12), 0), SMALL);
+    RolloutSimulation.Result limited = RolloutSimulation.run(promote(null, 300), SMALL);
 
     assertThat(plain.toAll()).isLessThanOrEqualTo(Duration.ofMinutes(62));
     assertThat(plain.endedOn()).isEqualTo(plain.channelNodes());
     assertThat(plain.trippedAfter()).isNull();
-    assertThat(phased.toAll()).isBetween(Duration.ofHours(40), Duration.ofHours(50));
-    assertThat(phased.to99()).isGreaterThan(Duration.ofHours(40));
-    // 2,800 stable nodes at 600 starts an hour: at least four and a half hours.
-    assertThat(limited.toAll())
-        .isGreaterThan(Duration.ofMinutes(270))
-        .isLessThan(Duration.ofHours(8));
+    assertThat(phased.toAll()).isBetween(Duration.ofHours(10), Duration.ofHours(13));
+    assertThat(phased.to99()).isGreaterThan(Duration.ofHours(10));
+    // About 930 stable nodes at 300 starts an hour: more than three hours.
+    assertThat(limited.toAll()).isGreaterThan(Duration.ofHours(3)).isLessThan(Duration.ofHours(6));
     assertThat(limited.noSlot()).isPositive();
   }
 }
