@@ -88,6 +88,18 @@ public final class RolloutOutcomes {
         bad(
             "bad release failing on 100 %, fleet-web down 1 h at +2 min",
             1.0, true, Duration.ofMinutes(2)));
+    list.add(
+        new Scenario(
+            "bad release failing on 100 %, fleet-web down 1 h at +2 min, rate limit",
+            Scenario.Phase.RELEASE,
+            1.0,
+            true,
+            null,
+            concurrent,
+            perHour,
+            Duration.ofMinutes(2),
+            Duration.ofHours(1),
+            Duration.ofHours(12)));
     return list;
   }
 
