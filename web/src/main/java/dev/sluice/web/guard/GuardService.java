@@ -153,7 +153,8 @@ public final class GuardService implements AutoCloseable {
    * @return what the guard concluded, also kept for {@link #status()}
    */
   public synchronized GuardReport check() {
-    Instant now = clock.instant();
+    // Whole seconds: the time lands in the policy, the commit message and the evidence boundary.
+    Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     String shown = RemoteUrls.redact(settings.remote());
     try (RemoteCache cache =
         RemoteCache.open(settings.cacheDir(), settings.remote(), settings.readCredentials())) {
