@@ -131,7 +131,11 @@ class PolicyCommandsTest {
     RevCommit commit = commit(policyTip());
     assertThat(commit.getParent(0)).isEqualTo(paused);
     assertThat(commit.getShortMessage()).isEqualTo("resume preprod: fixed in 1.0.1");
-    assertThat(remotePolicy()).isEqualTo(Policy.defaults());
+    Policy defaults = Policy.defaults();
+    assertThat(remotePolicy())
+        .as("the defaults, but the guard counts from the resume on")
+        .isEqualTo(
+            defaults.withChannel(Channel.PREPROD, defaults.channel(Channel.PREPROD).resumeAt(NOW)));
   }
 
   @Test

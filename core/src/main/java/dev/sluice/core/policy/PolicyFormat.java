@@ -233,6 +233,48 @@ final class PolicyFormat {
   static final Type<Duration> WINDOW_LENGTH =
       duration("PT4H", true, PolicyLimits.MAX_WINDOW, "P7D");
 
+  static final Type<Duration> GUARD_WINDOW =
+      textType(
+          "an ISO-8601 duration from PT1M to P30D, e.g. PT2H",
+          "\"pattern\": \"^P(?!$)([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+(\\\\.[0-9]+)?S)?)?$\"",
+          text -> {
+            Duration duration;
+            try {
+              duration = Duration.parse(text);
+            } catch (DateTimeParseException e) {
+              throw new Invalid("is not an ISO-8601 duration, e.g. PT2H");
+            }
+            if (duration.compareTo(PolicyLimits.MIN_GUARD_WINDOW) < 0
+                || duration.compareTo(PolicyLimits.MAX_GUARD_WINDOW) > 0) {
+              throw new Invalid("is not an ISO-8601 duration from PT1M to P30D, e.g. PT2H");
+            }
+            return duration;
+          });
+
+  static final Type<GuardAction> GUARD_ACTION =
+      textType(
+          "\"pause\", \"dead-end\" or \"off\"",
+          "\"enum\": [\"pause\", \"dead-end\", \"off\"]",
+          text -> {
+            GuardAction action = GuardAction.of(text);
+            if (action == null || !action.id().equals(text)) {
+              throw new Invalid("is not \"pause\", \"dead-end\" or \"off\"");
+            }
+            return action;
+          });
+
+  static final Type<GuardAction> HALT_ACTION =
+      textType(
+          "\"pause\" or \"dead-end\"",
+          "\"enum\": [\"pause\", \"dead-end\"]",
+          text -> {
+            GuardAction action = GuardAction.of(text);
+            if (action == null || action == GuardAction.OFF || !action.id().equals(text)) {
+              throw new Invalid("is not \"pause\" or \"dead-end\"");
+            }
+            return action;
+          });
+
   static final Type<Instant> INSTANT =
       textType(
           "an ISO-8601 instant, e.g. 2026-11-20T00:00:00Z",
@@ -381,10 +423,73 @@ final class PolicyFormat {
           "Whether nodes follow a target that does not contain the commit they run (a force-pushed"
               + " or replaced branch). Off by default: such a target is held; only a node on a"
               + " dead-end moves backwards.");
+
+  // channels.<stable|preprod>.guard
+  static final Field<Double> GUARD_MAX_FAILURE_RATIO =
+      optional(
+          "maxFailureRatio",
+          FRACTION,
+          "The guard trips when more than this share of the nodes that tried the channel's"
+              + " target within the window failed (failed or rolled back). Default 0.05.");
+  static final Field<Integer> GUARD_MIN_SAMPLE =
+      optional(
+          "minSample",
+          wholeNumber(1, PolicyLimits.MAX_GUARD_SAMPLE),
+          "How many nodes must have tried the target within the window before the guard judges"
+              + " it. Default 20.");
+  static final Field<Duration> GUARD_WINDOW_FIELD =
+      optional(
+          "window", GUARD_WINDOW, "How far back reports count, from PT1M to P30D. Default PT2H.");
+  static final Field<GuardAction> GUARD_ACTION_FIELD =
+      optional(
+          "action",
+          GUARD_ACTION,
+          "What a trip does: pause the channel, mark the failing commit a dead-end, or off (never"
+              + " trip). Default pause.");
+  static final Field<Instant> GUARD_COUNT_FROM =
+      optional(
+          "countFrom",
+          INSTANT,
+          "Reports received before this instant never count; channel-admin resume sets it, so"
+              + " the evidence of a trip cannot trip the guard again.");
+  static final Obj GUARD =
+      new Obj(
+          List.of(
+              GUARD_MAX_FAILURE_RATIO,
+              GUARD_MIN_SAMPLE,
+              GUARD_WINDOW_FIELD,
+              GUARD_ACTION_FIELD,
+              GUARD_COUNT_FROM));
+
+  // channels.<stable|preprod>.halt
+  static final Field<Instant> HALT_AT = required("at", INSTANT, "When the guard tripped.");
+  static final Field<GuardAction> HALT_ACTION_FIELD =
+      required("action", HALT_ACTION, "What the guard did: pause or dead-end.");
+  static final Field<String> HALT_COMMIT =
+      required("commit", REF, "The channel's target that failed: a full commit id.");
+  static final Field<String> HALT_REASON =
+      required("reason", REASON, "The evidence in one line: counts, ratio, window.");
+  static final Obj HALT = new Obj(List.of(HALT_AT, HALT_ACTION_FIELD, HALT_COMMIT, HALT_REASON));
+
   static final Obj CHANNEL =
       new Obj(
           List.of(
-              BRANCH_FIELD, TAG_PATTERN_FIELD, TRACK_FIELD, PAUSED, PAUSE_REASON, ALLOW_DOWNGRADE));
+              BRANCH_FIELD,
+              TAG_PATTERN_FIELD,
+              TRACK_FIELD,
+              PAUSED,
+              PAUSE_REASON,
+              ALLOW_DOWNGRADE,
+              optional(
+                  "guard",
+                  GUARD,
+                  "When fleet-web halts this channel by itself: more than maxFailureRatio of at"
+                      + " least minSample nodes failed the target within the window. Default:"
+                      + " maxFailureRatio 0.05, minSample 20, window PT2H, action pause."),
+              optional(
+                  "halt",
+                  HALT,
+                  "Written by fleet-web when the guard trips; channel-admin resume clears it.")));
   static final Obj CHANNELS =
       new Obj(
           List.of(

@@ -11,6 +11,17 @@ import static dev.sluice.core.policy.PolicyFormat.DEADENDS;
 import static dev.sluice.core.policy.PolicyFormat.DOCUMENT;
 import static dev.sluice.core.policy.PolicyFormat.FROZEN;
 import static dev.sluice.core.policy.PolicyFormat.GROUP_WEIGHTS_SHAPE;
+import static dev.sluice.core.policy.PolicyFormat.GUARD;
+import static dev.sluice.core.policy.PolicyFormat.GUARD_ACTION_FIELD;
+import static dev.sluice.core.policy.PolicyFormat.GUARD_COUNT_FROM;
+import static dev.sluice.core.policy.PolicyFormat.GUARD_MAX_FAILURE_RATIO;
+import static dev.sluice.core.policy.PolicyFormat.GUARD_MIN_SAMPLE;
+import static dev.sluice.core.policy.PolicyFormat.GUARD_WINDOW_FIELD;
+import static dev.sluice.core.policy.PolicyFormat.HALT;
+import static dev.sluice.core.policy.PolicyFormat.HALT_ACTION_FIELD;
+import static dev.sluice.core.policy.PolicyFormat.HALT_AT;
+import static dev.sluice.core.policy.PolicyFormat.HALT_COMMIT;
+import static dev.sluice.core.policy.PolicyFormat.HALT_REASON;
 import static dev.sluice.core.policy.PolicyFormat.LIMIT_CHANNELS;
 import static dev.sluice.core.policy.PolicyFormat.LIMIT_GROUPS_SHAPE;
 import static dev.sluice.core.policy.PolicyFormat.LOTTERY;
@@ -245,14 +256,60 @@ public final class PolicyParser {
       Boolean paused = value(node, path, PAUSED, false);
       String pauseReason = value(node, path, PAUSE_REASON, null);
       Boolean allowDowngrade = value(node, path, ALLOW_DOWNGRADE, false);
+      Guard guard = guard(field(node, "guard"), path + ".guard");
+      JsonNode haltNode = field(node, "halt");
+      Halt halt = haltNode == null ? null : halt(haltNode, path + ".halt");
       if (branch == null
           || tagPattern == null
           || track == null
           || paused == null
-          || allowDowngrade == null) {
+          || allowDowngrade == null
+          || guard == null
+          || (haltNode != null && halt == null)) {
         return null;
       }
-      return new ChannelPolicy(branch, tagPattern, track, paused, pauseReason, allowDowngrade);
+      return new ChannelPolicy(
+          branch, tagPattern, track, paused, pauseReason, allowDowngrade, guard, halt);
+    }
+
+    /** A channel's guard, the defaults for what is missing; null (with errors) when invalid. */
+    Guard guard(JsonNode node, String path) {
+      Guard defaults = Guard.defaults();
+      if (node == null) {
+        return defaults;
+      }
+      if (!object(node, path, GUARD.names())) {
+        return null;
+      }
+      Double ratio = value(node, path, GUARD_MAX_FAILURE_RATIO, defaults.maxFailureRatio());
+      Integer minSample = value(node, path, GUARD_MIN_SAMPLE, defaults.minSample());
+      Duration window = value(node, path, GUARD_WINDOW_FIELD, defaults.window());
+      GuardAction action = value(node, path, GUARD_ACTION_FIELD, defaults.action());
+      JsonNode countFromNode = field(node, GUARD_COUNT_FROM.name());
+      Instant countFrom = value(node, path, GUARD_COUNT_FROM, null);
+      if (ratio == null
+          || minSample == null
+          || window == null
+          || action == null
+          || (countFromNode != null && countFrom == null)) {
+        return null;
+      }
+      return new Guard(ratio, minSample, window, action, countFrom);
+    }
+
+    /** A guard's halt; null (with errors) when invalid. */
+    Halt halt(JsonNode node, String path) {
+      if (!object(node, path, HALT.names())) {
+        return null;
+      }
+      Instant at = value(node, path, HALT_AT, null);
+      GuardAction action = value(node, path, HALT_ACTION_FIELD, null);
+      String commit = value(node, path, HALT_COMMIT, null);
+      String reason = value(node, path, HALT_REASON, null);
+      if (at == null || action == null || commit == null || reason == null) {
+        return null;
+      }
+      return new Halt(at, action, commit, reason);
     }
 
     LotteryPolicy lottery(JsonNode node) {

@@ -69,6 +69,26 @@ public final class PolicyWriter {
       if (entry.pauseReason() != null) {
         node.put("pauseReason", entry.pauseReason());
       }
+      // Written only when set, so policies without a guard of their own keep their bytes.
+      if (!entry.guard().equals(Guard.defaults())) {
+        Guard guard = entry.guard();
+        ObjectNode guardNode = node.putObject("guard");
+        guardNode.put("maxFailureRatio", guard.maxFailureRatio());
+        guardNode.put("minSample", guard.minSample());
+        guardNode.put("window", format(guard.window()));
+        guardNode.put("action", guard.action().id());
+        if (guard.countFrom() != null) {
+          guardNode.put("countFrom", guard.countFrom().toString());
+        }
+      }
+      if (entry.halt() != null) {
+        Halt halt = entry.halt();
+        node.putObject("halt")
+            .put("at", halt.at().toString())
+            .put("action", halt.action().id())
+            .put("commit", halt.commit())
+            .put("reason", halt.reason());
+      }
     }
     ObjectNode lottery = root.putObject("lottery");
     lottery.put("probability", policy.lottery().probability());

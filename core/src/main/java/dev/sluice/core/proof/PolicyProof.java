@@ -1,9 +1,14 @@
 package dev.sluice.core.proof;
 
 import dev.sluice.core.channel.Channel;
+import dev.sluice.core.guard.GuardEvaluator;
+import dev.sluice.core.guard.GuardTrip;
+import dev.sluice.core.guard.GuardVerdict;
+import dev.sluice.core.guard.Observation;
 import dev.sluice.core.lottery.LotteryRules;
 import dev.sluice.core.policy.Barrier;
 import dev.sluice.core.policy.Deadend;
+import dev.sluice.core.policy.GuardAction;
 import dev.sluice.core.policy.MaintenanceWindow;
 import dev.sluice.core.policy.Policy;
 import dev.sluice.core.policy.PolicyLimits;
@@ -113,6 +118,9 @@ public final class PolicyProof {
                   t -> MaintenanceWindow.firstOpenAtOrAfter(policy.maintenanceWindows(), t)));
       check("updateLimits", this::updateLimits);
       if (problems.isEmpty()) {
+        for (Channel channel : Channel.values()) {
+          check("channels." + channel.id() + ".guard", () -> guard(channel));
+        }
         History history = new History(policy);
         for (Channel channel : Channel.values()) {
           check("channels." + channel.id(), () -> decisions(channel, history));
@@ -246,6 +254,33 @@ public final class PolicyProof {
           rollout.start(),
           rollout.start().plus(rollout.duration().dividedBy(2)),
           rollout.start().plus(rollout.duration()));
+    }
+
+    /**
+     * The channel's guard at every time, on a failing and a healthy sample, and the edit a trip
+     * makes (it must leave a valid policy, e.g. room for one more dead-end).
+     */
+    void guard(Channel channel) {
+      String target = "0".repeat(40);
+      for (Instant t : times) {
+        List<Observation> sample = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+          sample.add(
+              new Observation(
+                  NODE + i,
+                  i == 0 ? Observation.Outcome.RUNS : Observation.Outcome.FAILED,
+                  "proof",
+                  t));
+        }
+        GuardEvaluator.evaluate(policy, channel, target, "proof", sample, t);
+      }
+      GuardVerdict tripped =
+          new GuardVerdict(GuardVerdict.State.TRIPPED, target, 3, 2, now, List.of(), "proof");
+      GuardTrip trip = new GuardTrip(channel, tripped, "proof", now);
+      if (policy.channel(channel).guard().action() != GuardAction.OFF) {
+        trip.apply(policy);
+        trip.message(policy);
+      }
     }
 
     void window(MaintenanceWindow window) {

@@ -32,6 +32,7 @@ final class SchemaSamples {
           "is not an ISO-8601 period from P1D to P1Y",
           "ISO-8601 duration of at most",
           "is not an ISO-8601 duration from PT1M to P1D",
+          "ISO-8601 duration from PT1M to P30D",
           "is not between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z",
           // git ref names and time zones
           "is not a tag name (v5.1.0)",

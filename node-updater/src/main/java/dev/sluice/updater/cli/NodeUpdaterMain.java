@@ -28,6 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
       SavedCommand.class,
       ServeCommand.class,
       SimulateCommand.class,
+      SimulateRolloutCommand.class,
       AutoComplete.GenerateCompletion.class,
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -2,6 +2,7 @@ package dev.sluice.updater.cli;
 
 import dev.sluice.core.json.Json;
 import dev.sluice.core.report.NodeReport;
+import dev.sluice.updater.apply.ApplySettings;
 import dev.sluice.updater.report.ReportSender;
 import dev.sluice.updater.run.RunRequest;
 import dev.sluice.updater.run.RunService;
@@ -79,6 +80,15 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "Post every node's report to this fleet dashboard.")
   String reportTo;
 
+  @Option(
+      names = "--health-check",
+      paramLabel = "COMMAND",
+      description = {
+        "Every node's health check after an update: a shell command run in its workdir that",
+        "must exit 0 (one attempt), e.g. to make a release fail on every node."
+      })
+  String healthCheck;
+
   @Override
   public Integer call() {
     if (nodes < 1) {
@@ -118,6 +128,17 @@ public final class SimulateCommand implements Callable<Integer> {
 
   private RunRequest requestFor(int index) {
     RunRequest request = FleetSimulator.defaultRequest(fleet, index, remote);
+    if (healthCheck != null) {
+      request =
+          request.withApply(
+              request
+                  .apply()
+                  .withHealthCheck(
+                      ApplySettings.HealthCheck.parse(healthCheck, true),
+                      ApplySettings.DEFAULT_HEALTH_TIMEOUT,
+                      1,
+                      java.time.Duration.ZERO));
+    }
     List<String> memberOf = new ArrayList<>();
     groups.forEach(
         (group, count) -> {

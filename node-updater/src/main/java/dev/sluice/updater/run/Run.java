@@ -33,7 +33,6 @@ import dev.sluice.updater.lottery.LotteryResult;
 import dev.sluice.updater.lottery.LotteryService;
 import dev.sluice.updater.policy.NodePolicy;
 import dev.sluice.updater.policy.RemoteGitFacts;
-import dev.sluice.core.report.Redaction;
 import dev.sluice.updater.slots.UpdateSlots;
 import dev.sluice.updater.state.Database;
 import dev.sluice.updater.state.FailedCommitStore;

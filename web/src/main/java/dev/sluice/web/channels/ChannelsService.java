@@ -1,5 +1,6 @@
 package dev.sluice.web.channels;
 
+import dev.sluice.core.channel.Channel;
 import dev.sluice.core.git.GitException;
 import dev.sluice.core.git.RemoteUrls;
 import dev.sluice.core.history.ChannelStatusReader;
@@ -24,6 +25,7 @@ import dev.sluice.core.promotion.Release;
 import dev.sluice.core.promotion.Rollback;
 import dev.sluice.web.fleet.ActiveCounts;
 import dev.sluice.web.fleet.PromotionHealth;
+import dev.sluice.web.guard.GuardReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -303,14 +305,16 @@ public final class ChannelsService {
             : decision.failures().stream().map(GateResult::text).toList();
     boolean promotable = !promoted && decision.allowed();
 
-    ChannelsView.Card stable = card(state.stable(), null, null, null, cards.parts(state.stable()));
+    ChannelsView.Card stable =
+        card(state.stable(), null, null, null, cards.parts(state.stable()), policy);
     ChannelsView.Card preprod =
         card(
             state.preprod(),
             candidate == null ? null : decision.soakEndsAt(),
             promotable,
             reasons,
-            cards.parts(state.preprod()));
+            cards.parts(state.preprod()),
+            policy);
     ChannelsView.Promotion promotion =
         new ChannelsView.Promotion(
             decision.candidate(),
@@ -331,7 +335,8 @@ public final class ChannelsService {
       Instant soakEndsAt,
       Boolean promotable,
       List<String> reasons,
-      PolicyCards.Parts parts) {
+      PolicyCards.Parts parts,
+      Policy policy) {
     Release newest = branch.newestRelease();
     String tagAtTip = newest != null && newest.commit().equals(branch.tip()) ? newest.tag() : null;
     return new ChannelsView.Card(
@@ -348,6 +353,7 @@ public final class ChannelsService {
         parts.deadends(),
         parts.frozen(),
         parts.rollout(),
-        parts.rollback());
+        parts.rollback(),
+        GuardReport.HaltView.of(policy.channel(Channel.parse(branch.channel())).halt()));
   }
 }

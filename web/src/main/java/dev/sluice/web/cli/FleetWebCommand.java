@@ -13,6 +13,7 @@ import dev.sluice.web.fleet.SlotStore;
 import dev.sluice.web.fleet.StoreException;
 import dev.sluice.web.http.FleetLockHandler;
 import dev.sluice.web.http.FleetServer;
+import dev.sluice.web.http.SafetyRoutes;
 import dev.sluice.web.http.TlsKeys;
 import dev.sluice.web.metrics.FleetMetrics;
 import dev.sluice.web.slots.SlotService;
@@ -35,6 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -219,6 +221,8 @@ final class FleetWebCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Show stack traces on errors.")
   boolean verbose;
 
+  @Mixin SafetyOptions safety = new SafetyOptions();
+
   private final PrintWriter out;
   private final Stopper stopper;
 
@@ -289,6 +293,9 @@ final class FleetWebCommand implements Callable<Integer> {
     if (maxReportAge.isNegative() || maxReportAge.isZero()) {
       throw new ParameterException(spec.commandLine(), "--max-report-age must be positive");
     }
+    if (safety.problem() != null) {
+      throw new ParameterException(spec.commandLine(), safety.problem());
+    }
     if (soak != null && (soak.isNegative() || soak.isZero())) {
       throw new ParameterException(spec.commandLine(), "--soak must be positive");
     }
@@ -320,6 +327,7 @@ final class FleetWebCommand implements Callable<Integer> {
     } catch (StoreException e) {
       throw new FleetWebException.Store(e.getMessage(), e);
     }
+    Safety guards = null;
     try (database;
         ReportWriter writer = new ReportWriter(new ReportStore(database), clock)) {
       AtomicReference<ChannelsService> channels = new AtomicReference<>();
@@ -365,6 +373,14 @@ final class FleetWebCommand implements Callable<Integer> {
           Optional.ofNullable(ingestToken),
           clock);
       try {
+        guards =
+            Safety.create(
+                safety, remote, db, database, trustReportTimes, fleet, clock, System.getenv());
+      } catch (IllegalArgumentException | dev.sluice.core.git.GitException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      SafetyRoutes.register(app, guards.guard(), Optional.of(guards.notifier()));
+      try {
         if (https.isPresent()) {
           app.start();
         } else {
@@ -384,12 +400,16 @@ final class FleetWebCommand implements Callable<Integer> {
           remote == null ? "" : ", channels of " + RemoteUrls.redact(remote));
       out.println("fleet-web listening on " + url);
       out.flush();
+      guards.guard().ifPresent(guard -> guard.start(safety.guardInterval));
       try {
         stopper.awaitStop(app);
       } finally {
         app.stop();
       }
     } finally {
+      if (guards != null) {
+        guards.close();
+      }
       stopper.finished();
     }
     return OK;
