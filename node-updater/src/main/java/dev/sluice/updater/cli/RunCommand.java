@@ -322,6 +322,14 @@ public final class RunCommand implements Callable<Integer> {
   Path trustRevoked;
 
   @Option(
+      names = "--trust-policy",
+      paramLabel = "FILE",
+      description =
+          "SSH keys (allowed_signers) trusted for rollout-policy commits only, never for a"
+              + " release: fleet-web's --guard-sign-key, so that its automatic halt applies.")
+  Path trustPolicy;
+
+  @Option(
       names = "--fleet-lock",
       paramLabel = "BASE_URL",
       description =
@@ -447,13 +455,18 @@ public final class RunCommand implements Callable<Integer> {
   private TrustFile trustFile(NodeConfig file) {
     Path trustPath = pick(trust, path(file.trust()), null);
     Path revoked = pick(trustRevoked, path(file.trustRevoked()), null);
+    Path policyOnly = pick(trustPolicy, path(file.trustPolicy()), null);
     if (trustPath == null) {
       if (revoked != null) {
         throw new IllegalArgumentException("--trust-revoked needs --trust");
       }
+      if (policyOnly != null) {
+        throw new IllegalArgumentException("--trust-policy needs --trust");
+      }
       return null;
     }
-    return TrustFile.load(trustPath, revoked);
+    TrustFile trustFile = TrustFile.load(trustPath, revoked);
+    return policyOnly == null ? trustFile : trustFile.withPolicySigners(policyOnly);
   }
 
   /** A file the node was told to use must be there: a typo is bad usage, not an ssh failure. */

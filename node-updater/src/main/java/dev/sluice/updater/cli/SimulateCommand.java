@@ -71,6 +71,12 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "Every node's trust file, as node-updater run --trust.")
   java.nio.file.Path trust;
 
+  @Option(
+      names = "--trust-policy",
+      paramLabel = "FILE",
+      description = "Keys for policy commits only, as node-updater run --trust-policy.")
+  java.nio.file.Path trustPolicy;
+
   @Option(names = "--list", description = "Print one line per node.")
   boolean list;
 
@@ -94,9 +100,17 @@ public final class SimulateCommand implements Callable<Integer> {
     if (nodes < 1) {
       throw new IllegalArgumentException("--nodes must be at least 1");
     }
+    if (trustPolicy != null && trust == null) {
+      throw new IllegalArgumentException("--trust-policy needs --trust");
+    }
+    dev.sluice.core.trust.TrustFile trustFile =
+        trust == null ? null : dev.sluice.core.trust.TrustFile.load(trust, null);
+    if (trustPolicy != null) {
+      trustFile = trustFile.withPolicySigners(trustPolicy);
+    }
     RunService service =
         new RunService(ClockOption.clock(spec), new SecureRandom(), NullProgressMonitor.INSTANCE)
-            .trusting(trust == null ? null : dev.sluice.core.trust.TrustFile.load(trust, null));
+            .trusting(trustFile);
     List<SimulatedRun> runs = new FleetSimulator(service, threads).runAll(nodes, this::requestFor);
     PrintWriter out = spec.commandLine().getOut();
     if (reportTo != null) {

@@ -61,13 +61,14 @@ public record NodeConfig(
     Map<String, String> groupRemotes,
     String trust,
     String trustRevoked,
+    String trustPolicy,
     String fleetLock) {
 
   public static final NodeConfig EMPTY =
       new NodeConfig(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null);
 
   public NodeConfig {
     groups = groups == null ? null : List.copyOf(groups);

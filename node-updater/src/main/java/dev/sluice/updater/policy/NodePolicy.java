@@ -170,7 +170,7 @@ public final class NodePolicy {
       return Optional.empty();
     }
     try (RevWalk walk = new RevWalk(workdir.repository())) {
-      Verdict verdict = trust.verify(workdir.repository(), walk.parseCommit(commit));
+      Verdict verdict = trust.verifyPolicy(workdir.repository(), walk.parseCommit(commit));
       if (verdict.trusted()) {
         LOG.info("rollout policy {} is {}", commit.name(), verdict.describe());
         return Optional.empty();

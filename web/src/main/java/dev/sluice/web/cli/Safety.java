@@ -1,6 +1,8 @@
 package dev.sluice.web.cli;
 
+import dev.sluice.core.git.GitException;
 import dev.sluice.core.git.RemoteAccess;
+import dev.sluice.core.trust.SshKeySigner;
 import dev.sluice.web.fleet.FleetDatabase;
 import dev.sluice.web.fleet.FleetService;
 import dev.sluice.web.fleet.GuardQueries;
@@ -8,6 +10,7 @@ import dev.sluice.web.guard.GuardService;
 import dev.sluice.web.notify.ChangeWatcher;
 import dev.sluice.web.notify.Webhook;
 import dev.sluice.web.notify.WebhookNotifier;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -17,6 +20,10 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
+import org.eclipse.jgit.internal.storage.dfs.InMemoryRepository;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
@@ -84,11 +91,31 @@ record Safety(
                 db.toAbsolutePath().resolveSibling(db.getFileName() + ".guard-cache"),
                 options.identityName(),
                 options.identityEmail(),
-                !options.noGuard),
+                !options.noGuard,
+                signKey(options.guardSignKey)),
             new GuardQueries(database, reportTimes),
             clock,
             watcher);
     return new Safety(Optional.of(guard), notifier, watcher, null);
+  }
+
+  /**
+   * The guard's signing key, tried once at start (a key that cannot sign would only show when a
+   * release fails), or null.
+   */
+  private static Path signKey(Path key) {
+    if (key == null) {
+      return null;
+    }
+    Path absolute = key.toAbsolutePath();
+    try (Repository probe = new InMemoryRepository(new DfsRepositoryDescription("probe"))) {
+      SshKeySigner.sign(
+          probe, new byte[0], new PersonIdent("probe", "probe@sluice.invalid"), absolute);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException(
+          "--guard-sign-key " + key + " cannot sign: " + GitException.rootMessage(e));
+    }
+    return absolute;
   }
 
   private static RemoteAccess.Ssh sshHome() {

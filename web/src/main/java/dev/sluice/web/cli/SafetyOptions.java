@@ -47,6 +47,16 @@ final class SafetyOptions {
   String guardIdentity;
 
   @Option(
+      names = "--guard-sign-key",
+      paramLabel = "FILE",
+      description = {
+        "SSH private key file (no passphrase) the guard signs its policy commits with. Nodes",
+        "that check signatures apply them only when they trust its public key: list it in their",
+        "--trust-policy file, which trusts a key for policy commits and never for releases."
+      })
+  Path guardSignKey;
+
+  @Option(
       names = "--webhook",
       paramLabel = "URL",
       description = "POST every notification to this URL as JSON (repeatable).")

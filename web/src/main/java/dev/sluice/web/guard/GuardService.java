@@ -73,6 +73,8 @@ public final class GuardService implements AutoCloseable {
    * @param name the committer name of the guard's commits
    * @param email the committer e-mail of the guard's commits
    * @param act whether a trip is pushed; without, the guard only judges (and notifications run)
+   * @param signKey the SSH private key file its commits are signed with (nodes with a trust file
+   *     apply only a signed policy), or null for unsigned commits
    */
   public record Settings(
       String remote,
@@ -82,7 +84,8 @@ public final class GuardService implements AutoCloseable {
       Path cacheDir,
       String name,
       String email,
-      boolean act) {
+      boolean act,
+      Path signKey) {
     public Settings {
       Objects.requireNonNull(remote, "remote");
       Objects.requireNonNull(pushUrl, "pushUrl");
@@ -205,6 +208,7 @@ public final class GuardService implements AutoCloseable {
                         java.util.Date.from(now),
                         TimeZone.getTimeZone("UTC")),
                     trip.message(policy),
+                    settings.signKey(),
                     settings.pushUrl(),
                     settings.pushCredentials());
           } catch (PolicyPush.Rejected e) {

@@ -3,9 +3,11 @@ package dev.sluice.web.guard;
 import dev.sluice.core.git.GitException;
 import dev.sluice.core.git.RemoteUrls;
 import dev.sluice.core.policy.Policy;
+import dev.sluice.core.trust.SshKeySigner;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
@@ -14,6 +16,7 @@ import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.GpgSignature;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
@@ -52,6 +55,7 @@ final class PolicyPush {
    * Writes the commit into {@code repo} (no ref moves) and pushes it to {@code url}.
    *
    * @param parent the tip the new policy was made from, null when the branch does not exist
+   * @param signKey the SSH private key file to sign the commit with, or null for unsigned
    * @return the new commit
    * @throws Rejected when the branch moved since {@code parent} was read
    * @throws GitException when the remote cannot be reached or refuses the credentials
@@ -62,9 +66,10 @@ final class PolicyPush {
       String text,
       PersonIdent who,
       String message,
+      Path signKey,
       String url,
       CredentialsProvider credentials) {
-    ObjectId commit = write(repo, parent, text, who, message);
+    ObjectId commit = write(repo, parent, text, who, message, signKey);
     String shown = RemoteUrls.redact(url);
     try (Transport transport = Transport.open(repo, new URIish(url))) {
       transport.setTimeout(TIMEOUT_SECONDS);
@@ -112,9 +117,18 @@ final class PolicyPush {
     }
   }
 
-  /** A commit on top of {@code parent} (none: a root commit) with channels.json replaced. */
+  /**
+   * A commit on top of {@code parent} (none: a root commit) with channels.json replaced, signed
+   * with {@code signKey} when there is one (a {@code gpgsig} header, as {@code git commit -S}
+   * writes).
+   */
   static ObjectId write(
-      Repository repo, ObjectId parent, String text, PersonIdent who, String message) {
+      Repository repo,
+      ObjectId parent,
+      String text,
+      PersonIdent who,
+      String message,
+      Path signKey) {
     try (ObjectInserter inserter = repo.newObjectInserter();
         ObjectReader reader = repo.newObjectReader();
         RevWalk walk = new RevWalk(reader)) {
@@ -143,12 +157,30 @@ final class PolicyPush {
       commit.setAuthor(who);
       commit.setCommitter(who);
       commit.setMessage(message);
+      if (signKey != null) {
+        commit.setGpgSignature(sign(repo, commit, who, signKey));
+      }
       ObjectId id = inserter.insert(commit);
       inserter.flush();
       return id;
     } catch (IOException e) {
       throw new GitException(
           GitException.Kind.CORRUPT, "cannot write the guard's policy commit in the cache", e);
+    }
+  }
+
+  private static GpgSignature sign(
+      Repository repo, CommitBuilder commit, PersonIdent who, Path signKey) {
+    try {
+      return SshKeySigner.sign(repo, commit.build(), who, signKey);
+    } catch (IOException | RuntimeException e) {
+      throw new GitException(
+          GitException.Kind.OTHER,
+          "cannot sign the guard's policy commit with "
+              + signKey
+              + ": "
+              + GitException.rootMessage(e),
+          e);
     }
   }
 }

@@ -12,7 +12,10 @@ import dev.sluice.core.policy.Policy;
 import dev.sluice.core.policy.PolicyReader;
 import dev.sluice.core.policy.PolicyWriter;
 import dev.sluice.core.report.Action;
+import dev.sluice.core.testing.TestKeys;
 import dev.sluice.core.testing.TestRemote;
+import dev.sluice.core.trust.TrustFile;
+import dev.sluice.core.trust.Verdict;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,6 +35,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -192,6 +197,108 @@ class FleetWebGuardTest {
         .startsWith("guard: pause preprod, 20 of 20 nodes failed v5.2.0_pre");
     assertThat(trip.get("details").get("firstFailingNodes").asText())
         .contains("00000000-0000-4000-8000-000000000001 (health-check: HTTP 503)");
+  }
+
+  @Test
+  void withASigningKeyTheGuardsCommitIsTrustedAsAPolicyCommitOnly() throws IOException {
+    TestKeys keys = TestKeys.in(dir);
+    try {
+      Path guardKey = keys.sshKey("guard");
+      Path releaseKey = keys.sshKey("release");
+      Path releases =
+          java.nio.file.Files.writeString(
+              dir.resolve("allowed_signers"),
+              "ops@example.org " + keys.sshPublic(releaseKey) + "\n");
+      Path policySigners =
+          java.nio.file.Files.writeString(
+              dir.resolve("policy_signers"),
+              "guard@sluice.invalid " + keys.sshPublic(guardKey) + "\n");
+      String previous = remote.tip("preprod").name();
+      remote.at(Instant.now());
+      ObjectId release = remote.commit("preprod", "5.2.0", Map.of("app.txt", "5.2.0"));
+      StringWriter err = new StringWriter();
+      int code =
+          FleetWebMain.run(
+              new PrintWriter(new StringWriter(), true),
+              new PrintWriter(err, true),
+              new FleetWebCommand.Stopper() {
+                @Override
+                public void awaitStop(Javalin app) {
+                  String base = "http://127.0.0.1:" + app.port() + "/";
+                  await("the first guard check", () -> checked(base));
+                  for (int i = 1; i <= 20; i++) {
+                    post(
+                        base,
+                        report()
+                            .preprod()
+                            .node(i)
+                            .on(previous, "v5.1.0_pre")
+                            .target(release.name())
+                            .action(Action.ROLLED_BACK)
+                            .reason("health-check", "HTTP 503")
+                            .finishedAt(Instant.now())
+                            .json());
+                  }
+                  await(
+                      "the guard's commit", () -> remotePolicy().channel(Channel.PREPROD).paused());
+                }
+
+                @Override
+                public void finished() {}
+              },
+              "--db",
+              dir.resolve("fleet.db").toString(),
+              "--port",
+              "0",
+              "--remote",
+              remote.uri(),
+              "--guard-interval",
+              "PT1S",
+              "--guard-sign-key",
+              guardKey.toString());
+
+      assertThat(code).as(err.toString()).isZero();
+      try (RevWalk walk = new RevWalk(remote.repository())) {
+        RevCommit tip = walk.parseCommit(remote.tip(Policy.BRANCH));
+        TrustFile nodes = TrustFile.load(releases, null);
+        assertThat(nodes.verifyPolicy(remote.repository(), tip).trusted()).isFalse();
+        TrustFile withGuard = nodes.withPolicySigners(policySigners);
+        Verdict verdict = withGuard.verifyPolicy(remote.repository(), tip);
+        assertThat(verdict.trusted()).as(verdict.describe()).isTrue();
+        assertThat(withGuard.verify(remote.repository(), tip).trusted()).isFalse();
+      }
+    } finally {
+      keys.close();
+    }
+  }
+
+  @Test
+  void aSigningKeyThatCannotSignStopsTheStartWithTheReason() throws IOException {
+    Path notAKey = java.nio.file.Files.writeString(dir.resolve("not-a-key"), "hello\n");
+    StringWriter err = new StringWriter();
+
+    int code =
+        FleetWebMain.run(
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true),
+            new FleetWebCommand.Stopper() {
+              @Override
+              public void awaitStop(Javalin app) {}
+
+              @Override
+              public void finished() {}
+            },
+            "--db",
+            dir.resolve("fleet.db").toString(),
+            "--port",
+            "0",
+            "--remote",
+            remote.uri(),
+            "--guard-sign-key",
+            notAKey.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--guard-sign-key " + notAKey + " cannot sign");
   }
 
   private boolean checked(String base) {

@@ -105,7 +105,8 @@ class GuardServiceTest {
                   dir.resolve(name + ".guard-cache"),
                   "Sluice guard",
                   "guard@sluice.invalid",
-                  true),
+                  true,
+                  null),
               new GuardQueries(database, false),
               clock,
               new ChangeWatcher(Notifier.NONE, clock, 3, 0, () -> 0));
