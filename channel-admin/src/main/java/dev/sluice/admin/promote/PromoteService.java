@@ -12,6 +12,7 @@ import dev.sluice.core.git.RemoteCache;
 import dev.sluice.core.history.ChannelStatusReader;
 import dev.sluice.core.history.RepositoryGitFacts;
 import dev.sluice.core.promotion.ChannelState;
+import dev.sluice.core.promotion.Deadends;
 import dev.sluice.core.promotion.GateResult;
 import dev.sluice.core.promotion.PromotionDecision;
 import dev.sluice.core.promotion.PromotionGates;

@@ -1,7 +1,6 @@
 package dev.sluice.admin.status;
 
 import dev.sluice.admin.git.RemoteAccess;
-import dev.sluice.admin.promote.Deadends;
 import dev.sluice.admin.promote.PolicySource;
 import dev.sluice.core.channel.Channel;
 import dev.sluice.core.channel.ChannelSpec;
@@ -15,6 +14,7 @@ import dev.sluice.core.policy.PolicyReader;
 import dev.sluice.core.policy.PolicyValidationException;
 import dev.sluice.core.promotion.BranchState;
 import dev.sluice.core.promotion.ChannelState;
+import dev.sluice.core.promotion.Deadends;
 import dev.sluice.core.promotion.PromotionDecision;
 import dev.sluice.core.promotion.PromotionGates;
 import dev.sluice.core.promotion.PromotionInputs;

@@ -45,6 +45,11 @@ public final class ChannelStatusReader {
     this.preprod = Objects.requireNonNull(preprod, "preprod");
   }
 
+  /** The stable channel's branch and tag pattern. */
+  public ChannelSpec stable() {
+    return stable;
+  }
+
   /**
    * A reader for the built-in layout: {@code master}/{@code v*}, {@code preprod}/{@code v*_pre}.
    */

@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code *.lock} files git and JGit create beside what they are about to rewrite (refs,
- * packed-refs, shallow, config, index, HEAD, objects/info). A killed git leaves them behind, and
- * each one makes every later write of that file fail: a ref that silently never moves, a shallow
- * file that fails every fetch, a config that fails every first install.
+ * packed-refs, shallow, config, index, HEAD, objects/info, and a fetched pack's {@code .keep}). A
+ * killed git leaves them behind, and each one makes every later write of that file fail: a ref that
+ * silently never moves, a shallow file that fails every fetch, a config that fails every first
+ * install, a pack keep lock that fails every fetch of the same objects ("Cannot lock pack").
  *
  * <p>Called only while the node's work-tree lock is held, so no run of ours uses them. A lock file
  * that a live process has open (an operator's {@code git pull}) is never deleted: the run refuses
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class GitLocks {
 
   private static final Logger LOG = LoggerFactory.getLogger(GitLocks.class);
-  private static final List<String> TREES = List.of("refs", "logs", "objects/info");
+  private static final List<String> TREES = List.of("refs", "logs", "objects/info", "objects/pack");
 
   private GitLocks() {}
 

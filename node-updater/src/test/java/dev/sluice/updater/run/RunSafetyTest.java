@@ -178,6 +178,61 @@ class RunSafetyTest {
   }
 
   @Test
+  void aPackLockThatAKilledFetchLeftIsCleared() throws Exception {
+    node.run();
+    release110();
+    // A fetch killed while it kept its new pack leaves objects/pack/pack-NAME.keep.lock, and the
+    // next fetch of the same objects writes the same pack name: JGit then fails "Cannot lock
+    // pack". Learn the name from a twin of the node that fetches the same objects.
+    Path twinDir = tmp.resolve("twin");
+    copyTree(node.workdir.getParent(), twinDir);
+    Path twinPacks = twinDir.resolve("workdir/.git/objects/pack");
+    java.util.Set<String> before = names(twinPacks);
+    new TestNode(twinDir, remote.uri(), START, 1).run();
+    java.util.Set<String> added = names(twinPacks);
+    added.removeAll(before);
+    String pack =
+        added.stream()
+            .filter(n -> n.endsWith(".pack"))
+            .findFirst()
+            .orElseThrow()
+            .replace(".pack", "");
+    Path lock = node.workdir.resolve(".git/objects/pack/" + pack + ".keep.lock");
+    Files.writeString(lock, "");
+
+    RunResult result = node.run();
+
+    assertThat(result.report().action()).as(result.report().message()).isEqualTo(Action.UPDATED);
+    WorkTrees.assertMatches(node.workdir, remote.repository(), v110);
+    assertThat(lock).doesNotExist();
+    assertThat(result.report().warnings()).anyMatch(w -> w.contains(pack + ".keep.lock"));
+  }
+
+  private static java.util.Set<String> names(Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> list = Files.list(dir)) {
+      return list.map(p -> p.getFileName().toString())
+          .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> walk = Files.walk(from)) {
+      for (Path source : walk.toList()) {
+        Path target = to.resolve(from.relativize(source).toString());
+        if (Files.isDirectory(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(
+              source,
+              target,
+              java.nio.file.LinkOption.NOFOLLOW_LINKS,
+              java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  @Test
   void aShallowListThatAKilledFetchLeftWrongIsRepaired() throws Exception {
     remote.commit("master", "1.0.1", Map.of("app.txt", "one and a bit\n"));
     node.run(); // shallow: .git/shallow names the installed commit

@@ -13,6 +13,7 @@ import dev.sluice.core.policy.PolicyValidationException;
 import dev.sluice.core.policy.UpdateLimits;
 import dev.sluice.core.promotion.BranchState;
 import dev.sluice.core.promotion.ChannelState;
+import dev.sluice.core.promotion.Deadends;
 import dev.sluice.core.promotion.Durations;
 import dev.sluice.core.promotion.GateResult;
 import dev.sluice.core.promotion.HealthReport;
@@ -23,6 +24,7 @@ import dev.sluice.core.promotion.PromotionInputs;
 import dev.sluice.core.promotion.PromotionRules;
 import dev.sluice.core.promotion.Release;
 import dev.sluice.core.promotion.Rollback;
+import dev.sluice.core.rollout.GitFacts;
 import dev.sluice.web.fleet.ActiveCounts;
 import dev.sluice.web.fleet.PromotionHealth;
 import dev.sluice.web.guard.GuardReport;
@@ -214,7 +216,13 @@ public final class ChannelsService {
         note = String.format(INVALID_POLICY, "it cannot be read: " + e.getMessage());
       }
       try {
-        return judge(state, policy, note, now, policyCards(mirror, policy, policyTip, state, now));
+        return judge(
+            state,
+            policy,
+            note,
+            now,
+            policyCards(mirror, policy, policyTip, state, now),
+            new RepositoryGitFacts(mirror));
       } catch (RuntimeException e) {
         if (policy.equals(Policy.defaults())) {
           throw e;
@@ -227,7 +235,8 @@ public final class ChannelsService {
             defaults,
             String.format(INVALID_POLICY, "it cannot be applied: " + e.getMessage()),
             now,
-            policyCards(mirror, defaults, null, state, now));
+            policyCards(mirror, defaults, null, state, now),
+            new RepositoryGitFacts(mirror));
       }
     }
   }
@@ -269,7 +278,12 @@ public final class ChannelsService {
   }
 
   private ChannelsView judge(
-      ChannelState state, Policy policy, String note, Instant now, PolicyCards cards) {
+      ChannelState state,
+      Policy policy,
+      String note,
+      Instant now,
+      PolicyCards cards,
+      GitFacts git) {
     preprodTarget = policy.lottery().probability();
     updateLimits = policy.updateLimits();
     PromotionRules rules = PromotionRules.of(policy);
@@ -279,8 +293,19 @@ public final class ChannelsService {
     }
     boolean stablePaused = rules.stablePaused();
     HealthThresholds thresholds = rules.thresholds();
-    PromotionInputs inputs = PromotionInputs.of(state, soak, now, stablePaused);
     Release candidate = state.candidate();
+    // The dead-end gate as channel-admin promote judges it: a candidate the policy marks a
+    // dead-end is never promotable.
+    PromotionInputs inputs =
+        PromotionInputs.of(state, soak, now, stablePaused)
+            .withDeadends(
+                Deadends.matching(
+                    rules.deadends(),
+                    candidate,
+                    candidate == null
+                        ? null
+                        : reader.stable().tagPattern().tagFor(candidate.semver()),
+                    git));
     PromotionHealth candidateHealth = null;
     if (candidate != null) {
       candidateHealth = health.apply(candidate.commit(), candidate.time());

@@ -452,6 +452,27 @@ class ChannelsServiceTest {
   }
 
   @Test
+  void aCandidateMarkedADeadEndIsNeverPromotable() {
+    remote.commit(
+        "rollout-policy",
+        "dead-end",
+        Map.of(
+            "channels.json",
+            """
+            {"schema": 1,
+             "deadends": [{"ref": "v1.1.0_pre", "reason": "corrupts the cache"}]}
+            """));
+
+    ChannelsView view = policyService(RELEASED.plus(Duration.ofDays(8)), healthy(5)).status();
+
+    ChannelsView.Card preprod = view.channels().get(1);
+    assertThat(preprod.promotable()).isFalse();
+    assertThat(view.promotion().allowed()).isFalse();
+    assertThat(preprod.reasons())
+        .anySatisfy(r -> assertThat(r).contains("v1.1.0_pre").contains("corrupts the cache"));
+  }
+
+  @Test
   void failingPreprodNodesBlockThePromotion() {
     ChannelsView view =
         service(

@@ -1,7 +1,6 @@
-package dev.sluice.admin.promote;
+package dev.sluice.core.promotion;
 
 import dev.sluice.core.policy.Deadend;
-import dev.sluice.core.promotion.Release;
 import dev.sluice.core.rollout.GitFacts;
 import java.util.ArrayList;
 import java.util.List;
