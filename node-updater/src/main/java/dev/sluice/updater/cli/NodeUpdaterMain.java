@@ -72,6 +72,17 @@ public final class NodeUpdaterMain {
     cli.setOut(out);
     cli.setErr(err);
     cli.setExitCodeExceptionMapper(NodeUpdaterMain::exitCodeFor);
+    CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+    cli.setParameterExceptionHandler(
+        (e, words) -> {
+          String fromConfig = ConfigDefaults.explain(e);
+          if (fromConfig == null) {
+            return usage.handleParseException(e, words);
+          }
+          e.getCommandLine().getErr().println("node-updater: " + oneLine(fromConfig));
+          e.getCommandLine().getErr().flush();
+          return ExitCodes.USAGE;
+        });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           boolean verbose =
@@ -107,9 +118,10 @@ public final class NodeUpdaterMain {
 
   private static String oneLine(Throwable e) {
     String message = e.getMessage();
-    if (message == null || message.isBlank()) {
-      message = e.getClass().getSimpleName();
-    }
+    return oneLine(message == null || message.isBlank() ? e.getClass().getSimpleName() : message);
+  }
+
+  private static String oneLine(String message) {
     return RemoteUrls.redactIn(message.strip().replaceAll("\\s+", " "));
   }
 }

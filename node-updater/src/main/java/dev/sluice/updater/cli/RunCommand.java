@@ -36,11 +36,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code node-updater run}: bring the node to its channel's commit. Every option can also come from
- * {@code --config FILE}; a flag on the command line wins.
+ * {@code --config FILE} ({@link ConfigDefaults}); a flag on the command line wins.
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    defaultValueProvider = ConfigDefaults.class,
     description =
         "Draw the lottery if due, fetch the channel, move the working tree to it, run the"
             + " post-update hook and health check, and roll back when they fail.")
@@ -51,7 +52,7 @@ public final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
-      names = "--config",
+      names = ConfigDefaults.CONFIG_OPTION,
       paramLabel = "FILE",
       description = "Node configuration, JSON or YAML (keys as the long options, camelCase).")
   Path config;
@@ -111,6 +112,8 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--group",
       paramLabel = "NAME",
+      split = NodeConfig.LIST_SEPARATOR,
+      hideParamSyntax = true,
       description = "A group this node belongs to (repeatable).")
   List<String> groups;
 
@@ -251,26 +254,22 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    NodeConfig file = config == null ? NodeConfig.EMPTY : NodeConfig.read(config);
-    Path stateFile = pick(state, path(file.state()), Path.of(DEFAULT_STATE));
+    Path stateFile = orElse(state, Path.of(DEFAULT_STATE));
     RunRequest request =
         new RunRequest(
-            require(pick(workdir, path(file.workdir()), null), "--workdir"),
-            remoteAccess(file),
+            require(workdir, "--workdir"),
+            remoteAccess(),
             stateFile,
-            pick(groups, file.groups(), List.of()),
-            ChannelChoice.of(
-                pick(channel, file.channel(), "auto"),
-                pick(disablePreprod, file.disablePreprod(), false)),
-            pick(probability, file.preprodProbability(), null),
-            pick(period, file.lotteryPeriod(), null),
-            layout(file),
-            applySettings(file, stateFile),
+            orElse(groups, List.of()),
+            ChannelChoice.of(orElse(channel, "auto"), orElse(disablePreprod, false)),
+            probability,
+            period,
+            layout(),
+            applySettings(stateFile),
             new SavedRetention(
-                pick(keepSaved, file.keepSaved(), SavedRetention.DEFAULT_KEEP),
-                pick(keepSavedFor, file.keepSavedFor(), SavedRetention.DEFAULT_KEEP_FOR)));
-    Optional<ReportSender> sender =
-        Optional.ofNullable(pick(reportTo, file.reportTo(), null)).map(RunCommand::sender);
+                orElse(keepSaved, SavedRetention.DEFAULT_KEEP),
+                orElse(keepSavedFor, SavedRetention.DEFAULT_KEEP_FOR)));
+    Optional<ReportSender> sender = Optional.ofNullable(reportTo).map(RunCommand::sender);
     RunResult result =
         new RunService(ClockOption.clock(spec), new SecureRandom(), progress()).run(request);
     Optional<String> reportWarning =
@@ -293,14 +292,14 @@ public final class RunCommand implements Callable<Integer> {
    * How to reach the remote: the URL with any token moved out of it, the token from a file or the
    * environment, ssh keys and known hosts from the flags or the ssh directory.
    */
-  private RemoteAccess remoteAccess(NodeConfig file) {
+  private RemoteAccess remoteAccess() {
     Path home = Path.of(System.getProperty("user.home"));
-    Path ssh = pick(sshDir, path(file.sshDir()), home.resolve(".ssh"));
-    Path key = readable(pick(sshKey, path(file.sshKey()), null), "--ssh-key");
-    Path hosts = readable(pick(knownHosts, path(file.knownHosts()), null), "--known-hosts");
+    Path ssh = orElse(sshDir, home.resolve(".ssh"));
+    Path key = readable(sshKey, "--ssh-key");
+    Path hosts = readable(knownHosts, "--known-hosts");
     return RemoteAccess.configure(
-        require(pick(remote, file.remote(), null), "--remote"),
-        pick(gitTokenFile, path(file.gitTokenFile()), null),
+        require(remote, "--remote"),
+        gitTokenFile,
         NodeUpdaterMain.env(spec),
         new RemoteAccess.Ssh(
             home,
@@ -329,60 +328,42 @@ public final class RunCommand implements Callable<Integer> {
    * The channels' git layout when this node overrides it, else null: the rollout policy's (or the
    * built-in master/preprod, v* / v*_pre, branch tips).
    */
-  private ChannelLayout layout(NodeConfig file) {
-    boolean overridden =
-        java.util.stream.Stream.of(
-                track,
-                file.track(),
-                stableBranch,
-                file.stableBranch(),
-                preprodBranch,
-                file.preprodBranch(),
-                stableTags,
-                file.stableTags(),
-                preprodTags,
-                file.preprodTags())
-            .anyMatch(java.util.Objects::nonNull);
-    if (!overridden) {
+  private ChannelLayout layout() {
+    if (track == null
+        && stableBranch == null
+        && preprodBranch == null
+        && stableTags == null
+        && preprodTags == null) {
       return null;
     }
-    Track tracking = Track.parse(pick(track, file.track(), "branch"));
+    Track tracking = Track.parse(orElse(track, "branch"));
     return new ChannelLayout(
         new ChannelSpec(
-            pick(stableBranch, file.stableBranch(), "master"),
-            TagPattern.parse(pick(stableTags, file.stableTags(), "v*")),
-            tracking),
+            orElse(stableBranch, "master"), TagPattern.parse(orElse(stableTags, "v*")), tracking),
         new ChannelSpec(
-            pick(preprodBranch, file.preprodBranch(), "preprod"),
-            TagPattern.parse(pick(preprodTags, file.preprodTags(), "v*_pre")),
+            orElse(preprodBranch, "preprod"),
+            TagPattern.parse(orElse(preprodTags, "v*_pre")),
             tracking));
   }
 
-  private ApplySettings applySettings(NodeConfig file, Path stateFile) {
-    boolean useShell = pick(shell, file.shell(), false);
+  private ApplySettings applySettings(Path stateFile) {
+    boolean useShell = orElse(shell, false);
     return new ApplySettings(
-        Optional.ofNullable(pick(postUpdate, file.postUpdate(), null))
-            .map(c -> new HookCommand(c, useShell)),
-        pick(postUpdateTimeout, file.postUpdateTimeout(), ApplySettings.DEFAULT_HOOK_TIMEOUT),
-        Optional.ofNullable(pick(restart, file.restart(), null))
-            .map(c -> new HookCommand(c, useShell)),
-        pick(boot, file.boot(), false),
-        Optional.ofNullable(pick(healthCheck, file.healthCheck(), null))
-            .map(c -> ApplySettings.HealthCheck.parse(c, useShell)),
-        pick(healthTimeout, file.healthTimeout(), ApplySettings.DEFAULT_HEALTH_TIMEOUT),
-        pick(healthRetries, file.healthRetries(), ApplySettings.DEFAULT_HEALTH_RETRIES),
-        pick(healthInterval, file.healthInterval(), ApplySettings.DEFAULT_HEALTH_INTERVAL),
-        pick(maxAttempts, file.maxAttempts(), null),
+        Optional.ofNullable(postUpdate).map(c -> new HookCommand(c, useShell)),
+        orElse(postUpdateTimeout, ApplySettings.DEFAULT_HOOK_TIMEOUT),
+        Optional.ofNullable(restart).map(c -> new HookCommand(c, useShell)),
+        orElse(boot, false),
+        Optional.ofNullable(healthCheck).map(c -> ApplySettings.HealthCheck.parse(c, useShell)),
+        orElse(healthTimeout, ApplySettings.DEFAULT_HEALTH_TIMEOUT),
+        orElse(healthRetries, ApplySettings.DEFAULT_HEALTH_RETRIES),
+        orElse(healthInterval, ApplySettings.DEFAULT_HEALTH_INTERVAL),
+        maxAttempts,
         RunRequest.defaultLogDir(stateFile));
   }
 
-  /** The flag if given, else the config file's value, else the default. */
-  private static <T> T pick(T flag, T fromFile, T fallback) {
-    return flag != null ? flag : fromFile != null ? fromFile : fallback;
-  }
-
-  private static Path path(String text) {
-    return text == null ? null : Path.of(text);
+  /** The option's value (from the command line or the config file), else the default. */
+  private static <T> T orElse(T value, T fallback) {
+    return value != null ? value : fallback;
   }
 
   private static <T> T require(T value, String option) {
