@@ -1,5 +1,7 @@
 package dev.sluice.updater.cli;
 
+import dev.sluice.cli.ClockOption;
+import dev.sluice.cli.OutputOptions;
 import dev.sluice.core.channel.ChannelLayout;
 import dev.sluice.core.channel.ChannelSpec;
 import dev.sluice.core.channel.Track;

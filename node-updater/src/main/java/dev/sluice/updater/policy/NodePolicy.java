@@ -8,6 +8,7 @@ import dev.sluice.core.policy.PolicyParser;
 import dev.sluice.core.policy.PolicyReader;
 import dev.sluice.core.policy.PolicyValidationException;
 import dev.sluice.core.policy.PolicyWriter;
+import dev.sluice.core.text.Show;
 import dev.sluice.updater.git.Workdir;
 import dev.sluice.updater.state.KeyValueStore;
 import java.time.Instant;
@@ -135,6 +136,6 @@ public final class NodePolicy {
   }
 
   private static String abbreviate(String commit) {
-    return commit.length() > 10 ? commit.substring(0, 10) : commit;
+    return Show.commit(commit);
   }
 }

@@ -16,6 +16,7 @@ import dev.sluice.core.rollout.NodeFacts;
 import dev.sluice.core.rollout.Reason;
 import dev.sluice.core.rollout.RolloutDecider;
 import dev.sluice.core.rollout.RolloutDecision;
+import dev.sluice.core.text.Show;
 import dev.sluice.core.version.ReleaseTag;
 import dev.sluice.updater.apply.Applier;
 import dev.sluice.updater.apply.ApplyListener;
@@ -207,7 +208,7 @@ final class Run {
         "the run that started at "
             + entry.startedAt()
             + " was stopped after its change to "
-            + entry.toCommit().substring(0, 10)
+            + Show.commit(entry.toCommit())
             + " ended ("
             + entry.step()
             + ") and before it reported"
@@ -670,7 +671,7 @@ final class Run {
   }
 
   static String abbreviate(ObjectId id) {
-    return id.abbreviate(10).name();
+    return Show.commit(id);
   }
 
   private static String describe(ObjectId commit, String version) {

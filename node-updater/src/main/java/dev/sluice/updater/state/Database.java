@@ -1,5 +1,6 @@
 package dev.sluice.updater.state;
 
+import dev.sluice.core.text.Show;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,8 +86,7 @@ public final class Database implements AutoCloseable {
 
   public static final int SCHEMA_VERSION = MIGRATIONS.size();
 
-  private static final DateTimeFormatter ASIDE_STAMP =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter ASIDE_STAMP = Show.COMPACT_TIME;
 
   private final Path file;
   private final Connection connection;
