@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.Constants;
@@ -41,12 +42,14 @@ final class StatRefresh {
   private StatRefresh() {}
 
   /**
-   * Refreshes the smudged entries of regular files; call only when the tracked files were just
-   * found equal to the index, under the work-tree lock.
+   * Refreshes the entries of regular files the index cannot vouch for; call right after comparing
+   * the tracked files with the index, under the work-tree lock.
    *
+   * @param modified the paths that comparison found different: left alone, not hashed again
    * @return how many entries were refreshed
    */
-  static int refresh(Repository repo, Path dir, Instant now) throws IOException {
+  static int refresh(Repository repo, Path dir, Instant now, Set<String> modified)
+      throws IOException {
     DirCache index = repo.lockDirCache();
     int refreshed = 0;
     try {
@@ -54,17 +57,22 @@ final class StatRefresh {
         for (int i = 0; i < index.getEntryCount(); i++) {
           DirCacheEntry entry = index.getEntry(i);
           FileMode mode = entry.getFileMode();
-          if (!entry.isSmudged()
-              || entry.getStage() != DirCacheEntry.STAGE_0
-              || (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE)) {
+          if (entry.getStage() != DirCacheEntry.STAGE_0
+              || (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE)
+              || modified.contains(entry.getPathString())) {
             continue;
           }
           Path file = dir.resolve(entry.getPathString());
           BasicFileAttributes before = attributes(file);
           if (before == null
               || !before.isRegularFile()
-              || before.lastModifiedTime().toInstant().isAfter(now.minus(SETTLED))) {
-            continue;
+              || before.lastModifiedTime().toInstant().isAfter(now.minus(SETTLED))
+              || (!entry.isSmudged()
+                  && entry.getLength() == before.size()
+                  && entry
+                      .getLastModifiedInstant()
+                      .equals(before.lastModifiedTime().toInstant()))) {
+            continue; // unsettled, or the index vouches for it already
           }
           ObjectId content;
           try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {

@@ -649,7 +649,7 @@ public final class Workdir implements AutoCloseable {
       modified.addAll(diff.getRemoved());
       modified.addAll(diff.getConflicting());
       modified.removeAll(diff.getMissing());
-      refreshStat();
+      refreshStat(modified);
       return new TreeCheck(List.copyOf(new TreeSet<>(diff.getMissing())), List.copyOf(modified));
     } catch (IOException | RuntimeException e) {
       throw new GitException(
@@ -663,10 +663,10 @@ public final class Workdir implements AutoCloseable {
    * Lets the next check compare settled files by size and time ({@link StatRefresh}); a failure
    * only costs the next check the content comparison it makes today.
    */
-  private void refreshStat() {
+  private void refreshStat(Set<String> modified) {
     try {
       // File times are the file system's: compared with the system clock, not --now.
-      StatRefresh.refresh(repo, dir, Instant.now());
+      StatRefresh.refresh(repo, dir, Instant.now(), modified);
     } catch (IOException | RuntimeException e) {
       LOG.debug("workdir {}: index not refreshed: {}", dir, e.getMessage());
     }

@@ -110,16 +110,40 @@ class StatRefreshTest {
 
     assertThat(check().modified()).containsExactly("src/file5.txt");
     assertThat(check().modified()).containsExactly("src/file5.txt");
-    assertThat(smudged()).isEqualTo(1);
+    assertThat(indexTime("src/file5.txt"))
+        .isNotEqualTo(Files.getLastModifiedTime(file).toInstant().toString());
+  }
+
+  @Test
+  void touchedFilesAreRecordedAgainOnceTheirContentIsChecked() throws Exception {
+    settle();
+    check();
+    Files.setLastModifiedTime(
+        node.workdir.resolve("src/file7.txt"), FileTime.from(Instant.now().minusSeconds(60)));
+    String before = indexTime("src/file7.txt");
+
+    assertThat(check().modified()).isEmpty();
+
+    assertThat(indexTime("src/file7.txt")).isNotEqualTo(before);
+    assertThat(check().modified()).isEmpty();
+  }
+
+  private String indexTime(String path) throws Exception {
+    try (Git git = Git.open(node.workdir.toFile())) {
+      return git.getRepository().readDirCache().getEntry(path).getLastModifiedInstant().toString();
+    }
   }
 
   @Test
   void recentlyWrittenFilesStayComparedByContent() throws Exception {
-    int before = smudged();
-    assertThat(before).isPositive();
+    settle();
+    check();
+    Path file = node.workdir.resolve("src/file9.txt");
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+    String before = indexTime("src/file9.txt");
 
     assertThat(check().modified()).isEmpty();
 
-    assertThat(smudged()).isEqualTo(before);
+    assertThat(indexTime("src/file9.txt")).as("too recent to vouch for").isEqualTo(before);
   }
 }
