@@ -17,7 +17,7 @@ public final class ClockOption {
   @Option(
       names = "--now",
       scope = ScopeType.INHERIT,
-      paramLabel = "INSTANT",
+      paramLabel = "T",
       converter = InstantConverter.class,
       description = "Pretend it is this ISO-8601 instant (e.g. 2026-11-21T07:00:00Z).")
   Instant now;
