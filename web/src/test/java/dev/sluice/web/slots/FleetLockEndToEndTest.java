@@ -3,15 +3,15 @@ package dev.sluice.web.slots;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.core.json.Json;
 import dev.sluice.core.history.ChannelStatusReader;
+import dev.sluice.core.json.Json;
 import dev.sluice.core.testing.TestRemote;
 import dev.sluice.updater.cli.NodeUpdaterMain;
 import dev.sluice.web.channels.ChannelsService;
 import dev.sluice.web.fleet.FleetDatabase;
 import dev.sluice.web.fleet.FleetService;
-import dev.sluice.web.fleet.FleetStore;
 import dev.sluice.web.fleet.PromotionHealth;
+import dev.sluice.web.fleet.ReportStore;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
 import dev.sluice.web.fleet.SlotStore;
@@ -65,8 +65,8 @@ class FleetLockEndToEndTest {
   void start() {
     remote = TestRemote.create(dir);
     database = FleetDatabase.open(dir.resolve("fleet.db"));
-    writer = new ReportWriter(new FleetStore(database), clock);
-    FleetService fleet = new FleetService(new FleetStore(database), clock);
+    writer = new ReportWriter(new ReportStore(database), clock);
+    FleetService fleet = new FleetService(database, clock);
     ChannelsService channels =
         new ChannelsService(
             remote.uri(),
