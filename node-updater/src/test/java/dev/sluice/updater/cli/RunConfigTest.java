@@ -212,6 +212,7 @@ class RunConfigTest {
     assertThat(flagged.json().get("name").asText()).isEqualTo("from-flag");
   }
 
+  /** The flag replaces the file's map, as any flag does: farm-1's refusing remote is gone. */
   @Test
   void groupRemotesIsAMapInTheFileAndTheFlagReplacesIt() throws Exception {
     Path file =
@@ -234,7 +235,7 @@ class RunConfigTest {
             "--config",
             file.toString(),
             "--group-remote",
-            "farm-1=" + remote.uri(),
+            "farm-2=" + remote.uri(),
             "--json");
     assertThat(flagged.code()).as(flagged.err()).isZero();
     assertThat(flagged.json().get("remote").asText()).isEqualTo(remote.uri());
