@@ -1,5 +1,7 @@
 package dev.sluice.updater.cli;
 
+import dev.sluice.cli.ClockOption;
+import dev.sluice.cli.OutputOptions;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.report.NodeReport;
 import dev.sluice.updater.apply.ApplySettings;

@@ -3,6 +3,7 @@ package dev.sluice.updater.git;
 import dev.sluice.core.git.GitException;
 import dev.sluice.core.git.RemoteAccess;
 import dev.sluice.core.git.RemoteUrls;
+import dev.sluice.core.text.Show;
 import dev.sluice.updater.state.NodeIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,8 +67,7 @@ public final class Workdir implements AutoCloseable {
   public static final String SAVED_PREFIX = SavedWork.PREFIX;
 
   private static final Logger LOG = LoggerFactory.getLogger(Workdir.class);
-  private static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter STAMP = Show.COMPACT_TIME;
 
   private final Path dir;
   private RemoteAccess access;
@@ -659,12 +658,26 @@ public final class Workdir implements AutoCloseable {
       modified.addAll(diff.getRemoved());
       modified.addAll(diff.getConflicting());
       modified.removeAll(diff.getMissing());
+      refreshStat(modified);
       return new TreeCheck(List.copyOf(new TreeSet<>(diff.getMissing())), List.copyOf(modified));
     } catch (IOException | RuntimeException e) {
       throw new GitException(
           GitException.Kind.CORRUPT,
           "workdir " + dir + ": cannot compare files with HEAD: " + GitException.rootMessage(e),
           e);
+    }
+  }
+
+  /**
+   * Lets the next check compare settled files by size and time ({@link StatRefresh}); a failure
+   * only costs the next check the content comparison it makes today.
+   */
+  private void refreshStat(Set<String> modified) {
+    try {
+      // File times are the file system's: compared with the system clock, not --now.
+      StatRefresh.refresh(repo, dir, Instant.now(), modified);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("workdir {}: index not refreshed: {}", dir, e.getMessage());
     }
   }
 

@@ -17,6 +17,7 @@ import dev.sluice.core.rollout.NodeFacts;
 import dev.sluice.core.rollout.Reason;
 import dev.sluice.core.rollout.RolloutDecider;
 import dev.sluice.core.rollout.RolloutDecision;
+import dev.sluice.core.text.Show;
 import dev.sluice.core.trust.ReleaseTrust;
 import dev.sluice.core.trust.TrustFile;
 import dev.sluice.core.version.ReleaseTag;
@@ -225,7 +226,7 @@ final class Run {
         "the run that started at "
             + entry.startedAt()
             + " was stopped after its change to "
-            + entry.toCommit().substring(0, 10)
+            + Show.commit(entry.toCommit())
             + " ended ("
             + entry.step()
             + ") and before it reported"
@@ -783,7 +784,7 @@ final class Run {
   }
 
   static String abbreviate(ObjectId id) {
-    return id.abbreviate(10).name();
+    return Show.commit(id);
   }
 
   private static String describe(ObjectId commit, String version) {

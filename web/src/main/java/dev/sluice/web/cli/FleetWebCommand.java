@@ -1,5 +1,6 @@
 package dev.sluice.web.cli;
 
+import dev.sluice.cli.ManifestVersion;
 import dev.sluice.core.git.RemoteUrls;
 import dev.sluice.core.history.ChannelStatusReader;
 import dev.sluice.web.channels.ChannelsService;
@@ -35,7 +36,6 @@ import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "fleet-web",
     mixinStandardHelpOptions = true,
-    versionProvider = FleetWebCommand.ManifestVersion.class,
+    versionProvider = ManifestVersion.class,
     sortOptions = false,
     description = {
       "Fleet dashboard: collects node reports (POST /api/reports), aggregates them",
@@ -470,15 +470,6 @@ final class FleetWebCommand implements Callable<Integer> {
   }
 
   static String version() {
-    String version = FleetWebCommand.class.getPackage().getImplementationVersion();
-    return version == null ? "development build" : version;
-  }
-
-  /** The version from the jar manifest. */
-  static final class ManifestVersion implements IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      return new String[] {"fleet-web " + version()};
-    }
+    return ManifestVersion.version(FleetWebCommand.class);
   }
 }
