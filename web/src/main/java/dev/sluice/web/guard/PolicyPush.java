@@ -3,27 +3,18 @@ package dev.sluice.web.guard;
 import dev.sluice.core.git.GitException;
 import dev.sluice.core.git.RemoteUrls;
 import dev.sluice.core.policy.Policy;
+import dev.sluice.core.policy.PolicyCommits;
 import dev.sluice.core.trust.SshKeySigner;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import org.eclipse.jgit.dircache.DirCache;
-import org.eclipse.jgit.dircache.DirCacheBuilder;
-import org.eclipse.jgit.dircache.DirCacheEditor;
-import org.eclipse.jgit.dircache.DirCacheEntry;
-import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.GpgSignature;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectInserter;
-import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
@@ -119,8 +110,7 @@ final class PolicyPush {
 
   /**
    * A commit on top of {@code parent} (none: a root commit) with channels.json replaced, signed
-   * with {@code signKey} when there is one (a {@code gpgsig} header, as {@code git commit -S}
-   * writes).
+   * with {@code signKey} when there is one.
    */
   static ObjectId write(
       Repository repo,
@@ -129,50 +119,18 @@ final class PolicyPush {
       PersonIdent who,
       String message,
       Path signKey) {
-    try (ObjectInserter inserter = repo.newObjectInserter();
-        ObjectReader reader = repo.newObjectReader();
-        RevWalk walk = new RevWalk(reader)) {
-      DirCache index = DirCache.newInCore();
-      if (parent != null) {
-        DirCacheBuilder builder = index.builder();
-        builder.addTree(new byte[0], 0, reader, walk.parseCommit(parent).getTree());
-        builder.finish();
-      }
-      ObjectId blob = inserter.insert(Constants.OBJ_BLOB, text.getBytes(StandardCharsets.UTF_8));
-      DirCacheEditor editor = index.editor();
-      editor.add(
-          new DirCacheEditor.PathEdit(Policy.FILE) {
-            @Override
-            public void apply(DirCacheEntry entry) {
-              entry.setFileMode(FileMode.REGULAR_FILE);
-              entry.setObjectId(blob);
-            }
-          });
-      editor.finish();
-      CommitBuilder commit = new CommitBuilder();
-      commit.setTreeId(index.writeTree(inserter));
-      if (parent != null) {
-        commit.setParentId(parent);
-      }
-      commit.setAuthor(who);
-      commit.setCommitter(who);
-      commit.setMessage(message);
-      if (signKey != null) {
-        commit.setGpgSignature(sign(repo, commit, who, signKey));
-      }
-      ObjectId id = inserter.insert(commit);
-      inserter.flush();
-      return id;
-    } catch (IOException e) {
-      throw new GitException(
-          GitException.Kind.CORRUPT, "cannot write the guard's policy commit in the cache", e);
-    }
+    return PolicyCommits.write(
+        repo,
+        parent,
+        text,
+        who,
+        message,
+        signKey == null ? null : data -> sign(repo, data, who, signKey));
   }
 
-  private static GpgSignature sign(
-      Repository repo, CommitBuilder commit, PersonIdent who, Path signKey) {
+  private static GpgSignature sign(Repository repo, byte[] data, PersonIdent who, Path signKey) {
     try {
-      return SshKeySigner.sign(repo, commit.build(), who, signKey);
+      return SshKeySigner.sign(repo, data, who, signKey);
     } catch (IOException | RuntimeException e) {
       throw new GitException(
           GitException.Kind.OTHER,
