@@ -93,33 +93,10 @@ public record RunRequest(
         Reach.ONCE);
   }
 
-  /** A request with the default retention of saved work. */
-  public RunRequest(
-      Path workdir,
-      RemoteAccess remote,
-      Path state,
-      List<String> groups,
-      ChannelChoice choice,
-      Double probability,
-      Period period,
-      ChannelLayout layout,
-      ApplySettings apply) {
-    this(
-        workdir,
-        remote,
-        state,
-        groups,
-        choice,
-        probability,
-        period,
-        layout,
-        apply,
-        SavedRetention.DEFAULT);
-  }
-
   /**
    * A request that takes everything but the three paths from the rollout policy, for a remote that
-   * needs no credentials beyond its URL.
+   * needs no credentials beyond its URL: the default retention of saved work, no machine id, one
+   * try of the one remote.
    */
   public static RunRequest defaults(Path workdir, String remote, Path state) {
     return new RunRequest(
@@ -131,7 +108,8 @@ public record RunRequest(
         null,
         null,
         null,
-        ApplySettings.none(defaultLogDir(state)));
+        ApplySettings.none(defaultLogDir(state)),
+        SavedRetention.DEFAULT);
   }
 
   /** Hook logs live beside the state file, in {@code logs/}. */
@@ -140,131 +118,147 @@ public record RunRequest(
     return parent.resolve("logs");
   }
 
-  public RunRequest withChoice(ChannelChoice newChoice) {
-    return new RunRequest(
-        workdir,
-        remote,
-        state,
-        groups,
-        newChoice,
-        probability,
-        period,
-        layout,
-        apply,
-        savedRetention,
-        identity,
-        reach);
+  /** A builder holding this request's values, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  public RunRequest withGroups(List<String> newGroups) {
-    return new RunRequest(
-        workdir,
-        remote,
-        state,
-        newGroups,
-        choice,
-        probability,
-        period,
-        layout,
-        apply,
-        savedRetention,
-        identity,
-        reach);
+  public RunRequest withChoice(ChannelChoice value) {
+    return toBuilder().choice(value).build();
   }
 
-  public RunRequest withProbability(Double newProbability) {
-    return new RunRequest(
-        workdir,
-        remote,
-        state,
-        groups,
-        choice,
-        newProbability,
-        period,
-        layout,
-        apply,
-        savedRetention,
-        identity,
-        reach);
+  public RunRequest withGroups(List<String> value) {
+    return toBuilder().groups(value).build();
   }
 
-  public RunRequest withApply(ApplySettings newApply) {
-    return new RunRequest(
-        workdir,
-        remote,
-        state,
-        groups,
-        choice,
-        probability,
-        period,
-        layout,
-        newApply,
-        savedRetention,
-        identity,
-        reach);
+  public RunRequest withProbability(Double value) {
+    return toBuilder().probability(value).build();
   }
 
-  public RunRequest withLayout(ChannelLayout newLayout) {
-    return new RunRequest(
-        workdir,
-        remote,
-        state,
-        groups,
-        choice,
-        probability,
-        period,
-        newLayout,
-        apply,
-        savedRetention,
-        identity,
-        reach);
+  public RunRequest withApply(ApplySettings value) {
+    return toBuilder().apply(value).build();
   }
 
-  public RunRequest withSavedRetention(SavedRetention newRetention) {
-    return new RunRequest(
-        workdir,
-        remote,
-        state,
-        groups,
-        choice,
-        probability,
-        period,
-        layout,
-        apply,
-        newRetention,
-        identity,
-        reach);
+  public RunRequest withLayout(ChannelLayout value) {
+    return toBuilder().layout(value).build();
   }
 
-  public RunRequest withIdentity(NodeIdentity.Source newIdentity) {
-    return new RunRequest(
-        workdir,
-        remote,
-        state,
-        groups,
-        choice,
-        probability,
-        period,
-        layout,
-        apply,
-        savedRetention,
-        newIdentity,
-        reach);
+  public RunRequest withSavedRetention(SavedRetention value) {
+    return toBuilder().savedRetention(value).build();
   }
 
-  public RunRequest withReach(Reach newReach) {
-    return new RunRequest(
-        workdir,
-        remote,
-        state,
-        groups,
-        choice,
-        probability,
-        period,
-        layout,
-        apply,
-        savedRetention,
-        identity,
-        newReach);
+  public RunRequest withIdentity(NodeIdentity.Source value) {
+    return toBuilder().identity(value).build();
+  }
+
+  public RunRequest withReach(Reach value) {
+    return toBuilder().reach(value).build();
+  }
+
+  /** The values of a request, set one by one; {@link #build} checks them as the record does. */
+  public static final class Builder {
+    private Path workdir;
+    private RemoteAccess remote;
+    private Path state;
+    private List<String> groups;
+    private ChannelChoice choice;
+    private Double probability;
+    private Period period;
+    private ChannelLayout layout;
+    private ApplySettings apply;
+    private SavedRetention savedRetention;
+    private NodeIdentity.Source identity;
+    private Reach reach;
+
+    private Builder(RunRequest from) {
+      this.workdir = from.workdir;
+      this.remote = from.remote;
+      this.state = from.state;
+      this.groups = from.groups;
+      this.choice = from.choice;
+      this.probability = from.probability;
+      this.period = from.period;
+      this.layout = from.layout;
+      this.apply = from.apply;
+      this.savedRetention = from.savedRetention;
+      this.identity = from.identity;
+      this.reach = from.reach;
+    }
+
+    public Builder workdir(Path value) {
+      this.workdir = value;
+      return this;
+    }
+
+    public Builder remote(RemoteAccess value) {
+      this.remote = value;
+      return this;
+    }
+
+    public Builder state(Path value) {
+      this.state = value;
+      return this;
+    }
+
+    public Builder groups(List<String> value) {
+      this.groups = value;
+      return this;
+    }
+
+    public Builder choice(ChannelChoice value) {
+      this.choice = value;
+      return this;
+    }
+
+    public Builder probability(Double value) {
+      this.probability = value;
+      return this;
+    }
+
+    public Builder period(Period value) {
+      this.period = value;
+      return this;
+    }
+
+    public Builder layout(ChannelLayout value) {
+      this.layout = value;
+      return this;
+    }
+
+    public Builder apply(ApplySettings value) {
+      this.apply = value;
+      return this;
+    }
+
+    public Builder savedRetention(SavedRetention value) {
+      this.savedRetention = value;
+      return this;
+    }
+
+    public Builder identity(NodeIdentity.Source value) {
+      this.identity = value;
+      return this;
+    }
+
+    public Builder reach(Reach value) {
+      this.reach = value;
+      return this;
+    }
+
+    public RunRequest build() {
+      return new RunRequest(
+          workdir,
+          remote,
+          state,
+          groups,
+          choice,
+          probability,
+          period,
+          layout,
+          apply,
+          savedRetention,
+          identity,
+          reach);
+    }
   }
 }

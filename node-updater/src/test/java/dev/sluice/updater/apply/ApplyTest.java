@@ -7,6 +7,7 @@ import dev.sluice.core.report.Action;
 import dev.sluice.core.testing.TestRemote;
 import dev.sluice.updater.TestNode;
 import dev.sluice.updater.WorkTrees;
+import dev.sluice.updater.git.SavedRetention;
 import dev.sluice.updater.run.ExitCodes;
 import dev.sluice.updater.run.RunRequest;
 import dev.sluice.updater.run.RunResult;
@@ -329,17 +330,7 @@ class ApplyTest {
       onSmallDisk.nextTicket(0.5);
       Path workdir = small.resolve("workdir");
       UnaryOperator<RunRequest> onDisk =
-          r ->
-              new RunRequest(
-                  workdir,
-                  r.remote(),
-                  r.state(),
-                  r.groups(),
-                  r.choice(),
-                  r.probability(),
-                  r.period(),
-                  r.layout(),
-                  r.apply());
+          r -> r.toBuilder().workdir(workdir).savedRetention(SavedRetention.DEFAULT).build();
       assertThat(onSmallDisk.run(onDisk).report().currentCommit()).isEqualTo(good.name());
       // Zeros pack to almost nothing, so the fetch fits; writing the 8 MB file does not.
       remote.commit(
