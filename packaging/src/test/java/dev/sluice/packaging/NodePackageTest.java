@@ -381,7 +381,13 @@ class NodePackageTest {
     Set<String> names2 =
         modules.output().lines().map(l -> l.replaceAll("@.*", "")).collect(Collectors.toSet());
     assertThat(names2)
-        .contains("java.base", "java.sql", "java.net.http", "jdk.crypto.ec", "jdk.unsupported")
+        .contains(
+            "java.base",
+            "java.sql",
+            "java.net.http",
+            "jdk.httpserver",
+            "jdk.crypto.ec",
+            "jdk.unsupported")
         .doesNotContain("jdk.compiler", "jdk.jshell", "java.se");
     assertThat(tarballHome.resolve("runtime/jmods")).doesNotExist();
     assertThat(tarballHome.resolve("runtime/include")).doesNotExist();

@@ -2,7 +2,6 @@ package dev.sluice.updater.cli;
 
 import dev.sluice.updater.serve.NodeInfoService;
 import dev.sluice.updater.serve.NodeServer;
-import io.javalin.Javalin;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -44,7 +43,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Javalin server = NodeServer.create(new NodeInfoService(state)).start(bind, port);
+    NodeServer server = NodeServer.start(new NodeInfoService(state), bind, port);
     spec.commandLine()
         .getOut()
         .println("serving http://" + bind + ":" + server.port() + "/info for " + state);
@@ -54,7 +53,7 @@ public final class ServeCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  server.stop();
+                  server.close();
                   stopped.countDown();
                 }));
     stopped.await();

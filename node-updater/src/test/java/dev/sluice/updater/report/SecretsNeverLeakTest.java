@@ -8,7 +8,6 @@ import dev.sluice.core.testing.TestRemote;
 import dev.sluice.updater.cli.NodeUpdaterMain;
 import dev.sluice.updater.serve.NodeInfoService;
 import dev.sluice.updater.serve.NodeServer;
-import io.javalin.Javalin;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -212,8 +211,7 @@ class SecretsNeverLeakTest {
 
   /** What {@code serve} answers: /info, /metrics and /healthz over real HTTP. */
   private void served() throws Exception {
-    Javalin server = NodeServer.create(new NodeInfoService(state())).start("127.0.0.1", 0);
-    try {
+    try (NodeServer server = NodeServer.start(new NodeInfoService(state()), "127.0.0.1", 0)) {
       HttpClient client =
           HttpClient.newBuilder()
               .version(HttpClient.Version.HTTP_1_1)
@@ -232,8 +230,6 @@ class SecretsNeverLeakTest {
       assertThat(seen.get("serve /info"))
           .contains("\"lastRun\"")
           .contains("remote " + urlWithout());
-    } finally {
-      server.stop();
     }
   }
 

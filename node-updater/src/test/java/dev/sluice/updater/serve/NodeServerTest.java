@@ -9,9 +9,16 @@ import dev.sluice.updater.TestNode;
 import dev.sluice.updater.apply.ApplySettings;
 import dev.sluice.updater.apply.HookCommand;
 import dev.sluice.updater.run.RunRequest;
-import io.javalin.testtools.JavalinTest;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +26,41 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeServerTest {
 
   @TempDir Path tmp;
+
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  /** A running server and a GET against it, over real HTTP. */
+  private final class Client {
+    final NodeServer server;
+
+    Client(NodeServer server) {
+      this.server = server;
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+      return send(path, "GET");
+    }
+
+    HttpResponse<String> send(String path, String method) throws Exception {
+      return http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+              .method(method, HttpRequest.BodyPublishers.noBody())
+              .timeout(Duration.ofSeconds(20))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  private interface Check {
+    void check(Client client) throws Exception;
+  }
+
+  private void serving(Path state, Check check) throws Exception {
+    try (NodeServer server = NodeServer.start(new NodeInfoService(state), "127.0.0.1", 0)) {
+      check.check(new Client(server));
+    }
+  }
 
   @Test
   void infoShowsPreprodFlagChannelVersionCommitLotteryAndLastRun() throws Exception {
@@ -38,10 +80,10 @@ class NodeServerTest {
               .report()
               .node();
 
-      JavalinTest.test(
-          NodeServer.create(new NodeInfoService(node.state)),
-          (server, client) -> {
-            JsonNode info = Json.mapper().readTree(client.get("/info").body().string());
+      serving(
+          node.state,
+          client -> {
+            JsonNode info = Json.mapper().readTree(client.get("/info").body());
             assertThat(info.get("node").asText()).isEqualTo(nodeId);
             assertThat(info.get("preprod").asBoolean()).isTrue();
             assertThat(info.get("channel").asText()).isEqualTo("preprod");
@@ -60,7 +102,7 @@ class NodeServerTest {
                 .isEqualTo(dev.sluice.updater.run.UpdaterVersion.current());
             assertThat(info.get("remote").asText()).isEqualTo(remote.uri());
 
-            String metrics = client.get("/metrics").body().string();
+            String metrics = client.get("/metrics").body();
             assertThat(metrics)
                 .contains("sluice_node_preprod 1.0")
                 .contains(
@@ -73,10 +115,10 @@ class NodeServerTest {
                 .contains("sluice_update_failures_total 0.0")
                 .contains("sluice_runs_total{action=\"updated\"} 1.0")
                 .contains("# TYPE sluice_update_failures_total counter");
-            assertThat(client.get("/metrics").header("Content-Type"))
+            assertThat(client.get("/metrics").headers().firstValue("Content-Type").orElse(""))
                 .startsWith("text/plain; version=0.0.4");
 
-            assertThat(client.get("/healthz").code()).isEqualTo(200);
+            assertThat(client.get("/healthz").statusCode()).isEqualTo(200);
           });
     }
   }
@@ -96,15 +138,15 @@ class NodeServerTest {
                       .withPostUpdate(
                           new HookCommand("sh -c '[ \"$SLUICE_PHASE\" = restore ]'", false))));
 
-      JavalinTest.test(
-          NodeServer.create(new NodeInfoService(node.state)),
-          (server, client) -> {
-            String metrics = client.get("/metrics").body().string();
+      serving(
+          node.state,
+          client -> {
+            String metrics = client.get("/metrics").body();
             assertThat(metrics)
                 .contains("sluice_update_failures_total 1.0")
                 .contains("sluice_last_run_success 0.0")
                 .contains("sluice_runs_total{action=\"rolled-back\"} 1.0");
-            JsonNode info = Json.mapper().readTree(client.get("/info").body().string());
+            JsonNode info = Json.mapper().readTree(client.get("/info").body());
             assertThat(info.get("lastRun").get("reason").get("code").asText())
                 .isEqualTo("post-update-failed");
           });
@@ -112,14 +154,54 @@ class NodeServerTest {
   }
 
   @Test
-  void missingStateAnswers503WithTheReason() {
-    JavalinTest.test(
-        NodeServer.create(new NodeInfoService(tmp.resolve("none.db"))),
-        (server, client) -> {
+  void missingStateAnswers503WithTheReason() throws Exception {
+    serving(
+        tmp.resolve("none.db"),
+        client -> {
           var response = client.get("/info");
-          assertThat(response.code()).isEqualTo(503);
-          assertThat(response.body().string()).contains("has not run here yet");
-          assertThat(client.get("/healthz").code()).isEqualTo(200);
+          assertThat(response.statusCode()).isEqualTo(503);
+          assertThat(response.body()).contains("has not run here yet");
+          assertThat(client.get("/healthz").statusCode()).isEqualTo(200);
+        });
+  }
+
+  @Test
+  void onlyGetAndHeadOfTheThreePathsAreAnswered() throws Exception {
+    serving(
+        tmp.resolve("none.db"),
+        client -> {
+          assertThat(client.get("/healthz/extra").statusCode()).isEqualTo(404);
+          assertThat(client.get("/").statusCode()).isEqualTo(404);
+          assertThat(client.get("/infox").statusCode()).isEqualTo(404);
+          HttpResponse<String> post = client.send("/healthz", "POST");
+          assertThat(post.statusCode()).isEqualTo(405);
+          assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD");
+          HttpResponse<String> head = client.send("/healthz", "HEAD");
+          assertThat(head.statusCode()).isEqualTo(200);
+          assertThat(head.body()).isEmpty();
+        });
+  }
+
+  @Test
+  void aClientThatNeverFinishesItsRequestDoesNotStopOthers() throws Exception {
+    serving(
+        tmp.resolve("none.db"),
+        client -> {
+          // More half-sent requests than the server has worker threads, held open.
+          List<Socket> slow = new ArrayList<>();
+          try {
+            for (int i = 0; i < 6; i++) {
+              Socket socket = new Socket("127.0.0.1", client.server.port());
+              socket.getOutputStream().write("GET /info HTTP/1.1\r\nHost: x\r\n".getBytes());
+              socket.getOutputStream().flush();
+              slow.add(socket);
+            }
+            assertThat(client.get("/healthz").statusCode()).isEqualTo(200);
+          } finally {
+            for (Socket socket : slow) {
+              socket.close();
+            }
+          }
         });
   }
 }
