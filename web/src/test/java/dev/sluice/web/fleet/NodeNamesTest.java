@@ -42,9 +42,6 @@ class NodeNamesTest {
       for (String column : new String[] {"name", "updater_version", "remote"}) {
         s.execute("ALTER TABLE nodes DROP COLUMN " + column);
       }
-      // Update slots came after names: that migration goes too.
-      s.execute("DROP TABLE update_slots");
-      s.execute("DROP TABLE slot_grants");
       s.execute("PRAGMA user_version = " + (FleetDatabase.latestSchema() - 2));
     }
 
