@@ -2,8 +2,6 @@ package dev.sluice.updater.git;
 
 import dev.sluice.core.git.GitException;
 import dev.sluice.core.git.RemoteAccess;
-import dev.sluice.core.git.RemoteUrls;
-import dev.sluice.updater.state.NodeIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -27,7 +25,6 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.api.errors.InvalidRefNameException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
@@ -41,10 +38,8 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.submodule.SubmoduleWalk;
 import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 import org.eclipse.jgit.treewalk.FileTreeIterator;
@@ -76,7 +71,7 @@ public final class Workdir implements AutoCloseable {
   private final Git git;
   private final SavedRetention retention;
 
-  private Workdir(Path dir, RemoteAccess access, Repository repo, SavedRetention retention) {
+  Workdir(Path dir, RemoteAccess access, Repository repo, SavedRetention retention) {
     this.dir = dir;
     this.access = access;
     this.repo = repo;
@@ -104,139 +99,12 @@ public final class Workdir implements AutoCloseable {
    *     touched), {@code CORRUPT} when the repository cannot be read
    */
   public static Workdir open(Path dir, RemoteAccess access, SavedRetention retention) {
-    Path gitDir = dir.resolve(Constants.DOT_GIT);
-    try {
-      if (!Files.isRegularFile(gitDir.resolve(Constants.HEAD))) {
-        if (!holdsOnlyGitDir(dir)) {
-          throw new GitException(
-              GitException.Kind.CONFIG,
-              "workdir "
-                  + dir
-                  + " holds files but no git repository; refusing to touch it (empty it or point"
-                  + " --workdir at a new folder)");
-        }
-        return create(dir, gitDir, access, retention);
-      }
-      try {
-        Workdir workdir = openExisting(dir, gitDir, access, retention);
-        workdir.forgetCredentialsInOrigin();
-        workdir.head(); // fail now, not halfway, when the repository is unreadable
-        return workdir;
-      } catch (IOException | GitException e) {
-        if (!holdsOnlyGitDir(dir)) {
-          throw e;
-        }
-        // Nothing was ever checked out: a first install killed while creating the repository.
-        LOG.warn(
-            "workdir {}: the repository of an interrupted first install is unusable ({}); making"
-                + " it again",
-            dir,
-            GitException.rootMessage(e));
-        return create(dir, gitDir, access, retention);
-      }
-    } catch (IOException e) {
-      throw new GitException(
-          GitException.Kind.CORRUPT,
-          "workdir " + dir + ": cannot open git repository: " + e.getMessage(),
-          e);
-    }
-  }
-
-  private static Workdir openExisting(
-      Path dir, Path gitDir, RemoteAccess access, SavedRetention retention) throws IOException {
-    Repository repo =
-        new FileRepositoryBuilder()
-            .setWorkTree(dir.toFile())
-            .setGitDir(gitDir.toFile())
-            .setMustExist(true)
-            .build();
-    return new Workdir(dir, access, repo, retention);
-  }
-
-  /**
-   * A new repository in {@code .git}; whatever a killed first install left in it is removed first,
-   * except the work-tree lock.
-   */
-  private static Workdir create(
-      Path dir, Path gitDir, RemoteAccess access, SavedRetention retention) throws IOException {
-    Files.createDirectories(gitDir);
-    try (Stream<Path> entries = Files.list(gitDir)) {
-      for (Path entry : entries.toList()) {
-        String name = entry.getFileName().toString();
-        if (!name.equals(WorkTreeLock.FILE) && !name.equals(NodeIdentity.FILE)) {
-          deleteTree(entry);
-        }
-      }
-    }
-    Repository created;
-    try {
-      created =
-          new FileRepositoryBuilder()
-              .setWorkTree(dir.toFile())
-              .setGitDir(gitDir.toFile())
-              .setInitialBranch("main")
-              .build();
-    } catch (InvalidRefNameException e) {
-      throw new IOException(e.getMessage(), e);
-    }
-    created.create(false);
-    LOG.info("workdir {}: created a new repository", dir);
-    Workdir workdir = new Workdir(dir, access, created, retention);
-    StoredConfig config = created.getConfig();
-    config.setString("remote", "origin", "url", access.url());
-    config.save();
-    return workdir;
-  }
-
-  private static void deleteTree(Path path) throws IOException {
-    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-      try (Stream<Path> walk = Files.walk(path)) {
-        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
-    } else {
-      Files.deleteIfExists(path);
-    }
-  }
-
-  /** An origin URL that carries a password or token (an older install's) loses it. */
-  private void forgetCredentialsInOrigin() throws IOException {
-    StoredConfig config = repo.getConfig();
-    String origin = config.getString("remote", "origin", "url");
-    if (origin != null && !origin.equals(RemoteUrls.redact(origin))) {
-      config.setString("remote", "origin", "url", access.url());
-      config.save();
-      LOG.info("workdir {}: removed the credentials from remote.origin.url", dir);
-    }
-  }
-
-  /** True when the folder is missing, empty, or holds nothing but {@code .git}. */
-  private static boolean holdsOnlyGitDir(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return true;
-    }
-    if (!Files.isDirectory(dir)) {
-      return false;
-    }
-    try (Stream<Path> entries = Files.list(dir)) {
-      return entries.allMatch(p -> p.getFileName().toString().equals(Constants.DOT_GIT));
-    }
+    return WorkdirOpener.open(dir, access, retention);
   }
 
   /** The commit a work tree's HEAD names, read without opening anything for writing. */
   public static Optional<ObjectId> peekHead(Path dir) {
-    try (Repository repo =
-        new FileRepositoryBuilder()
-            .setWorkTree(dir.toFile())
-            .setGitDir(dir.resolve(Constants.DOT_GIT).toFile())
-            .setMustExist(true)
-            .build()) {
-      Ref head = repo.exactRef(Constants.HEAD);
-      return Optional.ofNullable(head == null ? null : head.getObjectId()).map(ObjectId::copy);
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
+    return WorkdirOpener.peekHead(dir);
   }
 
   public Path dir() {
