@@ -13,14 +13,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.Status;
@@ -28,7 +23,6 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
-import org.eclipse.jgit.dircache.DirCacheIterator;
 import org.eclipse.jgit.errors.CorruptObjectException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
@@ -70,6 +64,7 @@ public final class Workdir implements AutoCloseable {
   private final Repository repo;
   private final Git git;
   private final SavedRetention retention;
+  private final Leftovers leftovers;
 
   Workdir(Path dir, RemoteAccess access, Repository repo, SavedRetention retention) {
     this.dir = dir;
@@ -77,6 +72,7 @@ public final class Workdir implements AutoCloseable {
     this.repo = repo;
     this.git = new Git(repo);
     this.retention = retention;
+    this.leftovers = new Leftovers(repo, dir);
   }
 
   /**
@@ -309,52 +305,7 @@ public final class Workdir implements AutoCloseable {
    * to}'s tree, so no file of anyone else's is touched.
    */
   public List<String> removeCheckoutTempFiles(ObjectId to) {
-    try {
-      List<String> removed = checkoutTempFiles(to);
-      if (!removed.isEmpty()) {
-        LOG.warn(
-            "workdir {}: removed {} temporary file(s) of a failed checkout", dir, removed.size());
-      }
-      return removed;
-    } catch (IOException e) {
-      throw new GitException(
-          GitException.Kind.OTHER,
-          "workdir "
-              + dir
-              + ": cannot remove temporary files of the failed checkout: "
-              + e.getMessage(),
-          e);
-    }
-  }
-
-  private List<String> checkoutTempFiles(ObjectId to) throws IOException {
-    Set<String> paths = new HashSet<>();
-    try (RevWalk walk = new RevWalk(repo);
-        TreeWalk tree = new TreeWalk(repo)) {
-      tree.addTree(walk.parseCommit(to).getTree());
-      tree.setRecursive(true);
-      while (tree.next()) {
-        paths.add(tree.getPathString());
-      }
-    }
-    List<String> removed = new ArrayList<>();
-    Pattern temp = Pattern.compile("\\._(.+?)\\d+\\.tmp");
-    Path gitDir = dir.resolve(Constants.DOT_GIT);
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : files.filter(p -> !p.startsWith(gitDir)).toList()) {
-        Matcher name = temp.matcher(file.getFileName().toString());
-        if (!name.matches() || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-          continue;
-        }
-        String relative =
-            dir.relativize(file.resolveSibling(name.group(1))).toString().replace('\\', '/');
-        if (paths.contains(relative)) {
-          Files.delete(file);
-          removed.add(dir.relativize(file).toString());
-        }
-      }
-    }
-    return removed;
+    return leftovers.removeCheckoutTempFiles(to);
   }
 
   /**
@@ -428,35 +379,7 @@ public final class Workdir implements AutoCloseable {
    * nothing anyone else wrote is removed.
    */
   public List<String> removeWritten(ObjectId to) {
-    List<String> removed = new ArrayList<>();
-    try (RevWalk walk = new RevWalk(repo);
-        TreeWalk tree = new TreeWalk(repo)) {
-      tree.addTree(walk.parseCommit(to).getTree());
-      tree.setRecursive(true);
-      while (tree.next()) {
-        Path file = dir.resolve(tree.getPathString());
-        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-            && Arrays.equals(Files.readAllBytes(file), repo.open(tree.getObjectId(0)).getBytes())) {
-          Files.delete(file);
-          removed.add(tree.getPathString());
-        }
-      }
-    } catch (IOException e) {
-      throw new GitException(
-          GitException.Kind.OTHER,
-          "workdir "
-              + dir
-              + ": cannot clean up after an interrupted first install: "
-              + e.getMessage(),
-          e);
-    }
-    if (!removed.isEmpty()) {
-      LOG.warn(
-          "workdir {}: removed {} file(s) an interrupted first install had written",
-          dir,
-          removed.size());
-    }
-    return removed;
+    return leftovers.removeWritten(to);
   }
 
   /**
@@ -466,37 +389,7 @@ public final class Workdir implements AutoCloseable {
    * wrote is ever removed.
    */
   public List<String> removeLeftovers(ObjectId from, ObjectId to) {
-    List<String> removed = new ArrayList<>();
-    try (RevWalk walk = new RevWalk(repo);
-        TreeWalk tree = new TreeWalk(repo)) {
-      tree.addTree(walk.parseCommit(to).getTree());
-      tree.addTree(walk.parseCommit(from).getTree());
-      tree.addTree(new DirCacheIterator(repo.readDirCache()));
-      tree.setRecursive(true);
-      while (tree.next()) {
-        if (tree.getRawMode(0) == 0 || tree.getRawMode(1) != 0 || tree.getRawMode(2) != 0) {
-          continue; // not only in 'to', or tracked now
-        }
-        Path file = dir.resolve(tree.getPathString());
-        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-            && Arrays.equals(Files.readAllBytes(file), repo.open(tree.getObjectId(0)).getBytes())) {
-          Files.delete(file);
-          removed.add(tree.getPathString());
-        }
-      }
-    } catch (IOException e) {
-      throw new GitException(
-          GitException.Kind.OTHER,
-          "workdir " + dir + ": cannot clean up after interrupted checkout: " + e.getMessage(),
-          e);
-    }
-    if (!removed.isEmpty()) {
-      LOG.warn(
-          "workdir {}: removed {} file(s) an interrupted checkout had written",
-          dir,
-          removed.size());
-    }
-    return removed;
+    return leftovers.removeLeftovers(from, to);
   }
 
   /**
