@@ -6,11 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -21,24 +17,15 @@ import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
-import org.eclipse.jgit.dircache.DirCache;
-import org.eclipse.jgit.dircache.DirCacheBuilder;
-import org.eclipse.jgit.errors.CorruptObjectException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.IndexDiff;
-import org.eclipse.jgit.lib.ObjectChecker;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.submodule.SubmoduleWalk;
-import org.eclipse.jgit.treewalk.CanonicalTreeParser;
-import org.eclipse.jgit.treewalk.FileTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
-import org.eclipse.jgit.treewalk.filter.TreeFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,14 +43,13 @@ public final class Workdir implements AutoCloseable {
   public static final String SAVED_PREFIX = SavedWork.PREFIX;
 
   private static final Logger LOG = LoggerFactory.getLogger(Workdir.class);
-  private static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final Path dir;
   private RemoteAccess access;
   private final Repository repo;
   private final Git git;
   private final SavedRetention retention;
+  private final TreeState tree;
   private final Leftovers leftovers;
 
   Workdir(Path dir, RemoteAccess access, Repository repo, SavedRetention retention) {
@@ -72,6 +58,7 @@ public final class Workdir implements AutoCloseable {
     this.repo = repo;
     this.git = new Git(repo);
     this.retention = retention;
+    this.tree = new TreeState(repo, git, dir, this::head, new IndexRepair(repo, dir, this::head));
     this.leftovers = new Leftovers(repo, dir);
   }
 
@@ -183,72 +170,7 @@ public final class Workdir implements AutoCloseable {
    * it), which loses nothing: the files themselves are compared by content afterwards.
    */
   public Collection<String> localChanges(Instant now) {
-    return localChanges(status(now));
-  }
-
-  private static Collection<String> localChanges(Status status) {
-    TreeSet<String> paths = new TreeSet<>();
-    paths.addAll(status.getModified());
-    paths.addAll(status.getChanged());
-    paths.addAll(status.getAdded());
-    paths.addAll(status.getUntracked());
-    paths.addAll(status.getConflicting());
-    return paths;
-  }
-
-  private Status status(Instant now) {
-    ensureIndexReadable(now);
-    try {
-      return git.status().setIgnoreSubmodules(SubmoduleWalk.IgnoreSubmoduleMode.ALL).call();
-    } catch (GitAPIException | JGitInternalException e) {
-      throw new GitException(
-          GitException.Kind.CORRUPT,
-          "workdir " + dir + ": cannot compare files with HEAD: " + GitException.rootMessage(e),
-          e);
-    }
-  }
-
-  /** Reads the index once; a damaged one is rebuilt from HEAD (the old one kept beside it). */
-  private void ensureIndexReadable(Instant now) {
-    try {
-      repo.readDirCache();
-    } catch (IOException damage) {
-      rebuildIndex(now, damage);
-    }
-  }
-
-  private void rebuildIndex(Instant now, Exception damage) {
-    Path index = repo.getIndexFile().toPath();
-    Path aside = index.resolveSibling("index.corrupt-" + STAMP.format(now));
-    try {
-      Files.move(index, aside, StandardCopyOption.REPLACE_EXISTING);
-      DirCache fresh = repo.lockDirCache();
-      try {
-        DirCacheBuilder builder = fresh.builder();
-        Optional<ObjectId> head = head();
-        if (head.isPresent()) {
-          try (RevWalk walk = new RevWalk(repo)) {
-            builder.addTree(
-                new byte[0], 0, repo.newObjectReader(), walk.parseCommit(head.get()).getTree());
-          }
-        }
-        builder.finish();
-        fresh.write();
-        fresh.commit();
-      } finally {
-        fresh.unlock();
-      }
-      LOG.warn(
-          "workdir {}: git index was damaged ({}); moved it to {} and rebuilt it from HEAD",
-          dir,
-          GitException.rootMessage(damage),
-          aside);
-    } catch (IOException e) {
-      throw new GitException(
-          GitException.Kind.CORRUPT,
-          "workdir " + dir + ": cannot rebuild damaged index: " + e.getMessage(),
-          e);
-    }
+    return tree.localChanges(now);
   }
 
   /**
@@ -259,8 +181,8 @@ public final class Workdir implements AutoCloseable {
    * recorded.
    */
   public Optional<SavedChanges> saveLocalChanges(Instant now, String why) {
-    Status status = status(now);
-    Collection<String> paths = localChanges(status);
+    Status status = tree.status(now);
+    Collection<String> paths = TreeState.localChanges(status);
     if (paths.isEmpty() && status.getMissing().isEmpty()) {
       return Optional.empty();
     }
@@ -408,25 +330,7 @@ public final class Workdir implements AutoCloseable {
 
   /** Compares the tracked files with HEAD (a damaged index is rebuilt first). */
   public TreeCheck check(Instant now) {
-    ensureIndexReadable(now);
-    try {
-      IndexDiff diff = new IndexDiff(repo, Constants.HEAD, new FileTreeIterator(repo));
-      diff.setIgnoreSubmoduleMode(SubmoduleWalk.IgnoreSubmoduleMode.ALL);
-      diff.diff();
-      TreeSet<String> modified = new TreeSet<>();
-      modified.addAll(diff.getModified());
-      modified.addAll(diff.getChanged());
-      modified.addAll(diff.getAdded());
-      modified.addAll(diff.getRemoved());
-      modified.addAll(diff.getConflicting());
-      modified.removeAll(diff.getMissing());
-      return new TreeCheck(List.copyOf(new TreeSet<>(diff.getMissing())), List.copyOf(modified));
-    } catch (IOException | RuntimeException e) {
-      throw new GitException(
-          GitException.Kind.CORRUPT,
-          "workdir " + dir + ": cannot compare files with HEAD: " + GitException.rootMessage(e),
-          e);
-    }
+    return tree.check(now);
   }
 
   /** Writes these tracked paths back from {@code commit}, as {@code git checkout C -- paths}. */
@@ -448,37 +352,7 @@ public final class Workdir implements AutoCloseable {
    * @throws GitException naming the first differing paths
    */
   public void verify(ObjectId commit, Instant now) {
-    Optional<ObjectId> head = head();
-    if (head.isEmpty() || !head.get().equals(commit)) {
-      throw new GitException(
-          GitException.Kind.OTHER,
-          "workdir "
-              + dir
-              + ": HEAD is "
-              + head.map(ObjectId::name).orElse("unborn")
-              + ", expected "
-              + commit.name());
-    }
-    Status status = status(now);
-    TreeSet<String> wrong = new TreeSet<>();
-    wrong.addAll(status.getModified());
-    wrong.addAll(status.getMissing());
-    wrong.addAll(status.getChanged());
-    wrong.addAll(status.getAdded());
-    wrong.addAll(status.getRemoved());
-    wrong.addAll(status.getConflicting());
-    if (!wrong.isEmpty()) {
-      throw new GitException(
-          GitException.Kind.OTHER,
-          "workdir "
-              + dir
-              + ": after checkout of "
-              + commit.name()
-              + ", "
-              + wrong.size()
-              + " tracked file(s) differ from the commit, e.g. "
-              + wrong.first());
-    }
+    tree.verify(commit, now);
   }
 
   /**
@@ -487,55 +361,12 @@ public final class Workdir implements AutoCloseable {
    * checkout touches anything: JGit refuses such a path halfway through.
    */
   public Optional<String> unsafePath(ObjectId commit) {
-    ObjectChecker checker = new ObjectChecker();
-    try (RevWalk walk = new RevWalk(repo);
-        TreeWalk tree = new TreeWalk(repo)) {
-      tree.addTree(walk.parseCommit(commit).getTree());
-      tree.setRecursive(false);
-      while (tree.next()) {
-        CanonicalTreeParser entry = tree.getTree(0, CanonicalTreeParser.class);
-        byte[] name = new byte[entry.getNameLength()];
-        entry.getName(name, 0);
-        try {
-          checker.checkPathSegment(name, 0, name.length);
-        } catch (CorruptObjectException e) {
-          return Optional.of(tree.getPathString());
-        }
-        if (tree.isSubtree()) {
-          tree.enterSubtree();
-        }
-      }
-      return Optional.empty();
-    } catch (IOException e) {
-      throw new GitException(
-          GitException.Kind.CORRUPT,
-          "workdir " + dir + ": cannot read the tree of " + commit.name() + ": " + e.getMessage(),
-          e);
-    }
+    return tree.unsafePath(commit);
   }
 
   /** Which of {@code paths} differ between two commits (what an update changed under them). */
   public List<String> changedBetween(ObjectId from, ObjectId to, List<String> paths) {
-    if (paths.isEmpty()) {
-      return List.of();
-    }
-    List<String> changed = new ArrayList<>();
-    try (RevWalk walk = new RevWalk(repo);
-        TreeWalk diff = new TreeWalk(repo)) {
-      diff.addTree(walk.parseCommit(from).getTree());
-      diff.addTree(walk.parseCommit(to).getTree());
-      diff.setRecursive(true);
-      diff.setFilter(
-          org.eclipse.jgit.treewalk.filter.AndTreeFilter.create(
-              org.eclipse.jgit.treewalk.filter.PathFilterGroup.createFromStrings(paths),
-              TreeFilter.ANY_DIFF));
-      while (diff.next()) {
-        changed.add(diff.getPathString());
-      }
-      return changed;
-    } catch (IOException e) {
-      return List.of();
-    }
+    return tree.changedBetween(from, to, paths);
   }
 
   /** The local changes kept under {@code ref}, when it exists. */
