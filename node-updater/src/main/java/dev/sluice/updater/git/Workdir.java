@@ -3,11 +3,8 @@ package dev.sluice.updater.git;
 import dev.sluice.core.git.GitException;
 import dev.sluice.core.git.RemoteAccess;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -23,9 +20,7 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.treewalk.TreeWalk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +32,13 @@ import org.slf4j.LoggerFactory;
  * what changed. Before a checkout would destroy local work (modified tracked files, untracked files
  * that are not ignored), it is saved under {@code refs/sluice/saved/<time>} ({@link SavedWork}).
  * Ignored files are never touched.
+ *
+ * <p>A run reaches the node's repository only through this class, which owns the {@link Repository}
+ * (the {@code saved} command lists saved work read-only through {@link SavedWork}). It does the
+ * normal path itself (HEAD, fetch, checkout) and hands the rest to one class per concern in this
+ * package: {@link WorkdirOpener} (open, create, adopt), {@link TreeState} (how the files stand
+ * against a commit), {@link SavedWork} (saving local changes), and crash repair: {@link
+ * IndexRepair}, {@link Leftovers}, {@link GitLocks}, {@link ShallowRepair} and {@link TreeRewrite}.
  */
 public final class Workdir implements AutoCloseable {
 
@@ -50,6 +52,7 @@ public final class Workdir implements AutoCloseable {
   private final Git git;
   private final SavedRetention retention;
   private final TreeState tree;
+  private final SavedWork savedWork;
   private final Leftovers leftovers;
 
   Workdir(Path dir, RemoteAccess access, Repository repo, SavedRetention retention) {
@@ -59,6 +62,7 @@ public final class Workdir implements AutoCloseable {
     this.git = new Git(repo);
     this.retention = retention;
     this.tree = new TreeState(repo, git, dir, this::head, new IndexRepair(repo, dir, this::head));
+    this.savedWork = new SavedWork(repo, dir);
     this.leftovers = new Leftovers(repo, dir);
   }
 
@@ -188,7 +192,7 @@ public final class Workdir implements AutoCloseable {
     }
     TreeSet<String> all = new TreeSet<>(paths);
     all.addAll(status.getMissing());
-    return new SavedWork(repo, dir).save(status, all, now, why, retention);
+    return savedWork.save(status, all, now, why, retention);
   }
 
   /**
@@ -196,29 +200,7 @@ public final class Workdir implements AutoCloseable {
    * the saved content: they are safe under the saved ref, and the new commit may track the path.
    */
   public void clearSavedUntracked(SavedChanges saved) {
-    try (RevWalk walk = new RevWalk(repo);
-        TreeWalk tree = new TreeWalk(repo)) {
-      RevCommit commit = walk.parseCommit(saved.commit());
-      if (commit.getParentCount() < 3) {
-        return;
-      }
-      tree.addTree(walk.parseCommit(commit.getParent(2)).getTree());
-      tree.setRecursive(true);
-      while (tree.next()) {
-        Path file = dir.resolve(tree.getPathString());
-        if (Files.isSymbolicLink(file)
-            || (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-                && Arrays.equals(
-                    Files.readAllBytes(file), repo.open(tree.getObjectId(0)).getBytes()))) {
-          Files.delete(file);
-        }
-      }
-    } catch (IOException e) {
-      throw new GitException(
-          GitException.Kind.OTHER,
-          "workdir " + dir + ": cannot clear saved untracked files: " + e.getMessage(),
-          e);
-    }
+    savedWork.clearSavedUntracked(saved);
   }
 
   /**
@@ -371,36 +353,7 @@ public final class Workdir implements AutoCloseable {
 
   /** The local changes kept under {@code ref}, when it exists. */
   public Optional<SavedChanges> savedAt(String ref) {
-    try (RevWalk walk = new RevWalk(repo)) {
-      Ref found = repo.exactRef(ref);
-      if (found == null) {
-        return Optional.empty();
-      }
-      RevCommit saved = walk.parseCommit(found.getObjectId());
-      TreeSet<String> paths = new TreeSet<>();
-      if (saved.getParentCount() > 0) {
-        try (TreeWalk diff = new TreeWalk(repo)) {
-          diff.addTree(walk.parseCommit(saved.getParent(0)).getTree());
-          diff.addTree(saved.getTree());
-          diff.setRecursive(true);
-          while (diff.next()) {
-            paths.add(diff.getPathString());
-          }
-        }
-      }
-      if (saved.getParentCount() > 2) {
-        try (TreeWalk untracked = new TreeWalk(repo)) {
-          untracked.addTree(walk.parseCommit(saved.getParent(2)).getTree());
-          untracked.setRecursive(true);
-          while (untracked.next()) {
-            paths.add(untracked.getPathString());
-          }
-        }
-      }
-      return Optional.of(new SavedChanges(ref, saved.copy(), List.copyOf(paths)));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
+    return savedWork.savedAt(ref);
   }
 
   @Override
