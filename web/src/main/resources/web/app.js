@@ -368,6 +368,7 @@
       }
       card.appendChild(dl);
       policyState(card, channel);
+      renderHalt(card, channel.halt);
       if (channel.promotable !== undefined && channel.promotable !== null) {
         card.appendChild(el("div", channel.promotable ? "promotable" : "not promotable",
           "verdict " + (channel.promotable ? "ok" : "no")));
@@ -387,6 +388,31 @@
     } else if (status.remote) {
       note.append("Remote: " + status.remote);
     }
+  }
+
+  // ---- guard halt and notifications -------------------------------------------------------
+
+  function renderHalt(card, halt) {
+    if (!halt) return;
+    const box = el("div", null, "halt");
+    box.appendChild(el("strong", "halted by the guard (" + halt.action + ") " + ago(halt.at)));
+    box.appendChild(el("div", halt.reason, "halt-reason"));
+    box.appendChild(el("div", "since " + halt.at + " · commit " + short(halt.commit)
+      + " · clear with channel-admin resume " + card.dataset.channel, "note"));
+    card.classList.add("halted");
+    card.appendChild(box);
+  }
+
+  async function refreshNotifications() {
+    const status = await getJson("/api/notifications");
+    const section = $("notifications-section");
+    section.hidden = status.webhooks.length === 0;
+    $("notifications-note").textContent = status.webhooks.join(", ")
+      + " · " + status.queued + " queued" + (status.dropped ? " · " + status.dropped + " dropped" : "");
+    fill($("notifications-table").tBodies[0], status.deliveries.map((d) => row([
+      ago(d.at), d.kind, d.channel || "–", td(d.title, "msg"), d.webhook,
+      td(d.outcome + (d.error ? " (" + d.error + ")" : ""), d.outcome === "delivered" ? "" : "action-failed"),
+      td(String(d.attempts), "num")])), 7, "nothing sent yet");
   }
 
   // ---- node table --------------------------------------------------------------------------
@@ -454,6 +480,11 @@
       if (response.status !== 404) renderChannels(await response.json());
     } catch (e) {
       $("status").textContent = "channels: " + e.message;
+    }
+    try {
+      await refreshNotifications();
+    } catch (e) {
+      $("status").textContent = "notifications: " + e.message;
     }
   }
 

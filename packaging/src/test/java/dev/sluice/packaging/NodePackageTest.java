@@ -3,7 +3,8 @@ package dev.sluice.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.sluice.updater.config.NodeConfig;
+import dev.sluice.updater.cli.ConfigDefaults;
+import dev.sluice.updater.cli.RunCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Builds node-updater's tarball and Debian package once with {@code scripts/package} from this
@@ -261,11 +263,8 @@ class NodePackageTest {
     while (m.find()) {
       keys.add(m.group(1));
     }
-    Set<String> fields =
-        Arrays.stream(NodeConfig.class.getRecordComponents())
-            .map(c -> c.getName())
-            .collect(Collectors.toCollection(TreeSet::new));
-    assertThat(keys).isEqualTo(fields);
+    assertThat(keys)
+        .isEqualTo(ConfigDefaults.keys(new CommandLine(RunCommand.class).getCommandSpec()));
   }
 
   @Test

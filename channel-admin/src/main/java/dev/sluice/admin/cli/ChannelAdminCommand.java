@@ -4,6 +4,9 @@ import dev.sluice.admin.git.Operator;
 import dev.sluice.admin.git.OperatorIdentity;
 import dev.sluice.admin.git.RemoteAccess;
 import dev.sluice.admin.git.Signing;
+import dev.sluice.cli.ClockOption;
+import dev.sluice.cli.ManifestVersion;
+import dev.sluice.cli.OutputOptions;
 import dev.sluice.core.git.GitIsolation;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -88,13 +91,11 @@ public final class ChannelAdminCommand implements Runnable {
 
   static int run(Wiring wiring, PrintWriter out, PrintWriter err, String... args) {
     GitIsolation.install();
-    Errors errors = new Errors();
     CommandLine commandLine =
-        new CommandLine(new ChannelAdminCommand(wiring))
+        Errors.handler()
+            .install(new CommandLine(new ChannelAdminCommand(wiring)))
             .setOut(out)
-            .setErr(err)
-            .setExitCodeExceptionMapper(errors)
-            .setExecutionExceptionHandler(errors);
+            .setErr(err);
     int code = commandLine.execute(args);
     out.flush();
     err.flush();
@@ -118,11 +119,11 @@ public final class ChannelAdminCommand implements Runnable {
   }
 
   Clock clock() {
-    return clock.clock();
+    return ClockOption.clock(spec);
   }
 
   boolean json() {
-    return output.json;
+    return OutputOptions.json(spec);
   }
 
   /**

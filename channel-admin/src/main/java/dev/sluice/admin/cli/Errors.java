@@ -3,23 +3,25 @@ package dev.sluice.admin.cli;
 import dev.sluice.admin.AdminException;
 import dev.sluice.core.git.GitException;
 import dev.sluice.core.policy.PolicyValidationException;
-import java.io.PrintWriter;
-import picocli.CommandLine;
-import picocli.CommandLine.IExecutionExceptionHandler;
-import picocli.CommandLine.IExitCodeExceptionMapper;
-import picocli.CommandLine.ParseResult;
+import java.util.List;
 
 /**
- * Turns a failed command into its exit code and one clear line on stderr (plus one line per reason
- * for a refusal); a stack trace only with {@code --verbose}.
+ * channel-admin's failures: their exit codes, their one line on stderr, and the reasons listed
+ * under a refusal or an invalid policy (printed by {@link dev.sluice.cli.Errors}).
  */
-final class Errors implements IExitCodeExceptionMapper, IExecutionExceptionHandler {
+final class Errors {
 
-  @Override
-  public int getExitCode(Throwable error) {
+  private Errors() {}
+
+  static dev.sluice.cli.Errors handler() {
+    return new dev.sluice.cli.Errors(
+        "channel-admin", Errors::exitCode, Errors::headline, Errors::details);
+  }
+
+  static int exitCode(Throwable error) {
     if (error instanceof AdminException.Usage
         || error instanceof PolicyValidationException
-        || error instanceof CommandLine.ParameterException) {
+        || error instanceof picocli.CommandLine.ParameterException) {
       return ExitCodes.USAGE;
     }
     if (error instanceof AdminException.Refused) {
@@ -38,38 +40,27 @@ final class Errors implements IExitCodeExceptionMapper, IExecutionExceptionHandl
     return ExitCodes.FAILED;
   }
 
-  @Override
-  public int handleExecutionException(
-      Exception error, CommandLine commandLine, ParseResult parseResult) {
-    PrintWriter err = commandLine.getErr();
+  /** Our own failures by their message; anything else also by its type, which says more. */
+  private static String headline(Throwable error) {
     if (error instanceof PolicyValidationException invalid) {
-      err.println("channel-admin: " + invalid.source() + " is invalid:");
-      invalid.errors().forEach(reason -> err.println("  - " + reason));
-      if (verbose(commandLine)) {
-        error.printStackTrace(err);
-      }
-      err.flush();
-      return getExitCode(error);
+      return invalid.source() + " is invalid:";
     }
     String message = error.getMessage();
     if (message == null
         || message.isBlank()
         || !(error instanceof AdminException || error instanceof GitException)) {
-      message = error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+      return error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
-    err.println("channel-admin: " + message);
-    if (error instanceof AdminException.Refused refused) {
-      refused.reasons().forEach(reason -> err.println("  - " + reason));
-    }
-    if (verbose(commandLine)) {
-      error.printStackTrace(err);
-    }
-    err.flush();
-    return getExitCode(error);
+    return message;
   }
 
-  private static boolean verbose(CommandLine commandLine) {
-    Object root = commandLine.getCommandSpec().root().userObject();
-    return root instanceof ChannelAdminCommand command && command.output.verbose;
+  private static List<String> details(Throwable error) {
+    if (error instanceof PolicyValidationException invalid) {
+      return invalid.errors();
+    }
+    if (error instanceof AdminException.Refused refused) {
+      return refused.reasons();
+    }
+    return List.of();
   }
 }

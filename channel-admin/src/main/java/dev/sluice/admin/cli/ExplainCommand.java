@@ -73,6 +73,13 @@ final class ExplainCommand implements Callable<Integer> {
       description = "SSH keys never to trust, as node-updater run --trust-revoked.")
   Path trustRevoked;
 
+  @Option(
+      names = "--trust-policy",
+      paramLabel = "FILE",
+      description =
+          "SSH keys trusted for rollout-policy commits only, as node-updater run --trust-policy.")
+  Path trustPolicy;
+
   @Override
   public Integer call() {
     Channel pinned = null;
@@ -90,6 +97,9 @@ final class ExplainCommand implements Callable<Integer> {
     if (trust != null) {
       try {
         trustFile = TrustFile.load(trust, trustRevoked);
+        if (trustPolicy != null) {
+          trustFile = trustFile.withPolicySigners(trustPolicy);
+        }
       } catch (IllegalArgumentException e) {
         throw new AdminException.Usage(e.getMessage());
       }

@@ -28,6 +28,23 @@ final class Render {
               line.tip() == null ? "(missing)" : abbrev(line.tip()),
               release(line)));
     }
+    for (StatusReport.ChannelLine line : report.channels()) {
+      if (line.halt() != null) {
+        text.append("halted     ")
+            .append(line.channel())
+            .append(" by its guard (")
+            .append(line.halt().action())
+            .append(" of ")
+            .append(abbrev(line.halt().commit()))
+            .append(") since ")
+            .append(line.halt().at())
+            .append(": ")
+            .append(line.halt().reason())
+            .append("; clear with: channel-admin resume ")
+            .append(line.channel())
+            .append(" --reason TEXT\n");
+      }
+    }
     text.append(
         String.format(
             Locale.ROOT,

@@ -13,7 +13,10 @@ import picocli.CommandLine.ParentCommand;
     name = "resume",
     mixinStandardHelpOptions = true,
     header = "Resume a paused channel.",
-    description = {"Resumes a paused channel in the rollout policy, in one commit."})
+    description = {
+      "Resumes a paused channel in the rollout policy, in one commit. A halt of the channel's",
+      "guard is cleared too, and the guard counts only reports from now on."
+    })
 final class ResumeCommand implements Callable<Integer> {
 
   @ParentCommand ChannelAdminCommand root;
@@ -34,6 +37,6 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return PolicyCommands.edit(root, PolicyChanges.resume(channel, reason));
+    return PolicyCommands.edit(root, PolicyChanges.resume(channel, reason, root.clock().instant()));
   }
 }

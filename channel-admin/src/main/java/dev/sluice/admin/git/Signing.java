@@ -1,6 +1,7 @@
 package dev.sluice.admin.git;
 
 import dev.sluice.admin.AdminException;
+import dev.sluice.core.trust.SshKeySigner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +21,6 @@ import org.eclipse.jgit.lib.GpgConfig;
 import org.eclipse.jgit.lib.GpgSignature;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.signing.ssh.SshSignerFactory;
 
 /**
  * How channel-admin signs the tags and policy commits it writes, as git would with the same
@@ -90,16 +90,7 @@ public record Signing(
   private GpgSignature ssh(Repository repo, byte[] data, PersonIdent who) throws IOException {
     Path file = key.startsWith("key::") ? null : Path.of(key);
     if (file != null && inProcess(file)) {
-      Config c = new Config();
-      c.setString("gpg", null, "format", "ssh");
-      try {
-        return new SshSignerFactory()
-            .create()
-            .sign(repo, new GpgConfig(c), data, who, file.toString(), null);
-      } catch (org.eclipse.jgit.api.errors.CanceledException
-          | org.eclipse.jgit.api.errors.UnsupportedSigningFormatException e) {
-        throw new IOException(e.getMessage(), e);
-      }
+      return SshKeySigner.sign(repo, data, who, file);
     }
     // An agent key: ssh-keygen asks the agent, reading the public key from a file.
     Path publicKey = file;

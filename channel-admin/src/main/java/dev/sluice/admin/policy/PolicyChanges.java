@@ -38,15 +38,38 @@ public final class PolicyChanges {
     };
   }
 
-  /** {@code resume CHANNEL --reason}: let the channel's nodes move again. */
-  public static PolicyChange resume(Channel channel, String reason) {
+  /**
+   * {@code resume CHANNEL --reason}: let the channel's nodes move again. A halt of the channel's
+   * guard is cleared with the pause, and the guard counts only reports from {@code now} on, so the
+   * evidence that tripped it cannot trip it again.
+   */
+  public static PolicyChange resume(Channel channel, String reason, Instant now) {
     String why = requireReason(reason);
-    return (current, git) ->
-        new PolicyChange.Edit(
-            current.withChannel(channel, current.channel(channel).resume()),
-            "resume " + channel + ": " + why,
-            List.of(),
-            channel + " is not paused");
+    return (current, git) -> {
+      ChannelPolicy entry = current.channel(channel);
+      if (!entry.paused() && entry.halt() == null) {
+        return new PolicyChange.Edit(
+            current, "resume " + channel + ": " + why, List.of(), channel + " is not paused");
+      }
+      List<String> details = new ArrayList<>();
+      if (entry.halt() != null) {
+        details.add(
+            "Clears the guard's halt of "
+                + entry.halt().at()
+                + " ("
+                + entry.halt().action()
+                + " of "
+                + entry.halt().commit()
+                + "): "
+                + entry.halt().reason());
+      }
+      details.add("The guard of " + channel + " counts reports from " + now + " on.");
+      return new PolicyChange.Edit(
+          current.withChannel(channel, entry.resumeAt(now)),
+          "resume " + channel + ": " + why,
+          details,
+          channel + " is not paused");
+    };
   }
 
   /** {@code deadend REF --reason}: no node moves onto REF; nodes on it move off. */

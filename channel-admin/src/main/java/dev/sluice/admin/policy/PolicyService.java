@@ -206,7 +206,7 @@ public final class PolicyService {
       if (trust != null) {
         List<String> notes = new ArrayList<>();
         if (snapshot.commit() != null) {
-          Verdict policyVerdict = verify(trust, repo, snapshot.commit());
+          Verdict policyVerdict = verifyPolicy(trust, repo, snapshot.commit());
           notes.add(
               "policy "
                   + snapshot.commit().abbreviate(10).name()
@@ -253,9 +253,9 @@ public final class PolicyService {
     }
   }
 
-  private static Verdict verify(TrustFile trust, Repository repo, ObjectId commit) {
+  private static Verdict verifyPolicy(TrustFile trust, Repository repo, ObjectId commit) {
     try (RevWalk walk = new RevWalk(repo)) {
-      return trust.verify(repo, walk.parseCommit(commit));
+      return trust.verifyPolicy(repo, walk.parseCommit(commit));
     } catch (IOException e) {
       return Verdict.untrusted(null, "cannot read " + commit.name() + ": " + e.getMessage());
     }

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param candidate the promotion candidate, null when there is no preprod release
  * @param promote what {@code promote} would do now
  * @param promotion the gates' verdict now (soak required, served, remaining; every reason)
+ *     <p>A channel's {@code halt} is set while its guard holds it (see {@code resume}).
  */
 @JsonPropertyOrder({
   "remote",
@@ -62,7 +63,8 @@ public record StatusReport(
     "release",
     "releasedAt",
     "commitsSinceRelease",
-    "track"
+    "track",
+    "halt"
   })
   public record ChannelLine(
       String channel,
@@ -71,7 +73,19 @@ public record StatusReport(
       String release,
       Instant releasedAt,
       int commitsSinceRelease,
-      String track) {}
+      String track,
+      Halt halt) {}
+
+  /**
+   * The guard's halt of a channel (fleet-web wrote it when the guard tripped; {@code resume} clears
+   * it).
+   *
+   * @param action {@code pause} or {@code dead-end}
+   * @param commit the target that failed
+   * @param reason the evidence in one line
+   */
+  @JsonPropertyOrder({"at", "action", "commit", "reason"})
+  public record Halt(Instant at, String action, String commit, String reason) {}
 
   /** The preprod release tag that {@code promote} would promote. */
   @JsonPropertyOrder({"tag", "version", "commit", "taggedAt", "stableTag"})

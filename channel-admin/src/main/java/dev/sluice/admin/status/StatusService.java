@@ -8,6 +8,10 @@ import dev.sluice.core.channel.Track;
 import dev.sluice.core.git.RemoteCache;
 import dev.sluice.core.history.ChannelStatusReader;
 import dev.sluice.core.history.RepositoryGitFacts;
+import dev.sluice.core.policy.Halt;
+import dev.sluice.core.policy.Policy;
+import dev.sluice.core.policy.PolicyReader;
+import dev.sluice.core.policy.PolicyValidationException;
 import dev.sluice.core.promotion.BranchState;
 import dev.sluice.core.promotion.ChannelState;
 import dev.sluice.core.promotion.Deadends;
@@ -19,8 +23,12 @@ import dev.sluice.core.promotion.Release;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.Repository;
 
 /** Reads a remote's channels and judges, without changing anything, whether promote would pass. */
 public final class StatusService {
@@ -57,9 +65,11 @@ public final class StatusService {
     ChannelState state;
     PromotionRules rules;
     List<String> deadends;
+    Map<Channel, Halt> halts = new EnumMap<>(Channel.class);
     try (RemoteCache cache = access.openFetched()) {
       state = reader.read(cache.repository(), access.remote());
       rules = policy.read(cache.repository());
+      halts(cache.repository(), halts);
       Release candidate = state.candidate();
       deadends =
           Deadends.matching(
@@ -82,8 +92,8 @@ public final class StatusService {
         access.remote(),
         now,
         List.of(
-            line(state.stable(), rules.layout().stable().track()),
-            line(state.preprod(), rules.layout().preprod().track())),
+            line(state.stable(), rules.layout().stable().track(), halts.get(Channel.STABLE)),
+            line(state.preprod(), rules.layout().preprod().track(), halts.get(Channel.PREPROD))),
         state.preprodAhead(),
         state.preprodBehind(),
         candidate == null
@@ -98,7 +108,25 @@ public final class StatusService {
         decision);
   }
 
-  private static StatusReport.ChannelLine line(BranchState branch, Track track) {
+  /** The guard's halts in the policy read (the policy was already checked by the source). */
+  private static void halts(Repository repository, Map<Channel, Halt> halts) {
+    try {
+      PolicyReader.readRef(repository, Constants.R_HEADS + Policy.BRANCH)
+          .ifPresent(
+              read -> {
+                for (Channel channel : Channel.values()) {
+                  Halt halt = read.channel(channel).halt();
+                  if (halt != null) {
+                    halts.put(channel, halt);
+                  }
+                }
+              });
+    } catch (PolicyValidationException e) {
+      // The policy source reports an invalid policy; nothing to add here.
+    }
+  }
+
+  private static StatusReport.ChannelLine line(BranchState branch, Track track, Halt halt) {
     Release newest = branch.newestRelease();
     return new StatusReport.ChannelLine(
         branch.channel(),
@@ -107,6 +135,9 @@ public final class StatusService {
         newest == null ? null : newest.tag(),
         newest == null ? null : newest.time(),
         branch.commitsSinceRelease(),
-        track.id());
+        track.id(),
+        halt == null
+            ? null
+            : new StatusReport.Halt(halt.at(), halt.action().id(), halt.commit(), halt.reason()));
   }
 }

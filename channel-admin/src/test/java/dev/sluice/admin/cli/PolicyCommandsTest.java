@@ -131,7 +131,11 @@ class PolicyCommandsTest {
     RevCommit commit = commit(policyTip());
     assertThat(commit.getParent(0)).isEqualTo(paused);
     assertThat(commit.getShortMessage()).isEqualTo("resume preprod: fixed in 1.0.1");
-    assertThat(remotePolicy()).isEqualTo(Policy.defaults());
+    Policy defaults = Policy.defaults();
+    assertThat(remotePolicy())
+        .as("the defaults, but the guard counts from the resume on")
+        .isEqualTo(
+            defaults.withChannel(Channel.PREPROD, defaults.channel(Channel.PREPROD).resumeAt(NOW)));
   }
 
   @Test
@@ -251,7 +255,8 @@ class PolicyCommandsTest {
                 + broken.abbreviate(10).name()
                 + " is invalid:\n"
                 + "  - colour: unknown field; expected one of schema, channels, lottery, promotion,"
-                + " frozen, deadends, barriers, rollouts, maintenanceWindows, maxAttempts\n"
+                + " frozen, deadends, barriers, rollouts, maintenanceWindows, maxAttempts,"
+                + " updateLimits\n"
                 + "  - maxAttempts: 0 is not a whole number from 1 to 1000\n");
     Cli.Result json = run("policy", "validate", "--json");
     assertThat(json.code()).isEqualTo(2);

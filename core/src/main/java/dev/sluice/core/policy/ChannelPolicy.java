@@ -4,6 +4,7 @@ import dev.sluice.core.channel.Channel;
 import dev.sluice.core.channel.ChannelSpec;
 import dev.sluice.core.channel.Track;
 import dev.sluice.core.version.TagPattern;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -17,6 +18,8 @@ import java.util.Objects;
  * @param pauseReason why it was paused (null when none was given)
  * @param allowDowngrade whether its nodes follow a target that does not contain the commit they run
  *     (a force-pushed branch); off by default: such a target is held
+ * @param guard when fleet-web halts the channel by itself ({@link Guard#defaults()} when not set)
+ * @param halt the guard's last trip, until {@code channel-admin resume} clears it; null when none
  */
 public record ChannelPolicy(
     String branch,
@@ -24,7 +27,20 @@ public record ChannelPolicy(
     Track track,
     boolean paused,
     String pauseReason,
-    boolean allowDowngrade) {
+    boolean allowDowngrade,
+    Guard guard,
+    Halt halt) {
+
+  /** An entry with the default guard and no halt. */
+  public ChannelPolicy(
+      String branch,
+      TagPattern tagPattern,
+      Track track,
+      boolean paused,
+      String pauseReason,
+      boolean allowDowngrade) {
+    this(branch, tagPattern, track, paused, pauseReason, allowDowngrade, Guard.defaults(), null);
+  }
 
   /** An entry that keeps the no-downgrade rule. */
   public ChannelPolicy(
@@ -35,6 +51,7 @@ public record ChannelPolicy(
   public ChannelPolicy {
     Objects.requireNonNull(tagPattern, "tagPattern");
     Objects.requireNonNull(track, "track");
+    guard = guard == null ? Guard.defaults() : guard;
     // Validates the branch name the same way ChannelSpec does.
     new ChannelSpec(branch, tagPattern, track);
     if (pauseReason != null && pauseReason.isBlank()) {
@@ -64,11 +81,34 @@ public record ChannelPolicy(
 
   /** This entry paused with a reason. */
   public ChannelPolicy pause(String reason) {
-    return new ChannelPolicy(branch, tagPattern, track, true, reason, allowDowngrade);
+    return new ChannelPolicy(branch, tagPattern, track, true, reason, allowDowngrade, guard, halt);
   }
 
-  /** This entry no longer paused (the reason is dropped). */
+  /** This entry no longer paused (the reason is dropped); a guard's halt stays. */
   public ChannelPolicy resume() {
-    return new ChannelPolicy(branch, tagPattern, track, false, null, allowDowngrade);
+    return new ChannelPolicy(branch, tagPattern, track, false, null, allowDowngrade, guard, halt);
+  }
+
+  /**
+   * This entry resumed at {@code now}: not paused, the guard's halt cleared, and the guard counting
+   * only reports from {@code now} on, so the evidence that tripped it cannot trip it again.
+   */
+  public ChannelPolicy resumeAt(Instant now) {
+    return new ChannelPolicy(
+        branch, tagPattern, track, false, null, allowDowngrade, guard.countingFrom(now), null);
+  }
+
+  /** This entry halted by its guard, paused with the halt's reason when the action is a pause. */
+  public ChannelPolicy halted(Halt trip) {
+    boolean pause = trip.action() == GuardAction.PAUSE;
+    return new ChannelPolicy(
+        branch,
+        tagPattern,
+        track,
+        pause || paused,
+        pause ? trip.reason() : pauseReason,
+        allowDowngrade,
+        guard,
+        trip);
   }
 }

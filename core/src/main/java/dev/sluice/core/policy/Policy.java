@@ -30,6 +30,7 @@ import java.util.function.Function;
  * @param rollouts phased rollouts of single releases
  * @param maintenanceWindows when nodes may update (none = any time)
  * @param maxAttempts how many failed attempts at one commit make a node skip it (at least 1)
+ * @param updateLimits how fast the fleet may move: update slots per channel or group
  */
 public record Policy(
     int schema,
@@ -41,7 +42,8 @@ public record Policy(
     List<Barrier> barriers,
     List<Rollout> rollouts,
     List<MaintenanceWindow> maintenanceWindows,
-    int maxAttempts) {
+    int maxAttempts,
+    UpdateLimits updateLimits) {
 
   /** The only schema version this code reads and writes. */
   public static final int SCHEMA = 1;
@@ -54,6 +56,32 @@ public record Policy(
 
   /** The file on that branch. */
   public static final String FILE = "channels.json";
+
+  /** A policy without update limits. */
+  public Policy(
+      int schema,
+      Map<Channel, ChannelPolicy> channels,
+      LotteryPolicy lottery,
+      PromotionPolicy promotion,
+      List<String> frozen,
+      List<Deadend> deadends,
+      List<Barrier> barriers,
+      List<Rollout> rollouts,
+      List<MaintenanceWindow> maintenanceWindows,
+      int maxAttempts) {
+    this(
+        schema,
+        channels,
+        lottery,
+        promotion,
+        frozen,
+        deadends,
+        barriers,
+        rollouts,
+        maintenanceWindows,
+        maxAttempts,
+        UpdateLimits.none());
+  }
 
   public Policy {
     if (schema != SCHEMA) {
@@ -72,6 +100,7 @@ public record Policy(
     barriers = List.copyOf(barriers);
     rollouts = List.copyOf(rollouts);
     maintenanceWindows = List.copyOf(maintenanceWindows);
+    Objects.requireNonNull(updateLimits, "updateLimits");
     PolicyLimits.require(
         maxAttempts >= 1 && maxAttempts <= PolicyLimits.MAX_ATTEMPTS,
         "maxAttempts " + maxAttempts + " is not between 1 and " + PolicyLimits.MAX_ATTEMPTS);
@@ -147,7 +176,8 @@ public record Policy(
         barriers,
         rollouts,
         maintenanceWindows,
-        maxAttempts);
+        maxAttempts,
+        updateLimits);
   }
 
   /**
@@ -177,7 +207,8 @@ public record Policy(
         barriers,
         rollouts,
         maintenanceWindows,
-        maxAttempts);
+        maxAttempts,
+        updateLimits);
   }
 
   /** This policy with a barrier added, replacing any entry for the same ref. */
@@ -194,7 +225,8 @@ public record Policy(
         changed,
         rollouts,
         maintenanceWindows,
-        maxAttempts);
+        maxAttempts,
+        updateLimits);
   }
 
   /** This policy with a phased rollout added, replacing any entry for the same ref. */
@@ -211,7 +243,8 @@ public record Policy(
         barriers,
         changed,
         maintenanceWindows,
-        maxAttempts);
+        maxAttempts,
+        updateLimits);
   }
 
   /**
@@ -230,6 +263,23 @@ public record Policy(
         barriers,
         rollouts,
         maintenanceWindows,
-        attempts);
+        attempts,
+        updateLimits);
+  }
+
+  /** This policy with other update limits. */
+  public Policy withUpdateLimits(UpdateLimits limits) {
+    return new Policy(
+        schema,
+        channels,
+        lottery,
+        promotion,
+        frozen,
+        deadends,
+        barriers,
+        rollouts,
+        maintenanceWindows,
+        maxAttempts,
+        limits);
   }
 }

@@ -233,6 +233,48 @@ final class PolicyFormat {
   static final Type<Duration> WINDOW_LENGTH =
       duration("PT4H", true, PolicyLimits.MAX_WINDOW, "P7D");
 
+  static final Type<Duration> GUARD_WINDOW =
+      textType(
+          "an ISO-8601 duration from PT1M to P30D, e.g. PT2H",
+          "\"pattern\": \"^P(?!$)([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+(\\\\.[0-9]+)?S)?)?$\"",
+          text -> {
+            Duration duration;
+            try {
+              duration = Duration.parse(text);
+            } catch (DateTimeParseException e) {
+              throw new Invalid("is not an ISO-8601 duration, e.g. PT2H");
+            }
+            if (duration.compareTo(PolicyLimits.MIN_GUARD_WINDOW) < 0
+                || duration.compareTo(PolicyLimits.MAX_GUARD_WINDOW) > 0) {
+              throw new Invalid("is not an ISO-8601 duration from PT1M to P30D, e.g. PT2H");
+            }
+            return duration;
+          });
+
+  static final Type<GuardAction> GUARD_ACTION =
+      textType(
+          "\"pause\", \"dead-end\" or \"off\"",
+          "\"enum\": [\"pause\", \"dead-end\", \"off\"]",
+          text -> {
+            GuardAction action = GuardAction.of(text);
+            if (action == null || !action.id().equals(text)) {
+              throw new Invalid("is not \"pause\", \"dead-end\" or \"off\"");
+            }
+            return action;
+          });
+
+  static final Type<GuardAction> HALT_ACTION =
+      textType(
+          "\"pause\" or \"dead-end\"",
+          "\"enum\": [\"pause\", \"dead-end\"]",
+          text -> {
+            GuardAction action = GuardAction.of(text);
+            if (action == null || action == GuardAction.OFF || !action.id().equals(text)) {
+              throw new Invalid("is not \"pause\" or \"dead-end\"");
+            }
+            return action;
+          });
+
   static final Type<Instant> INSTANT =
       textType(
           "an ISO-8601 instant, e.g. 2026-11-20T00:00:00Z",
@@ -381,10 +423,73 @@ final class PolicyFormat {
           "Whether nodes follow a target that does not contain the commit they run (a force-pushed"
               + " or replaced branch). Off by default: such a target is held; only a node on a"
               + " dead-end moves backwards.");
+
+  // channels.<stable|preprod>.guard
+  static final Field<Double> GUARD_MAX_FAILURE_RATIO =
+      optional(
+          "maxFailureRatio",
+          FRACTION,
+          "The guard trips when more than this share of the nodes that tried the channel's"
+              + " target within the window failed (failed or rolled back). Default 0.05.");
+  static final Field<Integer> GUARD_MIN_SAMPLE =
+      optional(
+          "minSample",
+          wholeNumber(1, PolicyLimits.MAX_GUARD_SAMPLE),
+          "How many nodes must have tried the target within the window before the guard judges"
+              + " it. Default 20.");
+  static final Field<Duration> GUARD_WINDOW_FIELD =
+      optional(
+          "window", GUARD_WINDOW, "How far back reports count, from PT1M to P30D. Default PT2H.");
+  static final Field<GuardAction> GUARD_ACTION_FIELD =
+      optional(
+          "action",
+          GUARD_ACTION,
+          "What a trip does: pause the channel, mark the failing commit a dead-end, or off (never"
+              + " trip). Default pause.");
+  static final Field<Instant> GUARD_COUNT_FROM =
+      optional(
+          "countFrom",
+          INSTANT,
+          "Reports received before this instant never count; channel-admin resume sets it, so"
+              + " the evidence of a trip cannot trip the guard again.");
+  static final Obj GUARD =
+      new Obj(
+          List.of(
+              GUARD_MAX_FAILURE_RATIO,
+              GUARD_MIN_SAMPLE,
+              GUARD_WINDOW_FIELD,
+              GUARD_ACTION_FIELD,
+              GUARD_COUNT_FROM));
+
+  // channels.<stable|preprod>.halt
+  static final Field<Instant> HALT_AT = required("at", INSTANT, "When the guard tripped.");
+  static final Field<GuardAction> HALT_ACTION_FIELD =
+      required("action", HALT_ACTION, "What the guard did: pause or dead-end.");
+  static final Field<String> HALT_COMMIT =
+      required("commit", REF, "The channel's target that failed: a full commit id.");
+  static final Field<String> HALT_REASON =
+      required("reason", REASON, "The evidence in one line: counts, ratio, window.");
+  static final Obj HALT = new Obj(List.of(HALT_AT, HALT_ACTION_FIELD, HALT_COMMIT, HALT_REASON));
+
   static final Obj CHANNEL =
       new Obj(
           List.of(
-              BRANCH_FIELD, TAG_PATTERN_FIELD, TRACK_FIELD, PAUSED, PAUSE_REASON, ALLOW_DOWNGRADE));
+              BRANCH_FIELD,
+              TAG_PATTERN_FIELD,
+              TRACK_FIELD,
+              PAUSED,
+              PAUSE_REASON,
+              ALLOW_DOWNGRADE,
+              optional(
+                  "guard",
+                  GUARD,
+                  "When fleet-web halts this channel by itself: more than maxFailureRatio of at"
+                      + " least minSample nodes failed the target within the window. Default:"
+                      + " maxFailureRatio 0.05, minSample 20, window PT2H, action pause."),
+              optional(
+                  "halt",
+                  HALT,
+                  "Written by fleet-web when the guard trips; channel-admin resume clears it.")));
   static final Obj CHANNELS =
       new Obj(
           List.of(
@@ -527,6 +632,86 @@ final class PolicyFormat {
           "Failed attempts at one commit before a node skips it until a newer one appears."
               + " Default 3.");
 
+  // updateLimits
+  static final Type<Duration> SLOT_EXPIRY =
+      textType(
+          "an ISO-8601 duration from PT1M to P1D, e.g. PT1H",
+          "\"pattern\": \"^P(?!$)([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+(\\\\.[0-9]+)?S)?)?$\"",
+          text -> {
+            Duration duration;
+            try {
+              duration = Duration.parse(text);
+            } catch (DateTimeParseException e) {
+              throw new Invalid("is not an ISO-8601 duration, e.g. PT1H");
+            }
+            if (!PolicyLimits.inRange(
+                duration, PolicyLimits.MIN_SLOT_EXPIRY, PolicyLimits.MAX_SLOT_EXPIRY)) {
+              throw new Invalid("is not an ISO-8601 duration from PT1M to P1D, e.g. PT1H");
+            }
+            return duration;
+          });
+
+  static final Type<UpdateLimits.OnLockUnavailable> ON_LOCK_UNAVAILABLE =
+      textType(
+          "\"wait\" or \"proceed\"",
+          "\"enum\": [\"wait\", \"proceed\"]",
+          text -> {
+            try {
+              return UpdateLimits.OnLockUnavailable.parse(text);
+            } catch (IllegalArgumentException e) {
+              throw new Invalid("is not \"wait\" or \"proceed\"");
+            }
+          });
+
+  static final Field<Integer> MAX_CONCURRENT_UPDATES =
+      optional(
+          "maxConcurrentUpdates",
+          wholeNumber(1, PolicyLimits.MAX_UPDATE_LIMIT),
+          "The most nodes updating at once: slots taken and not yet given back or expired.");
+  static final Field<Integer> MAX_UPDATES_PER_HOUR =
+      optional(
+          "maxUpdatesPerHour",
+          wholeNumber(1, PolicyLimits.MAX_UPDATE_LIMIT),
+          "The most slots granted in any 60 minutes (given back or not).");
+  static final Obj UPDATE_LIMIT = new Obj(List.of(MAX_CONCURRENT_UPDATES, MAX_UPDATES_PER_HOUR));
+  static final String UPDATE_LIMIT_RULE =
+      " Each limit sets maxConcurrentUpdates, maxUpdatesPerHour or both.";
+  static final Obj LIMIT_CHANNELS =
+      new Obj(
+          List.of(
+              optional("stable", UPDATE_LIMIT, "The stable channel's limit." + UPDATE_LIMIT_RULE),
+              optional(
+                  "preprod", UPDATE_LIMIT, "The preprod channel's limit." + UPDATE_LIMIT_RULE)));
+  static final MapOf LIMIT_GROUPS_SHAPE =
+      new MapOf(UPDATE_LIMIT, PolicyLimits.MAX_LIMITED_GROUPS, PolicyLimits.MAX_NAME);
+  static final Field<Duration> SLOT_EXPIRY_FIELD =
+      optional(
+          "slotExpiry",
+          SLOT_EXPIRY,
+          "How long a slot that is not given back stays taken (a node that died or failed its"
+              + " update), from PT1M to P1D. Default PT1H.");
+  static final Field<UpdateLimits.OnLockUnavailable> ON_LOCK_UNAVAILABLE_FIELD =
+      optional(
+          "onLockUnavailable",
+          ON_LOCK_UNAVAILABLE,
+          "What a node that needs a slot does when fleet-web cannot be reached: wait (hold,"
+              + " reason no-slot) or proceed (move without a slot). Default wait.");
+  static final Obj UPDATE_LIMITS =
+      new Obj(
+          List.of(
+              optional(
+                  "channels",
+                  LIMIT_CHANNELS,
+                  "Limits per channel, for nodes whose groups have no limit."),
+              optional(
+                  "groups",
+                  LIMIT_GROUPS_SHAPE,
+                  "Limits per group of nodes (a node's first group listed here is its lock group)"
+                      + " or FleetLock group."
+                      + UPDATE_LIMIT_RULE),
+              SLOT_EXPIRY_FIELD,
+              ON_LOCK_UNAVAILABLE_FIELD));
+
   /** The whole document, its fields in the order {@link PolicyWriter} writes them. */
   static final Obj DOCUMENT =
       new Obj(
@@ -561,7 +746,12 @@ final class PolicyFormat {
                   WINDOWS,
                   "When nodes may update; none = any time. A window crossing midnight belongs to"
                       + " the day it started."),
-              MAX_ATTEMPTS));
+              MAX_ATTEMPTS,
+              optional(
+                  "updateLimits",
+                  UPDATE_LIMITS,
+                  "How fast the fleet moves: a node takes an update slot from fleet-web (FleetLock)"
+                      + " before it moves and gives it back once healthy. No limits = no slots.")));
 
   private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 

@@ -39,6 +39,15 @@ public final class PolicyLimits {
   /** The largest healthy-node minimum of the health gate. */
   public static final int MAX_HEALTHY_NODES = 1_000_000;
 
+  /** The largest sample a channel's guard may wait for. */
+  public static final int MAX_GUARD_SAMPLE = 1_000_000;
+
+  /** The shortest guard window: a minute. */
+  public static final Duration MIN_GUARD_WINDOW = Duration.ofMinutes(1);
+
+  /** The longest guard window: thirty days. */
+  public static final Duration MAX_GUARD_WINDOW = Duration.ofDays(30);
+
   /** The most names in {@code frozen}. */
   public static final int MAX_FROZEN = 10_000;
 
@@ -71,6 +80,18 @@ public final class PolicyLimits {
 
   /** The longest tag pattern. */
   public static final int MAX_TAG_PATTERN = 100;
+
+  /** The largest {@code maxConcurrentUpdates} or {@code maxUpdatesPerHour}. */
+  public static final int MAX_UPDATE_LIMIT = 1_000_000;
+
+  /** The most entries in {@code updateLimits.groups}. */
+  public static final int MAX_LIMITED_GROUPS = 1000;
+
+  /** The shortest {@code updateLimits.slotExpiry}: a minute. */
+  public static final Duration MIN_SLOT_EXPIRY = Duration.ofMinutes(1);
+
+  /** The longest {@code updateLimits.slotExpiry}: a day. */
+  public static final Duration MAX_SLOT_EXPIRY = Duration.ofDays(1);
 
   private PolicyLimits() {}
 

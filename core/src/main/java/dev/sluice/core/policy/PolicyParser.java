@@ -11,11 +11,27 @@ import static dev.sluice.core.policy.PolicyFormat.DEADENDS;
 import static dev.sluice.core.policy.PolicyFormat.DOCUMENT;
 import static dev.sluice.core.policy.PolicyFormat.FROZEN;
 import static dev.sluice.core.policy.PolicyFormat.GROUP_WEIGHTS_SHAPE;
+import static dev.sluice.core.policy.PolicyFormat.GUARD;
+import static dev.sluice.core.policy.PolicyFormat.GUARD_ACTION_FIELD;
+import static dev.sluice.core.policy.PolicyFormat.GUARD_COUNT_FROM;
+import static dev.sluice.core.policy.PolicyFormat.GUARD_MAX_FAILURE_RATIO;
+import static dev.sluice.core.policy.PolicyFormat.GUARD_MIN_SAMPLE;
+import static dev.sluice.core.policy.PolicyFormat.GUARD_WINDOW_FIELD;
+import static dev.sluice.core.policy.PolicyFormat.HALT;
+import static dev.sluice.core.policy.PolicyFormat.HALT_ACTION_FIELD;
+import static dev.sluice.core.policy.PolicyFormat.HALT_AT;
+import static dev.sluice.core.policy.PolicyFormat.HALT_COMMIT;
+import static dev.sluice.core.policy.PolicyFormat.HALT_REASON;
+import static dev.sluice.core.policy.PolicyFormat.LIMIT_CHANNELS;
+import static dev.sluice.core.policy.PolicyFormat.LIMIT_GROUPS_SHAPE;
 import static dev.sluice.core.policy.PolicyFormat.LOTTERY;
 import static dev.sluice.core.policy.PolicyFormat.MAX_ATTEMPTS;
+import static dev.sluice.core.policy.PolicyFormat.MAX_CONCURRENT_UPDATES;
 import static dev.sluice.core.policy.PolicyFormat.MAX_FAILURE_RATIO;
+import static dev.sluice.core.policy.PolicyFormat.MAX_UPDATES_PER_HOUR;
 import static dev.sluice.core.policy.PolicyFormat.MIN_HEALTHY;
 import static dev.sluice.core.policy.PolicyFormat.NAME;
+import static dev.sluice.core.policy.PolicyFormat.ON_LOCK_UNAVAILABLE_FIELD;
 import static dev.sluice.core.policy.PolicyFormat.PAUSED;
 import static dev.sluice.core.policy.PolicyFormat.PAUSE_REASON;
 import static dev.sluice.core.policy.PolicyFormat.PERIOD_FIELD;
@@ -29,10 +45,13 @@ import static dev.sluice.core.policy.PolicyFormat.ROLLOUTS;
 import static dev.sluice.core.policy.PolicyFormat.ROLLOUT_DURATION_FIELD;
 import static dev.sluice.core.policy.PolicyFormat.ROLLOUT_START;
 import static dev.sluice.core.policy.PolicyFormat.SCHEMA_VERSION;
+import static dev.sluice.core.policy.PolicyFormat.SLOT_EXPIRY_FIELD;
 import static dev.sluice.core.policy.PolicyFormat.SOAK_FIELD;
 import static dev.sluice.core.policy.PolicyFormat.START_FRACTION;
 import static dev.sluice.core.policy.PolicyFormat.TAG_PATTERN_FIELD;
 import static dev.sluice.core.policy.PolicyFormat.TRACK_FIELD;
+import static dev.sluice.core.policy.PolicyFormat.UPDATE_LIMIT;
+import static dev.sluice.core.policy.PolicyFormat.UPDATE_LIMITS;
 import static dev.sluice.core.policy.PolicyFormat.WINDOW;
 import static dev.sluice.core.policy.PolicyFormat.WINDOWS;
 import static dev.sluice.core.policy.PolicyFormat.WINDOW_LENGTH_FIELD;
@@ -172,6 +191,7 @@ public final class PolicyParser {
       List<Rollout> rollouts = rollouts(root);
       List<MaintenanceWindow> windows = windows(root);
       Integer maxAttempts = value(root, "", MAX_ATTEMPTS, Policy.DEFAULT_MAX_ATTEMPTS);
+      UpdateLimits updateLimits = updateLimits(field(root, "updateLimits"));
       if (!errors.isEmpty()) {
         return null;
       }
@@ -186,7 +206,8 @@ public final class PolicyParser {
             barriers,
             rollouts,
             windows,
-            maxAttempts);
+            maxAttempts,
+            updateLimits);
       } catch (IllegalArgumentException e) {
         error("(document)", e.getMessage());
         return null;
@@ -240,14 +261,60 @@ public final class PolicyParser {
       Boolean paused = value(node, path, PAUSED, false);
       String pauseReason = value(node, path, PAUSE_REASON, null);
       Boolean allowDowngrade = value(node, path, ALLOW_DOWNGRADE, false);
+      Guard guard = guard(field(node, "guard"), path + ".guard");
+      JsonNode haltNode = field(node, "halt");
+      Halt halt = haltNode == null ? null : halt(haltNode, path + ".halt");
       if (branch == null
           || tagPattern == null
           || track == null
           || paused == null
-          || allowDowngrade == null) {
+          || allowDowngrade == null
+          || guard == null
+          || (haltNode != null && halt == null)) {
         return null;
       }
-      return new ChannelPolicy(branch, tagPattern, track, paused, pauseReason, allowDowngrade);
+      return new ChannelPolicy(
+          branch, tagPattern, track, paused, pauseReason, allowDowngrade, guard, halt);
+    }
+
+    /** A channel's guard, the defaults for what is missing; null (with errors) when invalid. */
+    Guard guard(JsonNode node, String path) {
+      Guard defaults = Guard.defaults();
+      if (node == null) {
+        return defaults;
+      }
+      if (!object(node, path, GUARD.names())) {
+        return null;
+      }
+      Double ratio = value(node, path, GUARD_MAX_FAILURE_RATIO, defaults.maxFailureRatio());
+      Integer minSample = value(node, path, GUARD_MIN_SAMPLE, defaults.minSample());
+      Duration window = value(node, path, GUARD_WINDOW_FIELD, defaults.window());
+      GuardAction action = value(node, path, GUARD_ACTION_FIELD, defaults.action());
+      JsonNode countFromNode = field(node, GUARD_COUNT_FROM.name());
+      Instant countFrom = value(node, path, GUARD_COUNT_FROM, null);
+      if (ratio == null
+          || minSample == null
+          || window == null
+          || action == null
+          || (countFromNode != null && countFrom == null)) {
+        return null;
+      }
+      return new Guard(ratio, minSample, window, action, countFrom);
+    }
+
+    /** A guard's halt; null (with errors) when invalid. */
+    Halt halt(JsonNode node, String path) {
+      if (!object(node, path, HALT.names())) {
+        return null;
+      }
+      Instant at = value(node, path, HALT_AT, null);
+      GuardAction action = value(node, path, HALT_ACTION_FIELD, null);
+      String commit = value(node, path, HALT_COMMIT, null);
+      String reason = value(node, path, HALT_REASON, null);
+      if (at == null || action == null || commit == null || reason == null) {
+        return null;
+      }
+      return new Halt(at, action, commit, reason);
     }
 
     LotteryPolicy lottery(JsonNode node) {
@@ -302,6 +369,79 @@ public final class PolicyParser {
         return defaults;
       }
       return new PromotionPolicy(soak, minHealthy, maxFailureRatio);
+    }
+
+    UpdateLimits updateLimits(JsonNode node) {
+      UpdateLimits defaults = UpdateLimits.none();
+      if (node == null || !object(node, "updateLimits", UPDATE_LIMITS.names())) {
+        return defaults;
+      }
+      Map<Channel, UpdateLimit> channels = new EnumMap<>(Channel.class);
+      JsonNode channelsNode = field(node, "channels");
+      if (channelsNode != null
+          && object(channelsNode, "updateLimits.channels", LIMIT_CHANNELS.names())) {
+        for (Channel channel : Channel.values()) {
+          JsonNode entry = field(channelsNode, channel.id());
+          if (entry != null) {
+            UpdateLimit limit = updateLimit(entry, "updateLimits.channels." + channel.id());
+            if (limit != null) {
+              channels.put(channel, limit);
+            }
+          }
+        }
+      }
+      Map<String, UpdateLimit> groups = new LinkedHashMap<>();
+      JsonNode groupsNode = field(node, "groups");
+      if (groupsNode != null
+          && object(groupsNode, "updateLimits.groups", null)
+          && size(groupsNode, "updateLimits.groups", LIMIT_GROUPS_SHAPE.maxEntries())) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = groupsNode.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> entry = it.next();
+          String path = "updateLimits.groups." + clip(entry.getKey());
+          if (entry.getKey().isBlank()) {
+            error(path, "a group name must not be empty");
+            continue;
+          }
+          if (entry.getKey().length() > LIMIT_GROUPS_SHAPE.maxKeyLength()) {
+            error(
+                path,
+                "a group name must not be longer than "
+                    + LIMIT_GROUPS_SHAPE.maxKeyLength()
+                    + " characters");
+            continue;
+          }
+          if (entry.getValue() != null && !entry.getValue().isNull()) {
+            UpdateLimit limit = updateLimit(entry.getValue(), path);
+            if (limit != null) {
+              groups.put(entry.getKey(), limit);
+            }
+          }
+        }
+      }
+      Duration expiry = value(node, "updateLimits", SLOT_EXPIRY_FIELD, defaults.slotExpiry());
+      UpdateLimits.OnLockUnavailable onLockUnavailable =
+          value(node, "updateLimits", ON_LOCK_UNAVAILABLE_FIELD, defaults.onLockUnavailable());
+      if (expiry == null || onLockUnavailable == null) {
+        return defaults;
+      }
+      return new UpdateLimits(channels, groups, expiry, onLockUnavailable);
+    }
+
+    UpdateLimit updateLimit(JsonNode node, String path) {
+      if (!object(node, path, UPDATE_LIMIT.names())) {
+        return null;
+      }
+      Integer concurrent = value(node, path, MAX_CONCURRENT_UPDATES, 0);
+      Integer perHour = value(node, path, MAX_UPDATES_PER_HOUR, 0);
+      if (concurrent == null || perHour == null) {
+        return null;
+      }
+      if (concurrent == 0 && perHour == 0) {
+        error(
+            path, "an object without a limit; set maxConcurrentUpdates, maxUpdatesPerHour or both");
+        return null;
+      }
+      return new UpdateLimit(concurrent, perHour);
     }
 
     List<String> frozen(JsonNode root, LotteryPolicy lottery) {

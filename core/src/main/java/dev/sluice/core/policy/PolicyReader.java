@@ -1,6 +1,7 @@
 package dev.sluice.core.policy;
 
 import dev.sluice.core.git.GitException;
+import dev.sluice.core.text.Show;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -117,6 +118,6 @@ public final class PolicyReader {
 
   /** How a policy read from a commit is named in messages. */
   public static String source(ObjectId commit) {
-    return Policy.FILE + " at " + Policy.BRANCH + " " + commit.abbreviate(10).name();
+    return Policy.FILE + " at " + Policy.BRANCH + " " + Show.commit(commit);
   }
 }

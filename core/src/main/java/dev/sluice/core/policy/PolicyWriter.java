@@ -69,6 +69,26 @@ public final class PolicyWriter {
       if (entry.pauseReason() != null) {
         node.put("pauseReason", entry.pauseReason());
       }
+      // Written only when set, so policies without a guard of their own keep their bytes.
+      if (!entry.guard().equals(Guard.defaults())) {
+        Guard guard = entry.guard();
+        ObjectNode guardNode = node.putObject("guard");
+        guardNode.put("maxFailureRatio", guard.maxFailureRatio());
+        guardNode.put("minSample", guard.minSample());
+        guardNode.put("window", format(guard.window()));
+        guardNode.put("action", guard.action().id());
+        if (guard.countFrom() != null) {
+          guardNode.put("countFrom", guard.countFrom().toString());
+        }
+      }
+      if (entry.halt() != null) {
+        Halt halt = entry.halt();
+        node.putObject("halt")
+            .put("at", halt.at().toString())
+            .put("action", halt.action().id())
+            .put("commit", halt.commit())
+            .put("reason", halt.reason());
+      }
     }
     ObjectNode lottery = root.putObject("lottery");
     lottery.put("probability", policy.lottery().probability());
@@ -110,7 +130,28 @@ public final class PolicyWriter {
       node.put("zone", window.zone().getId());
     }
     root.put("maxAttempts", policy.maxAttempts());
+    UpdateLimits updateLimits = policy.updateLimits();
+    ObjectNode limits = root.putObject("updateLimits");
+    ObjectNode limitChannels = limits.putObject("channels");
+    updateLimits
+        .channels()
+        .forEach((channel, limit) -> writeLimit(limitChannels.putObject(channel.id()), limit));
+    ObjectNode limitGroups = limits.putObject("groups");
+    updateLimits
+        .groups()
+        .forEach((group, limit) -> writeLimit(limitGroups.putObject(group), limit));
+    limits.put("slotExpiry", format(updateLimits.slotExpiry()));
+    limits.put("onLockUnavailable", updateLimits.onLockUnavailable().id());
     return root;
+  }
+
+  private static void writeLimit(ObjectNode node, UpdateLimit limit) {
+    if (limit.limitsConcurrency()) {
+      node.put("maxConcurrentUpdates", limit.maxConcurrentUpdates());
+    }
+    if (limit.limitsRate()) {
+      node.put("maxUpdatesPerHour", limit.maxUpdatesPerHour());
+    }
   }
 
   /**

@@ -1,9 +1,8 @@
 package dev.sluice.core.promotion;
 
+import dev.sluice.core.text.Show;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -59,8 +58,7 @@ public record RollbackRecord(
   static final String DEADEND = "Sluice-Deadend";
   static final String REASON = "Sluice-Reason";
 
-  private static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter STAMP = Show.COMPACT_TIME;
 
   public RollbackRecord {
     Objects.requireNonNull(channel, "channel");

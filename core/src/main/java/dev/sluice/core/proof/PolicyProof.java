@@ -1,15 +1,21 @@
 package dev.sluice.core.proof;
 
 import dev.sluice.core.channel.Channel;
+import dev.sluice.core.guard.GuardEvaluator;
+import dev.sluice.core.guard.GuardTrip;
+import dev.sluice.core.guard.GuardVerdict;
+import dev.sluice.core.guard.Observation;
 import dev.sluice.core.lottery.LotteryRules;
 import dev.sluice.core.policy.Barrier;
 import dev.sluice.core.policy.Deadend;
+import dev.sluice.core.policy.GuardAction;
 import dev.sluice.core.policy.MaintenanceWindow;
 import dev.sluice.core.policy.Policy;
 import dev.sluice.core.policy.PolicyLimits;
 import dev.sluice.core.policy.PolicyParser;
 import dev.sluice.core.policy.PolicyValidationException;
 import dev.sluice.core.policy.Rollout;
+import dev.sluice.core.policy.UpdateLimits;
 import dev.sluice.core.promotion.Durations;
 import dev.sluice.core.promotion.HealthReport;
 import dev.sluice.core.promotion.HealthThresholds;
@@ -20,9 +26,15 @@ import dev.sluice.core.rollout.ChannelHead;
 import dev.sluice.core.rollout.GitFacts;
 import dev.sluice.core.rollout.NodeFacts;
 import dev.sluice.core.rollout.RolloutDecider;
+import dev.sluice.core.slots.Slot;
+import dev.sluice.core.slots.SlotBook;
+import dev.sluice.core.slots.SlotLedger;
+import dev.sluice.core.slots.SlotRules;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -104,7 +116,11 @@ public final class PolicyProof {
           () ->
               times.forEach(
                   t -> MaintenanceWindow.firstOpenAtOrAfter(policy.maintenanceWindows(), t)));
+      check("updateLimits", this::updateLimits);
       if (problems.isEmpty()) {
+        for (Channel channel : Channel.values()) {
+          check("channels." + channel.id() + ".guard", () -> guard(channel));
+        }
         History history = new History(policy);
         for (Channel channel : Channel.values()) {
           check("channels." + channel.id(), () -> decisions(channel, history));
@@ -186,6 +202,40 @@ public final class PolicyProof {
       }
     }
 
+    /**
+     * Slots for every lock group the policy names (and one it does not), at every time tried: a few
+     * grants, a renewal, a refusal once full, a release and an expiry.
+     */
+    void updateLimits() {
+      UpdateLimits limits = policy.updateLimits();
+      Set<String> lockGroups = new HashSet<>(limits.groups().keySet());
+      for (Channel channel : Channel.values()) {
+        lockGroups.add(limits.lockGroupFor(channel, List.of()));
+        lockGroups.add(limits.lockGroupFor(channel, limits.groups().keySet()));
+      }
+      lockGroups.add("default");
+      for (Instant t : times) {
+        for (String lockGroup : lockGroups) {
+          limits.limitFor(lockGroup);
+          SlotLedger ledger = new SlotLedger(Clock.fixed(t, ZoneOffset.UTC));
+          for (int i = 0; i < 3; i++) {
+            ledger.acquire(limits, lockGroup, NODE + "-" + i);
+          }
+          ledger.acquire(limits, lockGroup, NODE + "-0");
+          ledger.release(lockGroup, NODE + "-1");
+          ledger.held(lockGroup);
+          ledger.grantedLastHour(lockGroup);
+          SlotRules.acquire(
+              limits,
+              lockGroup,
+              new SlotBook(
+                  List.of(new Slot(lockGroup, NODE, t, t.plus(limits.slotExpiry()))), List.of(t)),
+              NODE + "-late",
+              t.plus(limits.slotExpiry()));
+        }
+      }
+    }
+
     void rollout(Rollout rollout) {
       for (double ticket : TICKETS) {
         rollout.admitsFrom(ticket);
@@ -204,6 +254,33 @@ public final class PolicyProof {
           rollout.start(),
           rollout.start().plus(rollout.duration().dividedBy(2)),
           rollout.start().plus(rollout.duration()));
+    }
+
+    /**
+     * The channel's guard at every time, on a failing and a healthy sample, and the edit a trip
+     * makes (it must leave a valid policy, e.g. room for one more dead-end).
+     */
+    void guard(Channel channel) {
+      String target = "0".repeat(40);
+      for (Instant t : times) {
+        List<Observation> sample = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+          sample.add(
+              new Observation(
+                  NODE + i,
+                  i == 0 ? Observation.Outcome.RUNS : Observation.Outcome.FAILED,
+                  "proof",
+                  t));
+        }
+        GuardEvaluator.evaluate(policy, channel, target, "proof", sample, t);
+      }
+      GuardVerdict tripped =
+          new GuardVerdict(GuardVerdict.State.TRIPPED, target, 3, 2, now, List.of(), "proof");
+      GuardTrip trip = new GuardTrip(channel, tripped, "proof", now);
+      if (policy.channel(channel).guard().action() != GuardAction.OFF) {
+        trip.apply(policy);
+        trip.message(policy);
+      }
     }
 
     void window(MaintenanceWindow window) {

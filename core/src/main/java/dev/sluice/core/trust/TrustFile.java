@@ -27,6 +27,10 @@ import org.eclipse.jgit.revwalk.RevObject;
  * </ul>
  *
  * <p>An object without a signature, or with a signature of the other format, is never trusted.
+ *
+ * <p>Optionally a second {@code allowed_signers} file lists keys trusted for rollout-policy commits
+ * only ({@link #withPolicySigners}): fleet-web's guard signs its automatic pause or dead-end with
+ * such a key, so a stolen fleet-web can stop updates but never sign a release.
  */
 public final class TrustFile {
 
@@ -40,15 +44,29 @@ public final class TrustFile {
   private final SshSigners ssh;
   private final OpenPgpKeyring openPgp;
   private final int keys;
+  private final Path policyFile;
+  private final SshSigners policySigners;
+  private final int policyKeys;
 
   private TrustFile(
-      Path file, Path revoked, String digest, SshSigners ssh, OpenPgpKeyring openPgp, int keys) {
+      Path file,
+      Path revoked,
+      String digest,
+      SshSigners ssh,
+      OpenPgpKeyring openPgp,
+      int keys,
+      Path policyFile,
+      SshSigners policySigners,
+      int policyKeys) {
     this.file = file;
     this.revoked = revoked;
     this.digest = digest;
     this.ssh = ssh;
     this.openPgp = openPgp;
     this.keys = keys;
+    this.policyFile = policyFile;
+    this.policySigners = policySigners;
+    this.policyKeys = policyKeys;
   }
 
   /**
@@ -74,12 +92,49 @@ public final class TrustFile {
       }
       try {
         OpenPgpKeyring keyring = OpenPgpKeyring.read(bytes);
-        return new TrustFile(file, null, digest, null, keyring, keyring.size());
+        return new TrustFile(file, null, digest, null, keyring, keyring.size(), null, null, 0);
       } catch (IOException e) {
         throw new IllegalArgumentException(
             "trust file " + file + " is not a readable OpenPGP keyring: " + e.getMessage());
       }
     }
+    int count = sshKeys(bytes, "trust file " + file);
+    return new TrustFile(
+        file, revoked, digest, new SshSigners(file, revoked), null, count, null, null, 0);
+  }
+
+  /**
+   * This trust file plus keys trusted for rollout-policy commits only: an SSH {@code
+   * allowed_signers} file (the revocation file applies to it too). A commit or tag those keys sign
+   * is never trusted as a release.
+   *
+   * @throws IllegalArgumentException naming the file and what is wrong, in one line
+   */
+  public TrustFile withPolicySigners(Path allowedSigners) {
+    Objects.requireNonNull(allowedSigners, "allowedSigners");
+    byte[] bytes = read(allowedSigners, "policy trust file");
+    if (isOpenPgp(bytes)) {
+      throw new IllegalArgumentException(
+          "policy trust file "
+              + allowedSigners
+              + " is an OpenPGP keyring: keys for policy commits only must be SSH keys in an"
+              + " allowed_signers file");
+    }
+    int count = sshKeys(bytes, "policy trust file " + allowedSigners);
+    return new TrustFile(
+        file,
+        revoked,
+        digest(digest.getBytes(StandardCharsets.US_ASCII), bytes),
+        ssh,
+        openPgp,
+        keys,
+        allowedSigners,
+        new SshSigners(allowedSigners, revoked),
+        count);
+  }
+
+  /** The number of key lines in an allowed_signers file; refuses any other line. */
+  private static int sshKeys(byte[] bytes, String what) {
     int count = 0;
     int number = 0;
     for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n", -1)) {
@@ -90,8 +145,7 @@ public final class TrustFile {
       }
       if (!SSH_KEY.matcher(stripped).find()) {
         throw new IllegalArgumentException(
-            "trust file "
-                + file
+            what
                 + " line "
                 + number
                 + " is neither an allowed_signers entry (principal [options] keytype key) nor a"
@@ -100,10 +154,9 @@ public final class TrustFile {
       count++;
     }
     if (count == 0) {
-      throw new IllegalArgumentException(
-          "trust file " + file + " lists no key: nothing could ever be trusted");
+      throw new IllegalArgumentException(what + " lists no key: nothing could ever be trusted");
     }
-    return new TrustFile(file, revoked, digest, new SshSigners(file, revoked), null, count);
+    return count;
   }
 
   /** The trust file's path. */
@@ -119,7 +172,14 @@ public final class TrustFile {
         + keys
         + (keys == 1 ? " key" : " keys")
         + (revoked != null ? ", revocations in " + revoked : "")
-        + ")";
+        + ")"
+        + (policyFile == null
+            ? ""
+            : "; for policy commits only: "
+                + policyFile
+                + " ("
+                + policyKeys
+                + (policyKeys == 1 ? " key)" : " keys)"));
   }
 
   /**
@@ -149,6 +209,25 @@ public final class TrustFile {
                   null, "signed with OpenPGP, but the trust file is an SSH allowed signers file");
       case OTHER -> Verdict.untrusted(null, "signed in a format Sluice does not check (X.509?)");
     };
+  }
+
+  /**
+   * Checks a rollout-policy commit: trusted when a key of the trust file signed it, or a key
+   * trusted for policy commits only ({@link #withPolicySigners}).
+   */
+  public Verdict verifyPolicy(Repository repository, RevObject object) {
+    Verdict verdict = verify(repository, object);
+    if (verdict.trusted() || policySigners == null) {
+      return verdict;
+    }
+    SignedPayload payload = SignedPayload.of(object).orElse(null);
+    if (payload == null || payload.format() != SignedPayload.Format.SSH) {
+      return verdict;
+    }
+    Verdict policyOnly = policySigners.verify(repository, payload);
+    return policyOnly.trusted()
+        ? Verdict.trustedBy(policyOnly.signer() + ", a key for policy commits only")
+        : verdict;
   }
 
   private static boolean isOpenPgp(byte[] bytes) {

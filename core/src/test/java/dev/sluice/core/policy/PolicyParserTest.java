@@ -136,7 +136,8 @@ class PolicyParserTest {
         .contains("\"soak\": \"P7D\"")
         .contains("\"duration\": \"PT48H\"")
         .contains("\"days\": [\n        \"SAT\",\n        \"SUN\"\n      ]")
-        .endsWith("  \"maxAttempts\": 3\n}\n");
+        .contains("  \"maxAttempts\": 3,\n")
+        .endsWith("    \"slotExpiry\": \"PT1H\",\n    \"onLockUnavailable\": \"wait\"\n  }\n}\n");
     assertThat(PolicyWriter.write(Policy.defaults()))
         .contains("\"frozen\": [],")
         .contains("\"groupWeights\": {}")
@@ -181,7 +182,7 @@ class PolicyParserTest {
     assertThat(errors)
         .containsExactlyInAnyOrder(
             "colour: unknown field; expected one of schema, channels, lottery, promotion, frozen,"
-                + " deadends, barriers, rollouts, maintenanceWindows, maxAttempts",
+                + " deadends, barriers, rollouts, maintenanceWindows, maxAttempts, updateLimits",
             "channels.beta: unknown field; expected one of stable, preprod",
             "channels.stable.branch: \"refs/heads/master\" is not a branch name such as master"
                 + " (without refs/heads/)",

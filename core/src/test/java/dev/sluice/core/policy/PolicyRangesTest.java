@@ -133,6 +133,48 @@ class PolicyRangesTest {
   }
 
   @Test
+  void updateLimitsHaveRangesAndNeedALimit() {
+    accepted(
+        with(
+            "updateLimits",
+            "{\"channels\": {\"stable\": {\"maxConcurrentUpdates\": 1}},"
+                + " \"groups\": {\"farm-1\": {\"maxUpdatesPerHour\": 1000000}},"
+                + " \"slotExpiry\": \"PT1M\", \"onLockUnavailable\": \"proceed\"}"));
+    accepted(with("updateLimits", "{\"slotExpiry\": \"P1D\"}"));
+    refused(with("updateLimits", "{\"slotExpiry\": \"PT59S\"}"), "updateLimits.slotExpiry");
+    refused(
+        with("updateLimits", "{\"slotExpiry\": \"PT24H0.000000001S\"}"), "updateLimits.slotExpiry");
+    refused(
+        with("updateLimits", "{\"onLockUnavailable\": \"retry\"}"),
+        "updateLimits.onLockUnavailable");
+    refused(
+        with("updateLimits", "{\"channels\": {\"stable\": {\"maxConcurrentUpdates\": 0}}}"),
+        "updateLimits.channels.stable.maxConcurrentUpdates");
+    refused(
+        with("updateLimits", "{\"groups\": {\"g\": {\"maxUpdatesPerHour\": 1000001}}}"),
+        "updateLimits.groups.g.maxUpdatesPerHour");
+    refused(with("updateLimits", "{\"groups\": {\"g\": {}}}"), "updateLimits.groups.g");
+    refused(
+        with("updateLimits", "{\"channels\": {\"beta\": {\"maxConcurrentUpdates\": 1}}}"),
+        "updateLimits.channels.beta");
+    refused(
+        with(
+            "updateLimits", "{\"groups\": {\"" + text(201) + "\": {\"maxConcurrentUpdates\": 1}}}"),
+        "updateLimits.groups." + text(57) + "...");
+    StringBuilder many = new StringBuilder("{\"groups\": {");
+    for (int i = 0; i <= PolicyLimits.MAX_LIMITED_GROUPS; i++) {
+      many.append(i == 0 ? "" : ", ")
+          .append("\"g")
+          .append(i)
+          .append("\": {\"maxConcurrentUpdates\": 1}");
+    }
+    refused(with("updateLimits", many.append("}}").toString()), "updateLimits.groups");
+    assertThatThrownBy(() -> new UpdateLimit(0, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("needs maxConcurrentUpdates or maxUpdatesPerHour");
+  }
+
+  @Test
   void countsHaveAFloorAndACeiling() {
     accepted(with("maxAttempts", "1"));
     accepted(with("maxAttempts", "1000"));

@@ -78,6 +78,10 @@ class SchemaFileTest {
     assertThat(PolicyFormat.ROLLOUT.names()).containsExactlyElementsOf(components(Rollout.class));
     assertThat(PolicyFormat.WINDOW.names())
         .containsExactlyElementsOf(components(MaintenanceWindow.class));
+    assertThat(PolicyFormat.UPDATE_LIMITS.names())
+        .containsExactlyElementsOf(components(UpdateLimits.class));
+    assertThat(PolicyFormat.UPDATE_LIMIT.names())
+        .containsExactlyElementsOf(components(UpdateLimit.class));
   }
 
   private static void collectOpenObjects(JsonNode node, String path, List<String> open) {

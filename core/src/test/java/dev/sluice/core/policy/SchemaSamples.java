@@ -31,6 +31,8 @@ final class SchemaSamples {
           // ranges of periods, durations and instants
           "is not an ISO-8601 period from P1D to P1Y",
           "ISO-8601 duration of at most",
+          "is not an ISO-8601 duration from PT1M to P1D",
+          "ISO-8601 duration from PT1M to P30D",
           "is not between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z",
           // git ref names and time zones
           "is not a tag name (v5.1.0)",
@@ -42,7 +44,8 @@ final class SchemaSamples {
           "already has a rollout",
           "also has a weight in lottery.groupWeights",
           "is also the stable branch",
-          "is also the stable tag pattern");
+          "is also the stable tag pattern",
+          "an object without a limit");
 
   private static Schema schema;
 

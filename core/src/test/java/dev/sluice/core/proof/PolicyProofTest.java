@@ -51,6 +51,10 @@ class PolicyProofTest {
               + i
               + "\", \"start\": \"2026-11-29T00:00:00Z\", \"duration\": \"P1D\"}");
     }
+    List<String> limitedGroups = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      limitedGroups.add("\"g" + i + "\": {\"maxConcurrentUpdates\": 1, \"maxUpdatesPerHour\": 1}");
+    }
     return """
         {
           "schema": 1,
@@ -64,11 +68,21 @@ class PolicyProofTest {
             {"days": ["SUN"], "start": "02:30", "length": "P7D", "zone": "Europe/Berlin"},
             {"days": ["MON"], "start": "00:00", "length": "PT0.000000001S", "zone": "Pacific/Apia"}
           ],
-          "maxAttempts": 1000
+          "maxAttempts": 1000,
+          "updateLimits": {
+            "channels": {"stable": {"maxConcurrentUpdates": 1000000, "maxUpdatesPerHour": 1},
+                         "preprod": {"maxUpdatesPerHour": 1000000}},
+            "groups": {%s},
+            "slotExpiry": "P1D",
+            "onLockUnavailable": "proceed"
+          }
         }
         """
         .formatted(
-            String.join(",", deadends), String.join(",", barriers), String.join(",", rollouts));
+            String.join(",", deadends),
+            String.join(",", barriers),
+            String.join(",", rollouts),
+            String.join(",", limitedGroups));
   }
 
   @Test

@@ -9,8 +9,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -270,5 +275,101 @@ class TrustFileTest {
     assertThatThrownBy(() -> TrustFile.load(empty, null)).hasMessageContaining("lists no key");
     assertThatThrownBy(() -> TrustFile.load(tmp.resolve("missing"), null))
         .hasMessageContaining("does not exist");
+  }
+
+  /** A policy commit signed in-process as fleet-web's guard signs it. */
+  private ObjectId guardCommit(Path key) throws IOException {
+    Repository repo = remote.repository();
+    PersonIdent guard =
+        new PersonIdent(
+            "Sluice guard",
+            "guard@sluice.invalid",
+            java.util.Date.from(java.time.Instant.parse("2026-06-02T00:00:00Z")),
+            java.util.TimeZone.getTimeZone("UTC"));
+    try (ObjectInserter inserter = repo.newObjectInserter();
+        RevWalk walk = new RevWalk(repo)) {
+      CommitBuilder builder = new CommitBuilder();
+      builder.setTreeId(walk.parseCommit(commit).getTree());
+      builder.setParentId(commit);
+      builder.setAuthor(guard);
+      builder.setCommitter(guard);
+      builder.setMessage("guard: pause preprod\n");
+      builder.setGpgSignature(SshKeySigner.sign(repo, builder.build(), guard, key));
+      ObjectId id = inserter.insert(builder);
+      inserter.flush();
+      return id;
+    }
+  }
+
+  private Verdict verifyPolicy(TrustFile trust, ObjectId id) throws IOException {
+    try (RevWalk walk = new RevWalk(remote.repository())) {
+      return trust.verifyPolicy(remote.repository(), walk.parseCommit(id));
+    }
+  }
+
+  private Verdict verify(TrustFile trust, ObjectId id) throws IOException {
+    try (RevWalk walk = new RevWalk(remote.repository())) {
+      return trust.verify(remote.repository(), walk.parseCommit(id));
+    }
+  }
+
+  @Test
+  void aKeyForPolicyCommitsOnlySignsThePolicyButNeverARelease() throws IOException {
+    Path release = keys.sshKey("release");
+    Path guard = keys.sshKey("guard");
+    Path releases = allowed("olga@example.org namespaces=\"git\" " + keys.sshPublic(release));
+    Path policyOnly =
+        Files.writeString(
+            tmp.resolve("policy_signers"),
+            "guard@sluice.invalid namespaces=\"git\" " + keys.sshPublic(guard) + "\n");
+    ObjectId policyCommit = guardCommit(guard);
+    TrustFile plain = TrustFile.load(releases, null);
+    TrustFile withGuard = plain.withPolicySigners(policyOnly);
+
+    assertThat(verifyPolicy(plain, policyCommit).trusted()).isFalse();
+    Verdict trusted = verifyPolicy(withGuard, policyCommit);
+    assertThat(trusted.trusted()).as(trusted.describe()).isTrue();
+    assertThat(trusted.signer()).contains("guard@sluice.invalid").contains("policy commits only");
+    // The same commit as a release, and a tag the guard's key signed: never trusted.
+    assertThat(verify(withGuard, policyCommit).trusted()).isFalse();
+    sshTag(guard, "v1.0.0_pre", "2026-06-01T00:00:00Z");
+    assertThat(check(withGuard, "v1.0.0_pre").trusted()).isFalse();
+    // git agrees the in-process signature is a valid SSH signature of that key.
+    assertThat(
+            keys.gitResult(
+                    remote.dir(),
+                    Map.of(),
+                    "-c",
+                    "gpg.ssh.allowedSignersFile=" + policyOnly,
+                    "verify-commit",
+                    policyCommit.name())
+                .code())
+        .isZero();
+    assertThat(withGuard.describe()).contains("for policy commits only: " + policyOnly);
+    assertThat(withGuard.digest()).isNotEqualTo(plain.digest());
+  }
+
+  @Test
+  void aRevokedPolicyKeyAndAnUnusablePolicyFileAreRefused() throws IOException {
+    Path release = keys.sshKey("release");
+    Path guard = keys.sshKey("guard");
+    Path releases = allowed("olga@example.org namespaces=\"git\" " + keys.sshPublic(release));
+    Path policyOnly =
+        Files.writeString(
+            tmp.resolve("policy_signers"),
+            "guard@sluice.invalid namespaces=\"git\" " + keys.sshPublic(guard) + "\n");
+    Path revoked = Files.writeString(tmp.resolve("revoked"), keys.sshPublic(guard) + "\n");
+    ObjectId policyCommit = guardCommit(guard);
+
+    TrustFile revokedGuard = TrustFile.load(releases, revoked).withPolicySigners(policyOnly);
+
+    assertThat(verifyPolicy(revokedGuard, policyCommit).trusted()).isFalse();
+    Path empty = Files.writeString(tmp.resolve("empty_signers"), "# nobody\n");
+    assertThatThrownBy(() -> TrustFile.load(releases, null).withPolicySigners(empty))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("policy trust file " + empty + " lists no key: nothing could ever be trusted");
+    assertThatThrownBy(
+            () -> TrustFile.load(releases, null).withPolicySigners(tmp.resolve("missing")))
+        .hasMessage("policy trust file " + tmp.resolve("missing") + " does not exist");
   }
 }

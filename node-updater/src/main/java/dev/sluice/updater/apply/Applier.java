@@ -1,6 +1,7 @@
 package dev.sluice.updater.apply;
 
 import dev.sluice.core.git.GitException;
+import dev.sluice.core.text.Show;
 import dev.sluice.updater.git.DiskFull;
 import dev.sluice.updater.git.SavedChanges;
 import dev.sluice.updater.git.Workdir;
@@ -10,7 +11,6 @@ import dev.sluice.updater.state.JournalStore;
 import dev.sluice.updater.state.StateException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,8 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class Applier {
 
   private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
-  private static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter STAMP = Show.COMPACT_TIME;
 
   private final Workdir workdir;
   private final JournalStore journal;
@@ -449,7 +448,7 @@ public final class Applier {
   }
 
   private static String abbreviate(ObjectId id) {
-    return id.abbreviate(10).name();
+    return Show.commit(id);
   }
 
   /** A step that failed, with a stable code for scripts. */

@@ -1,15 +1,22 @@
 package dev.sluice.updater.cli;
 
+import dev.sluice.cli.ClockOption;
+import dev.sluice.cli.Errors;
+import dev.sluice.cli.ManifestVersion;
+import dev.sluice.cli.OutputOptions;
 import dev.sluice.core.git.GitException;
 import dev.sluice.core.git.GitIsolation;
-import dev.sluice.core.git.RemoteUrls;
 import dev.sluice.updater.run.ExitCodes;
 import dev.sluice.updater.state.StateException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,14 +29,6 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     versionProvider = ManifestVersion.class,
     description = "Keeps this node on its release channel: lottery, fetch, checkout, verify.",
-    subcommands = {
-      RunCommand.class,
-      StatusCommand.class,
-      SavedCommand.class,
-      ServeCommand.class,
-      SimulateCommand.class,
-      AutoComplete.GenerateCompletion.class,
-    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:the node runs its target, or was held by policy",
@@ -44,6 +43,28 @@ public final class NodeUpdaterMain {
 
   @Mixin ClockOption clock;
 
+  /**
+   * The subcommands, in the order help lists them. Only the one the command line names gets its
+   * model built ({@link #subcommandsFor}): picocli reads a command's annotations reflectively, and
+   * building all of them was a fifth of a no-op run's start.
+   */
+  private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Supplier<Object>> subcommands() {
+    Map<String, Supplier<Object>> all = new LinkedHashMap<>();
+    all.put("run", RunCommand::new);
+    all.put("status", StatusCommand::new);
+    all.put("saved", SavedCommand::new);
+    all.put("serve", ServeCommand::new);
+    all.put("simulate", SimulateCommand::new);
+    all.put("simulate-rollout", SimulateRolloutCommand::new);
+    all.put("generate-completion", AutoComplete.GenerateCompletion::new);
+    return Collections.unmodifiableMap(all);
+  }
+
+  /** The root's options that take a value: the word after them is not a subcommand. */
+  private static final Set<String> ROOT_OPTIONS_WITH_VALUE = Set.of("--now");
+
   /** The environment the commands read (tokens); passed in so tests need no real one. */
   private final Map<String, String> env;
 
@@ -54,7 +75,8 @@ public final class NodeUpdaterMain {
   public static void main(String[] args) {
     List<String> words = Arrays.asList(args);
     // A simulated fleet would log every node's every step; keep it to warnings unless asked.
-    Logging.configure(words.contains("--verbose"), !words.contains("simulate"));
+    Logging.configure(
+        words.contains("--verbose") || words.contains("-v"), !words.contains("simulate"));
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     System.exit(run(out, err, args));
@@ -69,25 +91,45 @@ public final class NodeUpdaterMain {
   public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
     GitIsolation.install();
     CommandLine cli = new CommandLine(new NodeUpdaterMain(env));
+    for (String name : subcommandsFor(args)) {
+      cli.addSubcommand(name, SUBCOMMANDS.get(name).get());
+    }
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExitCodeExceptionMapper(NodeUpdaterMain::exitCodeFor);
-    cli.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
-          boolean verbose =
-              Arrays.asList(parseResult.originalArgs().toArray(new String[0]))
-                  .contains("--verbose");
-          commandLine.getErr().println("node-updater: " + oneLine(e));
-          if (verbose) {
-            e.printStackTrace(commandLine.getErr());
+    new Errors("node-updater", NodeUpdaterMain::exitCodeFor).install(cli);
+    CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+    cli.setParameterExceptionHandler(
+        (e, words) -> {
+          String fromConfig = ConfigDefaults.explain(e);
+          if (fromConfig == null) {
+            return usage.handleParseException(e, words);
           }
-          commandLine.getErr().flush();
-          return exitCodeFor(e);
+          e.getCommandLine().getErr().println("node-updater: " + Errors.oneLine(fromConfig));
+          e.getCommandLine().getErr().flush();
+          return ExitCodes.USAGE;
         });
     int code = cli.execute(args);
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * The subcommands to build for this command line: the one it names, or all of them when it names
+   * none it knows (help, a typo to suggest a correction for) or asks for the completion script.
+   */
+  static List<String> subcommandsFor(String... args) {
+    for (int i = 0; i < args.length; i++) {
+      String word = args[i];
+      if (ROOT_OPTIONS_WITH_VALUE.contains(word)) {
+        i++;
+      } else if (!word.startsWith("-")) {
+        return SUBCOMMANDS.containsKey(word) && !word.equals("generate-completion")
+            ? List.of(word)
+            : List.copyOf(SUBCOMMANDS.keySet());
+      }
+    }
+    return List.copyOf(SUBCOMMANDS.keySet());
   }
 
   /** The environment the command line was run with. */
@@ -103,13 +145,5 @@ public final class NodeUpdaterMain {
       return ExitCodes.USAGE;
     }
     return ExitCodes.BROKEN;
-  }
-
-  private static String oneLine(Throwable e) {
-    String message = e.getMessage();
-    if (message == null || message.isBlank()) {
-      message = e.getClass().getSimpleName();
-    }
-    return RemoteUrls.redactIn(message.strip().replaceAll("\\s+", " "));
   }
 }

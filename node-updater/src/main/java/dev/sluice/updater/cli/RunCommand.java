@@ -1,5 +1,7 @@
 package dev.sluice.updater.cli;
 
+import dev.sluice.cli.ClockOption;
+import dev.sluice.cli.OutputOptions;
 import dev.sluice.core.channel.ChannelLayout;
 import dev.sluice.core.channel.ChannelSpec;
 import dev.sluice.core.channel.Track;
@@ -20,6 +22,8 @@ import dev.sluice.updater.report.ReportTrust;
 import dev.sluice.updater.run.RunRequest;
 import dev.sluice.updater.run.RunResult;
 import dev.sluice.updater.run.RunService;
+import dev.sluice.updater.slots.FleetLockClient;
+import dev.sluice.updater.slots.UpdateSlots;
 import dev.sluice.updater.state.NodeIdentity;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -46,11 +50,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code node-updater run}: bring the node to its channel's commit. Every option can also come from
- * {@code --config FILE}; a flag on the command line wins.
+ * {@code --config FILE} ({@link ConfigDefaults}); a flag on the command line wins.
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    defaultValueProvider = ConfigDefaults.class,
     description =
         "Draw the lottery if due, fetch the channel, move the working tree to it, run the"
             + " post-update hook and health check, and roll back when they fail.")
@@ -61,7 +66,7 @@ public final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
-      names = "--config",
+      names = ConfigDefaults.CONFIG_OPTION,
       paramLabel = "FILE",
       description = "Node configuration, JSON or YAML (keys as the long options, camelCase).")
   Path config;
@@ -121,6 +126,8 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--group",
       paramLabel = "NAME",
+      split = NodeConfig.LIST_SEPARATOR,
+      hideParamSyntax = true,
       description = "A group this node belongs to (repeatable).")
   List<String> groups;
 
@@ -263,8 +270,9 @@ public final class RunCommand implements Callable<Integer> {
       names = "--report-ca",
       paramLabel = "FILE",
       description =
-          "For an https dashboard: trust only the certificates in this PEM file (a private CA"
-              + " or its self-signed certificate) instead of the JVM's trust store.")
+          "For an https dashboard (reports and --fleet-lock): trust only the certificates in"
+              + " this PEM file (a private CA or its self-signed certificate) instead of the JVM's"
+              + " trust store.")
   Path reportCa;
 
   @Option(
@@ -284,6 +292,8 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--fallback-remote",
       paramLabel = "URL",
+      split = NodeConfig.LIST_SEPARATOR,
+      hideParamSyntax = true,
       description =
           "A mirror tried, in order, when the remotes before it are unreachable (repeatable)."
               + " The token and ssh settings apply to each.")
@@ -292,6 +302,8 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--group-remote",
       paramLabel = "GROUP=URL",
+      split = NodeConfig.LIST_SEPARATOR,
+      hideParamSyntax = true,
       description =
           "The remote of the nodes in GROUP (repeatable); --remote then becomes their first"
               + " fallback.")
@@ -318,43 +330,56 @@ public final class RunCommand implements Callable<Integer> {
               + " public keys, or an OpenSSH KRL).")
   Path trustRevoked;
 
+  @Option(
+      names = "--trust-policy",
+      paramLabel = "FILE",
+      description =
+          "SSH keys (allowed_signers) trusted for rollout-policy commits only, never for a"
+              + " release: fleet-web's --guard-sign-key, so that its automatic halt applies.")
+  Path trustPolicy;
+
+  @Option(
+      names = "--fleet-lock",
+      paramLabel = "BASE_URL",
+      description =
+          "fleet-web's FleetLock endpoints, for update slots when the rollout policy limits how"
+              + " fast the fleet moves (default: --report-to; token from SLUICE_REPORT_TOKEN).")
+  String fleetLock;
+
   @Override
   public Integer call() {
-    NodeConfig file = config == null ? NodeConfig.EMPTY : NodeConfig.read(config);
-    Path stateFile = pick(state, path(file.state()), Path.of(DEFAULT_STATE));
+    warmUpJson();
+    Path stateFile = orElse(state, Path.of(DEFAULT_STATE));
     RunRequest request =
         new RunRequest(
-            require(pick(workdir, path(file.workdir()), null), "--workdir"),
-            remoteAccess(file, pick(groups, file.groups(), List.of())),
+            require(workdir, "--workdir"),
+            remoteAccess(orElse(groups, List.of())),
             stateFile,
-            pick(groups, file.groups(), List.of()),
-            ChannelChoice.of(
-                pick(channel, file.channel(), "auto"),
-                pick(disablePreprod, file.disablePreprod(), false)),
-            pick(probability, file.preprodProbability(), null),
-            pick(period, file.lotteryPeriod(), null),
-            layout(file),
-            applySettings(file, stateFile),
+            orElse(groups, List.of()),
+            ChannelChoice.of(orElse(channel, "auto"), orElse(disablePreprod, false)),
+            probability,
+            period,
+            layout(),
+            applySettings(stateFile),
             new SavedRetention(
-                pick(keepSaved, file.keepSaved(), SavedRetention.DEFAULT_KEEP),
-                pick(keepSavedFor, file.keepSavedFor(), SavedRetention.DEFAULT_KEEP_FOR)),
+                orElse(keepSaved, SavedRetention.DEFAULT_KEEP),
+                orElse(keepSavedFor, SavedRetention.DEFAULT_KEEP_FOR)),
             new NodeIdentity.Source(
-                pick(machineIdFile, null, NodeIdentity.Source.MACHINE_ID),
+                orElse(machineIdFile, NodeIdentity.Source.MACHINE_ID),
                 NodeIdentity.Source.HOSTNAME,
-                pick(nodeName, file.nodeName(), null)),
-            reach(file));
+                nodeName),
+            reach());
     Optional<ReportSender> sender =
-        Optional.ofNullable(pick(reportTo, file.reportTo(), null))
-            .map(
-                url ->
-                    sender(
-                        url,
-                        readable(pick(reportCa, path(file.reportCa()), null), "--report-ca"),
-                        ClockOption.clock(spec)));
-    TrustFile trustFile = trustFile(file);
+        Optional.ofNullable(reportTo)
+            .map(url -> sender(url, readable(reportCa, "--report-ca"), ClockOption.clock(spec)));
+    Optional<FleetLockClient> slots =
+        Optional.ofNullable(orElse(fleetLock, reportTo))
+            .map(url -> fleetLockClient(url, readable(reportCa, "--report-ca")));
+    TrustFile trustFile = trustFile();
     RunResult result =
         new RunService(ClockOption.clock(spec), new SecureRandom(), progress())
             .trusting(trustFile)
+            .withUpdateSlots(new UpdateSlots(slots))
             .run(request);
     Optional<String> reportWarning =
         sender.flatMap(
@@ -376,46 +401,68 @@ public final class RunCommand implements Callable<Integer> {
    * The remotes in the order they are tried: the node's groups' remotes, then --remote, then the
    * fallbacks; each with the same token and ssh settings, each URL once.
    */
-  private RemoteAccess remoteAccess(NodeConfig file, List<String> nodeGroups) {
-    List<String> urls = remoteUrls(file, nodeGroups);
-    return remoteAccess(file, urls.get(0));
+  private RemoteAccess remoteAccess(List<String> nodeGroups) {
+    List<String> urls = remoteUrls(nodeGroups);
+    return remoteAccess(urls.get(0));
   }
 
-  private List<String> remoteUrls(NodeConfig file, List<String> nodeGroups) {
-    Map<String, String> byGroup = pick(groupRemotes, file.groupRemotes(), Map.of());
+  private List<String> remoteUrls(List<String> nodeGroups) {
+    Map<String, String> byGroup = orElse(groupRemotes, Map.of());
     Set<String> urls = new LinkedHashSet<>();
     for (String group : nodeGroups) {
       if (byGroup.containsKey(group)) {
         urls.add(byGroup.get(group));
       }
     }
-    urls.add(require(pick(remote, file.remote(), null), "--remote"));
-    urls.addAll(pick(fallbackRemotes, file.fallbackRemotes(), List.of()));
+    urls.add(require(remote, "--remote"));
+    urls.addAll(orElse(fallbackRemotes, List.of()));
     return List.copyOf(urls);
   }
 
-  private Reach reach(NodeConfig file) {
-    List<String> urls = remoteUrls(file, pick(groups, file.groups(), List.of()));
+  private Reach reach() {
+    List<String> urls = remoteUrls(orElse(groups, List.of()));
     List<RemoteAccess> fallbacks = new ArrayList<>();
     for (String url : urls.subList(1, urls.size())) {
       RemoteRefs.checkRemoteSyntax(url);
-      fallbacks.add(remoteAccess(file, url));
+      fallbacks.add(remoteAccess(url));
     }
-    return new Reach(fallbacks, pick(retryFor, file.retryFor(), Reach.DEFAULT_RETRY_FOR));
+    return new Reach(fallbacks, orElse(retryFor, Reach.DEFAULT_RETRY_FOR));
+  }
+
+  /**
+   * Every run ends by writing its report as JSON (into the state file, and to stdout with {@code
+   * --json}). Building Jackson's mapper and the report's serializers is a fifth of a run that
+   * changes nothing, all of it class loading and reflection: done on a second thread while this one
+   * opens the state file and asks the remote, it is ready when the report is. The mapper is
+   * thread-safe; a daemon thread never holds up the exit.
+   */
+  private static void warmUpJson() {
+    Thread warm =
+        new Thread(
+            () -> {
+              try {
+                Json.mapper().writerFor(NodeReport.class);
+              } catch (RuntimeException e) {
+                // Only a head start: writing the report says what is wrong, if anything.
+              }
+            },
+            "json-warm-up");
+    warm.setDaemon(true);
+    warm.start();
   }
 
   /**
    * How to reach the remote: the URL with any token moved out of it, the token from a file or the
    * environment, ssh keys and known hosts from the flags or the ssh directory.
    */
-  private RemoteAccess remoteAccess(NodeConfig file, String url) {
+  private RemoteAccess remoteAccess(String url) {
     Path home = Path.of(System.getProperty("user.home"));
-    Path ssh = pick(sshDir, path(file.sshDir()), home.resolve(".ssh"));
-    Path key = readable(pick(sshKey, path(file.sshKey()), null), "--ssh-key");
-    Path hosts = readable(pick(knownHosts, path(file.knownHosts()), null), "--known-hosts");
+    Path ssh = orElse(sshDir, home.resolve(".ssh"));
+    Path key = readable(sshKey, "--ssh-key");
+    Path hosts = readable(knownHosts, "--known-hosts");
     return RemoteAccess.configure(
         url,
-        pick(gitTokenFile, path(file.gitTokenFile()), null),
+        gitTokenFile,
         NodeUpdaterMain.env(spec),
         new RemoteAccess.Ssh(
             home,
@@ -425,16 +472,18 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** The node's trust file, or null: a trust file that cannot be read is bad usage (exit 2). */
-  private TrustFile trustFile(NodeConfig file) {
-    Path trustPath = pick(trust, path(file.trust()), null);
-    Path revoked = pick(trustRevoked, path(file.trustRevoked()), null);
-    if (trustPath == null) {
-      if (revoked != null) {
+  private TrustFile trustFile() {
+    if (trust == null) {
+      if (trustRevoked != null) {
         throw new IllegalArgumentException("--trust-revoked needs --trust");
+      }
+      if (trustPolicy != null) {
+        throw new IllegalArgumentException("--trust-policy needs --trust");
       }
       return null;
     }
-    return TrustFile.load(trustPath, revoked);
+    TrustFile trustFile = TrustFile.load(trust, trustRevoked);
+    return trustPolicy == null ? trustFile : trustFile.withPolicySigners(trustPolicy);
   }
 
   /** A file the node was told to use must be there: a typo is bad usage, not an ssh failure. */
@@ -460,63 +509,56 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /**
+   * fleet-web's FleetLock endpoints; the ingest token comes from the environment, as for reports.
+   */
+  private FleetLockClient fleetLockClient(String baseUrl, Path ca) {
+    return new FleetLockClient(
+        baseUrl,
+        Optional.ofNullable(NodeUpdaterMain.env(spec).get("SLUICE_REPORT_TOKEN"))
+            .filter(t -> !t.isBlank()),
+        Optional.ofNullable(ca).map(ReportTrust::fromPem));
+  }
+
+  /**
    * The channels' git layout when this node overrides it, else null: the rollout policy's (or the
    * built-in master/preprod, v* / v*_pre, branch tips).
    */
-  private ChannelLayout layout(NodeConfig file) {
-    boolean overridden =
-        java.util.stream.Stream.of(
-                track,
-                file.track(),
-                stableBranch,
-                file.stableBranch(),
-                preprodBranch,
-                file.preprodBranch(),
-                stableTags,
-                file.stableTags(),
-                preprodTags,
-                file.preprodTags())
-            .anyMatch(java.util.Objects::nonNull);
-    if (!overridden) {
+  private ChannelLayout layout() {
+    if (track == null
+        && stableBranch == null
+        && preprodBranch == null
+        && stableTags == null
+        && preprodTags == null) {
       return null;
     }
-    Track tracking = Track.parse(pick(track, file.track(), "branch"));
+    Track tracking = Track.parse(orElse(track, "branch"));
     return new ChannelLayout(
         new ChannelSpec(
-            pick(stableBranch, file.stableBranch(), "master"),
-            TagPattern.parse(pick(stableTags, file.stableTags(), "v*")),
-            tracking),
+            orElse(stableBranch, "master"), TagPattern.parse(orElse(stableTags, "v*")), tracking),
         new ChannelSpec(
-            pick(preprodBranch, file.preprodBranch(), "preprod"),
-            TagPattern.parse(pick(preprodTags, file.preprodTags(), "v*_pre")),
+            orElse(preprodBranch, "preprod"),
+            TagPattern.parse(orElse(preprodTags, "v*_pre")),
             tracking));
   }
 
-  private ApplySettings applySettings(NodeConfig file, Path stateFile) {
-    boolean useShell = pick(shell, file.shell(), false);
+  private ApplySettings applySettings(Path stateFile) {
+    boolean useShell = orElse(shell, false);
     return new ApplySettings(
-        Optional.ofNullable(pick(postUpdate, file.postUpdate(), null))
-            .map(c -> new HookCommand(c, useShell)),
-        pick(postUpdateTimeout, file.postUpdateTimeout(), ApplySettings.DEFAULT_HOOK_TIMEOUT),
-        Optional.ofNullable(pick(restart, file.restart(), null))
-            .map(c -> new HookCommand(c, useShell)),
-        pick(boot, file.boot(), false),
-        Optional.ofNullable(pick(healthCheck, file.healthCheck(), null))
-            .map(c -> ApplySettings.HealthCheck.parse(c, useShell)),
-        pick(healthTimeout, file.healthTimeout(), ApplySettings.DEFAULT_HEALTH_TIMEOUT),
-        pick(healthRetries, file.healthRetries(), ApplySettings.DEFAULT_HEALTH_RETRIES),
-        pick(healthInterval, file.healthInterval(), ApplySettings.DEFAULT_HEALTH_INTERVAL),
-        pick(maxAttempts, file.maxAttempts(), null),
+        Optional.ofNullable(postUpdate).map(c -> new HookCommand(c, useShell)),
+        orElse(postUpdateTimeout, ApplySettings.DEFAULT_HOOK_TIMEOUT),
+        Optional.ofNullable(restart).map(c -> new HookCommand(c, useShell)),
+        orElse(boot, false),
+        Optional.ofNullable(healthCheck).map(c -> ApplySettings.HealthCheck.parse(c, useShell)),
+        orElse(healthTimeout, ApplySettings.DEFAULT_HEALTH_TIMEOUT),
+        orElse(healthRetries, ApplySettings.DEFAULT_HEALTH_RETRIES),
+        orElse(healthInterval, ApplySettings.DEFAULT_HEALTH_INTERVAL),
+        maxAttempts,
         RunRequest.defaultLogDir(stateFile));
   }
 
-  /** The flag if given, else the config file's value, else the default. */
-  private static <T> T pick(T flag, T fromFile, T fallback) {
-    return flag != null ? flag : fromFile != null ? fromFile : fallback;
-  }
-
-  private static Path path(String text) {
-    return text == null ? null : Path.of(text);
+  /** The option's value (from the command line or the config file), else the default. */
+  private static <T> T orElse(T value, T fallback) {
+    return value != null ? value : fallback;
   }
 
   private static <T> T require(T value, String option) {

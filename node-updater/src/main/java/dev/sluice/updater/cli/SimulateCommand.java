@@ -1,7 +1,10 @@
 package dev.sluice.updater.cli;
 
+import dev.sluice.cli.ClockOption;
+import dev.sluice.cli.OutputOptions;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.report.NodeReport;
+import dev.sluice.updater.apply.ApplySettings;
 import dev.sluice.updater.report.ReportSender;
 import dev.sluice.updater.run.RunRequest;
 import dev.sluice.updater.run.RunService;
@@ -70,6 +73,12 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "Every node's trust file, as node-updater run --trust.")
   java.nio.file.Path trust;
 
+  @Option(
+      names = "--trust-policy",
+      paramLabel = "FILE",
+      description = "Keys for policy commits only, as node-updater run --trust-policy.")
+  java.nio.file.Path trustPolicy;
+
   @Option(names = "--list", description = "Print one line per node.")
   boolean list;
 
@@ -79,14 +88,31 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "Post every node's report to this fleet dashboard.")
   String reportTo;
 
+  @Option(
+      names = "--health-check",
+      paramLabel = "COMMAND",
+      description = {
+        "Every node's health check after an update: a shell command run in its workdir that",
+        "must exit 0 (one attempt), e.g. to make a release fail on every node."
+      })
+  String healthCheck;
+
   @Override
   public Integer call() {
     if (nodes < 1) {
       throw new IllegalArgumentException("--nodes must be at least 1");
     }
+    if (trustPolicy != null && trust == null) {
+      throw new IllegalArgumentException("--trust-policy needs --trust");
+    }
+    dev.sluice.core.trust.TrustFile trustFile =
+        trust == null ? null : dev.sluice.core.trust.TrustFile.load(trust, null);
+    if (trustPolicy != null) {
+      trustFile = trustFile.withPolicySigners(trustPolicy);
+    }
     RunService service =
         new RunService(ClockOption.clock(spec), new SecureRandom(), NullProgressMonitor.INSTANCE)
-            .trusting(trust == null ? null : dev.sluice.core.trust.TrustFile.load(trust, null));
+            .trusting(trustFile);
     List<SimulatedRun> runs = new FleetSimulator(service, threads).runAll(nodes, this::requestFor);
     PrintWriter out = spec.commandLine().getOut();
     if (reportTo != null) {
@@ -118,6 +144,17 @@ public final class SimulateCommand implements Callable<Integer> {
 
   private RunRequest requestFor(int index) {
     RunRequest request = FleetSimulator.defaultRequest(fleet, index, remote);
+    if (healthCheck != null) {
+      request =
+          request.withApply(
+              request
+                  .apply()
+                  .withHealthCheck(
+                      ApplySettings.HealthCheck.parse(healthCheck, true),
+                      ApplySettings.DEFAULT_HEALTH_TIMEOUT,
+                      1,
+                      java.time.Duration.ZERO));
+    }
     List<String> memberOf = new ArrayList<>();
     groups.forEach(
         (group, count) -> {

@@ -1,5 +1,6 @@
 package dev.sluice.updater.cli;
 
+import dev.sluice.cli.OutputOptions;
 import dev.sluice.core.json.Json;
 import dev.sluice.core.report.NodeReport;
 import dev.sluice.updater.status.NodeStatus;

@@ -1,12 +1,12 @@
 package dev.sluice.updater.git;
 
 import dev.sluice.core.git.GitException;
+import dev.sluice.core.text.Show;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -28,8 +28,7 @@ import org.slf4j.LoggerFactory;
 final class IndexRepair {
 
   private static final Logger LOG = LoggerFactory.getLogger(Workdir.class);
-  private static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter STAMP = Show.COMPACT_TIME;
 
   private final Repository repo;
   private final Path dir;

@@ -1,12 +1,12 @@
 package dev.sluice.updater.git;
 
 import dev.sluice.core.git.GitException;
+import dev.sluice.core.text.Show;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,8 +47,7 @@ public final class SavedWork {
   public static final String PREFIX = "refs/sluice/saved/";
 
   private static final Logger LOG = LoggerFactory.getLogger(SavedWork.class);
-  private static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter STAMP = Show.COMPACT_TIME;
   private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_./:@%+=,-]+");
 
   private final Repository repo;

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.eclipse.jgit.api.Git;
@@ -27,14 +28,22 @@ import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 import org.eclipse.jgit.treewalk.FileTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How the working tree stands against a commit, read without writing a file of the tree: the local
  * changes a checkout would destroy, the tracked files that are missing or differ from HEAD, the
  * check after a checkout, paths git must never check out, and what an update changes under given
- * paths. A damaged index is rebuilt first ({@link IndexRepair}).
+ * paths. A damaged index is rebuilt first ({@link IndexRepair}). The only thing written is the
+ * index: after a tree check, settled files are recorded in it so that the next check compares them
+ * by size and time ({@link StatRefresh}).
+ *
+ * <p>Logs as {@link Workdir}, as it did before it was split out of it.
  */
 final class TreeState {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Workdir.class);
 
   private final Repository repo;
   private final Git git;
@@ -95,12 +104,26 @@ final class TreeState {
       modified.addAll(diff.getRemoved());
       modified.addAll(diff.getConflicting());
       modified.removeAll(diff.getMissing());
+      refreshStat(modified);
       return new TreeCheck(List.copyOf(new TreeSet<>(diff.getMissing())), List.copyOf(modified));
     } catch (IOException | RuntimeException e) {
       throw new GitException(
           GitException.Kind.CORRUPT,
           "workdir " + dir + ": cannot compare files with HEAD: " + GitException.rootMessage(e),
           e);
+    }
+  }
+
+  /**
+   * Lets the next check compare settled files by size and time ({@link StatRefresh}); a failure
+   * only costs the next check the content comparison it makes today.
+   */
+  private void refreshStat(Set<String> modified) {
+    try {
+      // File times are the file system's: compared with the system clock, not --now.
+      StatRefresh.refresh(repo, dir, Instant.now(), modified);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("workdir {}: index not refreshed: {}", dir, e.getMessage());
     }
   }
 

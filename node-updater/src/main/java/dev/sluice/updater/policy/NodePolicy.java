@@ -8,6 +8,7 @@ import dev.sluice.core.policy.PolicyParser;
 import dev.sluice.core.policy.PolicyReader;
 import dev.sluice.core.policy.PolicyValidationException;
 import dev.sluice.core.policy.PolicyWriter;
+import dev.sluice.core.text.Show;
 import dev.sluice.core.trust.TrustFile;
 import dev.sluice.core.trust.Verdict;
 import dev.sluice.updater.git.Workdir;
@@ -170,7 +171,7 @@ public final class NodePolicy {
       return Optional.empty();
     }
     try (RevWalk walk = new RevWalk(workdir.repository())) {
-      Verdict verdict = trust.verify(workdir.repository(), walk.parseCommit(commit));
+      Verdict verdict = trust.verifyPolicy(workdir.repository(), walk.parseCommit(commit));
       if (verdict.trusted()) {
         LOG.info("rollout policy {} is {}", commit.name(), verdict.describe());
         return Optional.empty();
@@ -198,6 +199,6 @@ public final class NodePolicy {
   }
 
   private static String abbreviate(String commit) {
-    return commit.length() > 10 ? commit.substring(0, 10) : commit;
+    return Show.commit(commit);
   }
 }

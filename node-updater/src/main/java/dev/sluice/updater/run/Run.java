@@ -17,6 +17,7 @@ import dev.sluice.core.rollout.NodeFacts;
 import dev.sluice.core.rollout.Reason;
 import dev.sluice.core.rollout.RolloutDecider;
 import dev.sluice.core.rollout.RolloutDecision;
+import dev.sluice.core.text.Show;
 import dev.sluice.core.trust.ReleaseTrust;
 import dev.sluice.core.trust.TrustFile;
 import dev.sluice.core.version.ReleaseTag;
@@ -33,6 +34,7 @@ import dev.sluice.updater.lottery.LotteryResult;
 import dev.sluice.updater.lottery.LotteryService;
 import dev.sluice.updater.policy.NodePolicy;
 import dev.sluice.updater.policy.RemoteGitFacts;
+import dev.sluice.updater.slots.UpdateSlots;
 import dev.sluice.updater.state.Database;
 import dev.sluice.updater.state.FailedCommitStore;
 import dev.sluice.updater.state.JournalStore;
@@ -81,6 +83,7 @@ final class Run {
   private final RandomGenerator random;
   private final ProgressMonitor progress;
   private final ApplyListener listener;
+  private final UpdateSlots slots;
   private final List<String> warnings = new ArrayList<>();
   private final String node;
   private final String name;
@@ -110,9 +113,11 @@ final class Run {
       ProgressMonitor progress,
       ApplyListener listener,
       boolean emptyStateFile,
-      TrustFile trust) {
+      TrustFile trust,
+      UpdateSlots slots) {
     this.request = request;
     this.trust = trust;
+    this.slots = slots;
     this.database = database;
     this.kv = new KeyValueStore(database);
     this.started = started;
@@ -226,7 +231,7 @@ final class Run {
         "the run that started at "
             + entry.startedAt()
             + " was stopped after its change to "
-            + entry.toCommit().substring(0, 10)
+            + Show.commit(entry.toCommit())
             + " ended ("
             + entry.step()
             + ") and before it reported"
@@ -435,8 +440,43 @@ final class Run {
         }
         yield finish(drawn, facts, Action.HELD, ExitCodes.OK, text, decision.reason().toReport());
       }
-      case MOVE -> move(plan, drawn, facts, workdir, applier);
+      case MOVE -> {
+        UpdateSlots.Gate slot = takeSlot(plan, drawn);
+        if (slot instanceof UpdateSlots.Held held) {
+          yield finish(
+              drawn,
+              facts,
+              Action.HELD,
+              ExitCodes.OK,
+              held.text() + keeping(facts.current()),
+              new NodeReport.Reason(UpdateSlots.NO_SLOT, held.text()));
+        }
+        if (slot instanceof UpdateSlots.Proceed proceed) {
+          warnings.add(proceed.warning());
+        }
+        RunResult moved = move(plan, drawn, facts, workdir, applier);
+        // Healthy, or nothing changed after all (the target moved meanwhile): the slot goes back.
+        // A failed update keeps it until it expires.
+        Action action = moved.report().action();
+        if (action == Action.UPDATED || action == Action.HELD) {
+          slots.after(slot, node);
+        }
+        yield moved;
+      }
     };
+  }
+
+  /**
+   * An update slot from fleet-web when the policy limits how fast this node's lock group moves;
+   * leaving a dead-end and a first install never wait for one.
+   */
+  private UpdateSlots.Gate takeSlot(Plan plan, Drawn drawn) {
+    return slots.before(
+        plan.policy().updateLimits(),
+        drawn.lottery().channel(),
+        request.groups(),
+        node,
+        plan.decision().reason());
   }
 
   private static boolean isBackwards(String code) {
@@ -749,7 +789,7 @@ final class Run {
   }
 
   static String abbreviate(ObjectId id) {
-    return id.abbreviate(10).name();
+    return Show.commit(id);
   }
 
   private static String describe(ObjectId commit, String version) {

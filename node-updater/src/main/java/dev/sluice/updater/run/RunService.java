@@ -4,6 +4,7 @@ import dev.sluice.core.git.RemoteRefs;
 import dev.sluice.core.trust.TrustFile;
 import dev.sluice.updater.apply.ApplyListener;
 import dev.sluice.updater.git.DiskFull;
+import dev.sluice.updater.slots.UpdateSlots;
 import dev.sluice.updater.state.Database;
 import dev.sluice.updater.state.RunStore;
 import dev.sluice.updater.state.StateException;
@@ -41,6 +42,7 @@ public final class RunService {
   private final ProgressMonitor progress;
   private final ApplyListener listener;
   private final TrustFile trust;
+  private final UpdateSlots slots;
 
   /**
    * @param clock the clock for the lottery, history and saved-change names ({@code --now})
@@ -56,7 +58,7 @@ public final class RunService {
    */
   public RunService(
       Clock clock, RandomGenerator random, ProgressMonitor progress, ApplyListener listener) {
-    this(clock, random, progress, listener, null);
+    this(clock, random, progress, listener, null, UpdateSlots.NONE);
   }
 
   private RunService(
@@ -64,12 +66,14 @@ public final class RunService {
       RandomGenerator random,
       ProgressMonitor progress,
       ApplyListener listener,
-      TrustFile trust) {
+      TrustFile trust,
+      UpdateSlots slots) {
     this.clock = clock;
     this.random = random;
     this.progress = progress;
     this.listener = listener;
     this.trust = trust;
+    this.slots = slots;
   }
 
   /**
@@ -77,7 +81,12 @@ public final class RunService {
    * (null: no checks).
    */
   public RunService trusting(TrustFile trustFile) {
-    return new RunService(clock, random, progress, listener, trustFile);
+    return new RunService(clock, random, progress, listener, trustFile, slots);
+  }
+
+  /** This service taking update slots from fleet-web before a move, when the policy limits it. */
+  public RunService withUpdateSlots(UpdateSlots updateSlots) {
+    return new RunService(clock, random, progress, listener, trust, updateSlots);
   }
 
   /**
@@ -108,7 +117,8 @@ public final class RunService {
                   progress,
                   listener,
                   emptyStateFile,
-                  trust)
+                  trust,
+                  slots)
               .execute();
       try {
         new RunStore(database).record(result.report());

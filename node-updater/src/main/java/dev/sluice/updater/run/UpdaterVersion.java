@@ -1,5 +1,7 @@
 package dev.sluice.updater.run;
 
+import dev.sluice.cli.ManifestVersion;
+
 /** node-updater's own version, from its jar's manifest ({@code Implementation-Version}). */
 public final class UpdaterVersion {
 
@@ -10,7 +12,6 @@ public final class UpdaterVersion {
 
   /** The version, or {@value #DEVELOPMENT} when the classes do not come from a released jar. */
   public static String current() {
-    String version = UpdaterVersion.class.getPackage().getImplementationVersion();
-    return version == null || version.isBlank() ? DEVELOPMENT : version;
+    return ManifestVersion.implementationVersion(UpdaterVersion.class).orElse(DEVELOPMENT);
   }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.updater.state;
 
+import dev.sluice.core.text.Show;
 import dev.sluice.sqlite.ConnectionSettings;
 import dev.sluice.sqlite.Rows;
 import dev.sluice.sqlite.Schema;
@@ -11,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
@@ -87,8 +87,7 @@ public final class Database implements AutoCloseable {
 
   public static final int SCHEMA_VERSION = SCHEMA.latest();
 
-  private static final DateTimeFormatter ASIDE_STAMP =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter ASIDE_STAMP = Show.COMPACT_TIME;
 
   private final Path file;
   private final Connection connection;

@@ -266,7 +266,55 @@ class TrustedRunTest {
     assertThat(run().json().get("reason").get("code").asText()).isEqualTo("paused");
   }
 
+  @Test
+  void aPauseSignedWithAKeyForPolicyCommitsOnlyAppliesWithTrustPolicy() throws IOException {
+    Path guardKey = keys.sshKey("guard");
+    Path policySigners =
+        Files.writeString(
+            tmp.resolve("policy_signers"),
+            "guard@sluice.invalid " + keys.sshPublic(guardKey) + "\n");
+    release("v1.0.0", releaseKey, "2026-11-01T00:00:00Z");
+    Path clone = tmp.resolve("policy-work");
+    remote.commit("rollout-policy", "open", Map.of("channels.json", "{\"schema\": 1}\n"));
+    keys.git(tmp, "clone", "-q", "-b", "rollout-policy", remote.uri(), clone.toString());
+    signedPolicyCommit(clone, "{\"schema\": 1, \"maxAttempts\": 4}\n", releaseKey);
+    assertThat(run("--trust", allowed.toString()).json().get("action").asText())
+        .isEqualTo("updated");
+
+    // fleet-web's guard pauses stable, signing with its own key.
+    signedPolicyCommit(
+        clone,
+        "{\"schema\": 1, \"channels\": {\"stable\": {\"branch\": \"master\", \"tagPattern\":"
+            + " \"v*\", \"track\": \"branch\", \"paused\": true, \"pauseReason\": \"guard\"}}}\n",
+        guardKey,
+        "guard@sluice.invalid");
+    // A node without the policy keys ignores the guard's commit as untrusted.
+    ObjectId next = release("v1.0.1", releaseKey, "2026-11-02T00:00:00Z");
+    Outcome without = run("--trust", allowed.toString());
+    assertThat(without.json().get("action").asText()).as(without.out()).isEqualTo("updated");
+    assertThat(without.json().get("target").get("commit").asText()).isEqualTo(next.name());
+    assertThat(without.json().get("warnings").toString()).contains("untrusted");
+    // Given them, it applies the pause.
+    release("v1.0.2", releaseKey, "2026-11-03T00:00:00Z");
+    Outcome withPolicyKeys =
+        run("--trust", allowed.toString(), "--trust-policy", policySigners.toString());
+
+    assertThat(withPolicyKeys.json().get("action").asText())
+        .as(withPolicyKeys.out())
+        .isEqualTo("held");
+    assertThat(withPolicyKeys.json().get("reason").get("code").asText()).isEqualTo("paused");
+    assertThat(head()).isEqualTo(next);
+    // --trust-policy alone is bad usage: it only adds keys to a trust file.
+    Outcome alone = run("--trust-policy", policySigners.toString());
+    assertThat(alone.code()).isEqualTo(2);
+    assertThat(alone.err() + alone.out()).contains("--trust-policy needs --trust");
+  }
+
   private void signedPolicyCommit(Path clone, String json, Path key) {
+    signedPolicyCommit(clone, json, key, "ops@example.org");
+  }
+
+  private void signedPolicyCommit(Path clone, String json, Path key, String email) {
     try {
       Files.writeString(clone.resolve("channels.json"), json);
     } catch (IOException e) {
@@ -277,7 +325,7 @@ class TrustedRunTest {
         "-c",
         "user.name=Ops",
         "-c",
-        "user.email=ops@example.org",
+        "user.email=" + email,
         "-c",
         "gpg.format=ssh",
         "-c",

@@ -1,5 +1,6 @@
 package dev.sluice.web.channels;
 
+import dev.sluice.core.channel.Channel;
 import dev.sluice.core.git.GitException;
 import dev.sluice.core.git.RemoteUrls;
 import dev.sluice.core.history.ChannelStatusReader;
@@ -9,6 +10,7 @@ import dev.sluice.core.policy.LotteryPolicy;
 import dev.sluice.core.policy.Policy;
 import dev.sluice.core.policy.PolicyReader;
 import dev.sluice.core.policy.PolicyValidationException;
+import dev.sluice.core.policy.UpdateLimits;
 import dev.sluice.core.promotion.BranchState;
 import dev.sluice.core.promotion.ChannelState;
 import dev.sluice.core.promotion.Deadends;
@@ -25,6 +27,7 @@ import dev.sluice.core.promotion.Rollback;
 import dev.sluice.core.rollout.GitFacts;
 import dev.sluice.web.fleet.ActiveCounts;
 import dev.sluice.web.fleet.PromotionHealth;
+import dev.sluice.web.guard.GuardReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -87,6 +90,7 @@ public final class ChannelsService {
   private ChannelsView cached;
   private long cachedAtNanos;
   private volatile double preprodTarget = LotteryPolicy.defaults().probability();
+  private volatile UpdateLimits updateLimits;
 
   /**
    * @param cacheDir where core keeps its mirror of the remote (safe to delete)
@@ -150,6 +154,16 @@ public final class ChannelsService {
    */
   public double preprodTarget() {
     return preprodTarget;
+  }
+
+  /**
+   * The rollout policy's update limits, reading the remote when the cached answer is stale (as
+   * {@link #status()} does); empty until the policy was read once. An unreachable remote keeps the
+   * limits last read.
+   */
+  public Optional<UpdateLimits> updateLimits() {
+    status();
+    return Optional.ofNullable(updateLimits);
   }
 
   private ChannelsView read() {
@@ -271,6 +285,7 @@ public final class ChannelsService {
       PolicyCards cards,
       GitFacts git) {
     preprodTarget = policy.lottery().probability();
+    updateLimits = policy.updateLimits();
     PromotionRules rules = PromotionRules.of(policy);
     Duration soak = soakOverride != null ? soakOverride : rules.soak();
     if (soakOverride != null) {
@@ -315,14 +330,16 @@ public final class ChannelsService {
             : decision.failures().stream().map(GateResult::text).toList();
     boolean promotable = !promoted && decision.allowed();
 
-    ChannelsView.Card stable = card(state.stable(), null, null, null, cards.parts(state.stable()));
+    ChannelsView.Card stable =
+        card(state.stable(), null, null, null, cards.parts(state.stable()), policy);
     ChannelsView.Card preprod =
         card(
             state.preprod(),
             candidate == null ? null : decision.soakEndsAt(),
             promotable,
             reasons,
-            cards.parts(state.preprod()));
+            cards.parts(state.preprod()),
+            policy);
     ChannelsView.Promotion promotion =
         new ChannelsView.Promotion(
             decision.candidate(),
@@ -343,7 +360,8 @@ public final class ChannelsService {
       Instant soakEndsAt,
       Boolean promotable,
       List<String> reasons,
-      PolicyCards.Parts parts) {
+      PolicyCards.Parts parts,
+      Policy policy) {
     Release newest = branch.newestRelease();
     String tagAtTip = newest != null && newest.commit().equals(branch.tip()) ? newest.tag() : null;
     return new ChannelsView.Card(
@@ -360,6 +378,7 @@ public final class ChannelsService {
         parts.deadends(),
         parts.frozen(),
         parts.rollout(),
-        parts.rollback());
+        parts.rollback(),
+        GuardReport.HaltView.of(policy.channel(Channel.parse(branch.channel())).halt()));
   }
 }

@@ -2,6 +2,7 @@ package dev.sluice.web.channels;
 
 import dev.sluice.core.promotion.GateResult;
 import dev.sluice.web.fleet.PromotionHealth;
+import dev.sluice.web.guard.GuardReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -50,6 +51,7 @@ public record ChannelsView(
    * @param rollout the phased rollout of the channel's target, null when there is none
    * @param rollback the channel's latest rollback while no release was tagged on it since, else
    *     null
+   * @param halt the guard's halt of this channel (when, what, why), null when none
    */
   public record Card(
       String channel,
@@ -65,7 +67,8 @@ public record ChannelsView(
       List<DeadendEntry> deadends,
       List<FrozenEntry> frozen,
       PhasedRollout rollout,
-      RolledBack rollback) {
+      RolledBack rollback,
+      GuardReport.HaltView halt) {
     public Card {
       reasons = reasons == null ? null : List.copyOf(reasons);
       deadends = List.copyOf(deadends);

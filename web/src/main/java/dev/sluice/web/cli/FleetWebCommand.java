@@ -1,5 +1,6 @@
 package dev.sluice.web.cli;
 
+import dev.sluice.cli.ManifestVersion;
 import dev.sluice.core.git.RemoteUrls;
 import dev.sluice.core.history.ChannelStatusReader;
 import dev.sluice.web.channels.ChannelsService;
@@ -9,10 +10,14 @@ import dev.sluice.web.fleet.FleetService;
 import dev.sluice.web.fleet.ReportStore;
 import dev.sluice.web.fleet.ReportValidator;
 import dev.sluice.web.fleet.ReportWriter;
+import dev.sluice.web.fleet.SlotStore;
 import dev.sluice.web.fleet.StoreException;
+import dev.sluice.web.http.FleetLockHandler;
 import dev.sluice.web.http.FleetServer;
+import dev.sluice.web.http.SafetyRoutes;
 import dev.sluice.web.http.TlsKeys;
 import dev.sluice.web.metrics.FleetMetrics;
+import dev.sluice.web.slots.SlotService;
 import io.javalin.Javalin;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -31,7 +36,7 @@ import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -49,7 +54,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "fleet-web",
     mixinStandardHelpOptions = true,
-    versionProvider = FleetWebCommand.ManifestVersion.class,
+    versionProvider = ManifestVersion.class,
     sortOptions = false,
     description = {
       "Fleet dashboard: collects node reports (POST /api/reports), aggregates them",
@@ -225,6 +230,8 @@ final class FleetWebCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Show stack traces on errors.")
   boolean verbose;
 
+  @Mixin SafetyOptions safety = new SafetyOptions();
+
   private final PrintWriter out;
   private final Stopper stopper;
 
@@ -295,6 +302,9 @@ final class FleetWebCommand implements Callable<Integer> {
     if (maxReportAge.isNegative() || maxReportAge.isZero()) {
       throw new ParameterException(spec.commandLine(), "--max-report-age must be positive");
     }
+    if (safety.problem() != null) {
+      throw new ParameterException(spec.commandLine(), safety.problem());
+    }
     if (soak != null && (soak.isNegative() || soak.isZero())) {
       throw new ParameterException(spec.commandLine(), "--soak must be positive");
     }
@@ -326,6 +336,7 @@ final class FleetWebCommand implements Callable<Integer> {
     } catch (StoreException e) {
       throw new FleetWebException.Store(e.getMessage(), e);
     }
+    Safety guards = null;
     try (database;
         ReportWriter writer = new ReportWriter(new ReportStore(database), clock)) {
       AtomicReference<ChannelsService> channels = new AtomicReference<>();
@@ -361,6 +372,23 @@ final class FleetWebCommand implements Callable<Integer> {
                       FleetServer.Limits.DEFAULT.minUploadBytesPerSecond()),
                   new FleetMetrics(fleet, () -> FleetMetrics.databaseBytes(db))),
               https);
+      ChannelsService policySource = channels.get();
+      FleetLockHandler.install(
+          app,
+          new SlotService(
+              new SlotStore(database),
+              policySource == null ? Optional::empty : policySource::updateLimits,
+              clock),
+          Optional.ofNullable(ingestToken),
+          clock);
+      try {
+        guards =
+            Safety.create(
+                safety, remote, db, database, trustReportTimes, fleet, clock, System.getenv());
+      } catch (IllegalArgumentException | dev.sluice.core.git.GitException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      SafetyRoutes.register(app, guards.guard(), Optional.of(guards.notifier()));
       try {
         if (https.isPresent()) {
           app.start();
@@ -381,12 +409,16 @@ final class FleetWebCommand implements Callable<Integer> {
           remote == null ? "" : ", channels of " + RemoteUrls.redact(remote));
       out.println("fleet-web listening on " + url);
       out.flush();
+      guards.guard().ifPresent(guard -> guard.start(safety.guardInterval));
       try {
         stopper.awaitStop(app);
       } finally {
         app.stop();
       }
     } finally {
+      if (guards != null) {
+        guards.close();
+      }
       stopper.finished();
     }
     return OK;
@@ -447,15 +479,6 @@ final class FleetWebCommand implements Callable<Integer> {
   }
 
   static String version() {
-    String version = FleetWebCommand.class.getPackage().getImplementationVersion();
-    return version == null ? "development build" : version;
-  }
-
-  /** The version from the jar manifest. */
-  static final class ManifestVersion implements IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      return new String[] {"fleet-web " + version()};
-    }
+    return ManifestVersion.version(FleetWebCommand.class);
   }
 }

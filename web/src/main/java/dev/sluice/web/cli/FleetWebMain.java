@@ -1,5 +1,6 @@
 package dev.sluice.web.cli;
 
+import dev.sluice.cli.Errors;
 import dev.sluice.core.git.GitIsolation;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -27,19 +28,10 @@ public final class FleetWebMain {
       PrintWriter out, PrintWriter err, FleetWebCommand.Stopper stopper, String... args) {
     GitIsolation.install();
     FleetWebCommand command = new FleetWebCommand(out, stopper);
-    return new CommandLine(command)
+    return new Errors("fleet-web", FleetWebCommand::exitCodeOf)
+        .install(new CommandLine(command))
         .setOut(out)
         .setErr(err)
-        .setExitCodeExceptionMapper(FleetWebCommand::exitCodeOf)
-        .setExecutionExceptionHandler(
-            (e, cmd, parsed) -> {
-              err.println("fleet-web: " + e.getMessage());
-              if (command.verbose) {
-                e.printStackTrace(err);
-              }
-              err.flush();
-              return FleetWebCommand.exitCodeOf(e);
-            })
         .execute(args);
   }
 }

@@ -92,7 +92,8 @@ public final class FleetDatabase implements AutoCloseable {
           """
               + NodeKeyStore.MIGRATION,
           NodeKeyStore.SEQUENCE_MIGRATION,
-          NodeNames.MIGRATION);
+          NodeNames.MIGRATION,
+          SlotStore.MIGRATION);
 
   private static final Schema SCHEMA = new Schema("fleet-web database", APPLICATION_ID, MIGRATIONS);
 

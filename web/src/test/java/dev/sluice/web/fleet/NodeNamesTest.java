@@ -35,11 +35,17 @@ class NodeNamesTest {
     // Take the file back to the schema before names, as an older fleet-web left it.
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement s = c.createStatement()) {
+      // The update-slot tables came after names.
+      s.execute("DROP TABLE update_slots");
+      s.execute("DROP TABLE slot_grants");
       s.execute("DROP TABLE node_names");
       for (String column : new String[] {"name", "updater_version", "remote"}) {
         s.execute("ALTER TABLE nodes DROP COLUMN " + column);
       }
-      s.execute("PRAGMA user_version = " + (FleetDatabase.latestSchema() - 1));
+      // Update slots came after names: that migration goes too.
+      s.execute("DROP TABLE update_slots");
+      s.execute("DROP TABLE slot_grants");
+      s.execute("PRAGMA user_version = " + (FleetDatabase.latestSchema() - 2));
     }
 
     try (FleetDatabase db = FleetDatabase.open(file)) {

@@ -1,4 +1,4 @@
-package dev.sluice.updater.cli;
+package dev.sluice.cli;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -11,11 +11,11 @@ public final class OutputOptions {
   @Option(
       names = "--json",
       scope = ScopeType.INHERIT,
-      description = "Print the result as one JSON object.")
+      description = "Print the result as JSON for scripts.")
   boolean json;
 
   @Option(
-      names = "--verbose",
+      names = {"-v", "--verbose"},
       scope = ScopeType.INHERIT,
       description = "Log every step and print stack traces of errors.")
   boolean verbose;
@@ -24,11 +24,12 @@ public final class OutputOptions {
    * Whether {@code --json} was given anywhere on the command line. Inherited options are set on the
    * command where they were written, so look at the command and all its parents.
    */
-  static boolean json(CommandSpec spec) {
+  public static boolean json(CommandSpec spec) {
     return flag(spec, "--json");
   }
 
-  static boolean verbose(CommandSpec spec) {
+  /** Whether {@code --verbose} was given anywhere on the command line. */
+  public static boolean verbose(CommandSpec spec) {
     return flag(spec, "--verbose");
   }
 
