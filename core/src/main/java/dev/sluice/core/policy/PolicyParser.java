@@ -101,6 +101,11 @@ import java.util.Set;
  * generates the published schema; this class walks a document by those declarations and adds the
  * rules that span fields or entries (refs listed twice, a name both frozen and weighted, two
  * channels sharing a branch or tag pattern).
+ *
+ * <p>Its length is one checker that walks every section of the document into a single error list:
+ * that list is what makes every error come out at once, each with its path, and the rules that span
+ * sections (a frozen name that is also weighted) read what the other sections parsed. Split per
+ * section, each piece would need the list, the paths and the other sections' results passed in.
  */
 public final class PolicyParser {
 

@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * <p>A change is: save local work, check out and verify, run the post-update hook, restart the
  * software if it is running, check its health. Any failure puts the previous commit back, runs the
  * hook for it, checks its health, and remembers the failed commit and why.
+ *
+ * <p>It is one class because the journal is: applying, rolling back and recovering write the same
+ * journal entry through the same steps, and recovery must undo exactly what an apply of this class
+ * may have left. Split apart, the two sides of that contract would live in different files.
  */
 public final class Applier {
 

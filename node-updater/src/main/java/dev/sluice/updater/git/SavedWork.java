@@ -4,10 +4,12 @@ import dev.sluice.core.git.GitException;
 import dev.sluice.core.text.Show;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Local work saved before a checkout, kept under {@code refs/sluice/saved/<time>}: saving it,
- * listing it, and pruning it by a {@link SavedRetention}.
+ * listing it, reading one back, clearing the saved untracked files from the tree, and pruning it by
+ * a {@link SavedRetention}.
  *
  * <p>Each saved commit has the shape of {@code git stash}: its tree is the work tree, its parents
  * are the commit it was saved on, the index, and (when there were any) the untracked files. So
@@ -242,6 +245,67 @@ public final class SavedWork {
       }
     }
     return List.copyOf(files);
+  }
+
+  /** See {@link Workdir#clearSavedUntracked(SavedChanges)}. */
+  void clearSavedUntracked(SavedChanges saved) {
+    try (RevWalk walk = new RevWalk(repo);
+        TreeWalk tree = new TreeWalk(repo)) {
+      RevCommit commit = walk.parseCommit(saved.commit());
+      if (commit.getParentCount() < 3) {
+        return;
+      }
+      tree.addTree(walk.parseCommit(commit.getParent(2)).getTree());
+      tree.setRecursive(true);
+      while (tree.next()) {
+        Path file = dir.resolve(tree.getPathString());
+        if (Files.isSymbolicLink(file)
+            || (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                && Arrays.equals(
+                    Files.readAllBytes(file), repo.open(tree.getObjectId(0)).getBytes()))) {
+          Files.delete(file);
+        }
+      }
+    } catch (IOException e) {
+      throw new GitException(
+          GitException.Kind.OTHER,
+          "workdir " + dir + ": cannot clear saved untracked files: " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** See {@link Workdir#savedAt(String)}. */
+  Optional<SavedChanges> savedAt(String ref) {
+    try (RevWalk walk = new RevWalk(repo)) {
+      Ref found = repo.exactRef(ref);
+      if (found == null) {
+        return Optional.empty();
+      }
+      RevCommit saved = walk.parseCommit(found.getObjectId());
+      TreeSet<String> paths = new TreeSet<>();
+      if (saved.getParentCount() > 0) {
+        try (TreeWalk diff = new TreeWalk(repo)) {
+          diff.addTree(walk.parseCommit(saved.getParent(0)).getTree());
+          diff.addTree(saved.getTree());
+          diff.setRecursive(true);
+          while (diff.next()) {
+            paths.add(diff.getPathString());
+          }
+        }
+      }
+      if (saved.getParentCount() > 2) {
+        try (TreeWalk untracked = new TreeWalk(repo)) {
+          untracked.addTree(walk.parseCommit(saved.getParent(2)).getTree());
+          untracked.setRecursive(true);
+          while (untracked.next()) {
+            paths.add(untracked.getPathString());
+          }
+        }
+      }
+      return Optional.of(new SavedChanges(ref, saved.copy(), List.copyOf(paths)));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   /** A path as one shell word. */

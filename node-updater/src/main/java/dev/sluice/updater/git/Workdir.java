@@ -2,54 +2,25 @@ package dev.sluice.updater.git;
 
 import dev.sluice.core.git.GitException;
 import dev.sluice.core.git.RemoteAccess;
-import dev.sluice.core.git.RemoteUrls;
-import dev.sluice.core.text.Show;
-import dev.sluice.updater.state.NodeIdentity;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.api.errors.InvalidRefNameException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
-import org.eclipse.jgit.dircache.DirCache;
-import org.eclipse.jgit.dircache.DirCacheBuilder;
-import org.eclipse.jgit.dircache.DirCacheIterator;
-import org.eclipse.jgit.errors.CorruptObjectException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.IndexDiff;
-import org.eclipse.jgit.lib.ObjectChecker;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.StoredConfig;
-import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.submodule.SubmoduleWalk;
-import org.eclipse.jgit.treewalk.CanonicalTreeParser;
-import org.eclipse.jgit.treewalk.FileTreeIterator;
-import org.eclipse.jgit.treewalk.TreeWalk;
-import org.eclipse.jgit.treewalk.filter.TreeFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,26 +32,38 @@ import org.slf4j.LoggerFactory;
  * what changed. Before a checkout would destroy local work (modified tracked files, untracked files
  * that are not ignored), it is saved under {@code refs/sluice/saved/<time>} ({@link SavedWork}).
  * Ignored files are never touched.
+ *
+ * <p>A run reaches the node's repository only through this class, which owns the {@link Repository}
+ * (the {@code saved} command lists saved work read-only through {@link SavedWork}). It does the
+ * normal path itself (HEAD, fetch, checkout) and hands the rest to one class per concern in this
+ * package: {@link WorkdirOpener} (open, create, adopt), {@link TreeState} (how the files stand
+ * against a commit), {@link SavedWork} (saving local changes), and crash repair: {@link
+ * IndexRepair}, {@link Leftovers}, {@link GitLocks}, {@link ShallowRepair} and {@link TreeRewrite}.
  */
 public final class Workdir implements AutoCloseable {
 
   public static final String SAVED_PREFIX = SavedWork.PREFIX;
 
   private static final Logger LOG = LoggerFactory.getLogger(Workdir.class);
-  private static final DateTimeFormatter STAMP = Show.COMPACT_TIME;
 
   private final Path dir;
   private RemoteAccess access;
   private final Repository repo;
   private final Git git;
   private final SavedRetention retention;
+  private final TreeState tree;
+  private final SavedWork savedWork;
+  private final Leftovers leftovers;
 
-  private Workdir(Path dir, RemoteAccess access, Repository repo, SavedRetention retention) {
+  Workdir(Path dir, RemoteAccess access, Repository repo, SavedRetention retention) {
     this.dir = dir;
     this.access = access;
     this.repo = repo;
     this.git = new Git(repo);
     this.retention = retention;
+    this.tree = new TreeState(repo, git, dir, this::head, new IndexRepair(repo, dir, this::head));
+    this.savedWork = new SavedWork(repo, dir);
+    this.leftovers = new Leftovers(repo, dir);
   }
 
   /**
@@ -103,139 +86,12 @@ public final class Workdir implements AutoCloseable {
    *     touched), {@code CORRUPT} when the repository cannot be read
    */
   public static Workdir open(Path dir, RemoteAccess access, SavedRetention retention) {
-    Path gitDir = dir.resolve(Constants.DOT_GIT);
-    try {
-      if (!Files.isRegularFile(gitDir.resolve(Constants.HEAD))) {
-        if (!holdsOnlyGitDir(dir)) {
-          throw new GitException(
-              GitException.Kind.CONFIG,
-              "workdir "
-                  + dir
-                  + " holds files but no git repository; refusing to touch it (empty it or point"
-                  + " --workdir at a new folder)");
-        }
-        return create(dir, gitDir, access, retention);
-      }
-      try {
-        Workdir workdir = openExisting(dir, gitDir, access, retention);
-        workdir.forgetCredentialsInOrigin();
-        workdir.head(); // fail now, not halfway, when the repository is unreadable
-        return workdir;
-      } catch (IOException | GitException e) {
-        if (!holdsOnlyGitDir(dir)) {
-          throw e;
-        }
-        // Nothing was ever checked out: a first install killed while creating the repository.
-        LOG.warn(
-            "workdir {}: the repository of an interrupted first install is unusable ({}); making"
-                + " it again",
-            dir,
-            GitException.rootMessage(e));
-        return create(dir, gitDir, access, retention);
-      }
-    } catch (IOException e) {
-      throw new GitException(
-          GitException.Kind.CORRUPT,
-          "workdir " + dir + ": cannot open git repository: " + e.getMessage(),
-          e);
-    }
-  }
-
-  private static Workdir openExisting(
-      Path dir, Path gitDir, RemoteAccess access, SavedRetention retention) throws IOException {
-    Repository repo =
-        new FileRepositoryBuilder()
-            .setWorkTree(dir.toFile())
-            .setGitDir(gitDir.toFile())
-            .setMustExist(true)
-            .build();
-    return new Workdir(dir, access, repo, retention);
-  }
-
-  /**
-   * A new repository in {@code .git}; whatever a killed first install left in it is removed first,
-   * except the work-tree lock.
-   */
-  private static Workdir create(
-      Path dir, Path gitDir, RemoteAccess access, SavedRetention retention) throws IOException {
-    Files.createDirectories(gitDir);
-    try (Stream<Path> entries = Files.list(gitDir)) {
-      for (Path entry : entries.toList()) {
-        String name = entry.getFileName().toString();
-        if (!name.equals(WorkTreeLock.FILE) && !name.equals(NodeIdentity.FILE)) {
-          deleteTree(entry);
-        }
-      }
-    }
-    Repository created;
-    try {
-      created =
-          new FileRepositoryBuilder()
-              .setWorkTree(dir.toFile())
-              .setGitDir(gitDir.toFile())
-              .setInitialBranch("main")
-              .build();
-    } catch (InvalidRefNameException e) {
-      throw new IOException(e.getMessage(), e);
-    }
-    created.create(false);
-    LOG.info("workdir {}: created a new repository", dir);
-    Workdir workdir = new Workdir(dir, access, created, retention);
-    StoredConfig config = created.getConfig();
-    config.setString("remote", "origin", "url", access.url());
-    config.save();
-    return workdir;
-  }
-
-  private static void deleteTree(Path path) throws IOException {
-    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-      try (Stream<Path> walk = Files.walk(path)) {
-        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
-    } else {
-      Files.deleteIfExists(path);
-    }
-  }
-
-  /** An origin URL that carries a password or token (an older install's) loses it. */
-  private void forgetCredentialsInOrigin() throws IOException {
-    StoredConfig config = repo.getConfig();
-    String origin = config.getString("remote", "origin", "url");
-    if (origin != null && !origin.equals(RemoteUrls.redact(origin))) {
-      config.setString("remote", "origin", "url", access.url());
-      config.save();
-      LOG.info("workdir {}: removed the credentials from remote.origin.url", dir);
-    }
-  }
-
-  /** True when the folder is missing, empty, or holds nothing but {@code .git}. */
-  private static boolean holdsOnlyGitDir(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return true;
-    }
-    if (!Files.isDirectory(dir)) {
-      return false;
-    }
-    try (Stream<Path> entries = Files.list(dir)) {
-      return entries.allMatch(p -> p.getFileName().toString().equals(Constants.DOT_GIT));
-    }
+    return WorkdirOpener.open(dir, access, retention);
   }
 
   /** The commit a work tree's HEAD names, read without opening anything for writing. */
   public static Optional<ObjectId> peekHead(Path dir) {
-    try (Repository repo =
-        new FileRepositoryBuilder()
-            .setWorkTree(dir.toFile())
-            .setGitDir(dir.resolve(Constants.DOT_GIT).toFile())
-            .setMustExist(true)
-            .build()) {
-      Ref head = repo.exactRef(Constants.HEAD);
-      return Optional.ofNullable(head == null ? null : head.getObjectId()).map(ObjectId::copy);
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
+    return WorkdirOpener.peekHead(dir);
   }
 
   public Path dir() {
@@ -318,72 +174,7 @@ public final class Workdir implements AutoCloseable {
    * it), which loses nothing: the files themselves are compared by content afterwards.
    */
   public Collection<String> localChanges(Instant now) {
-    return localChanges(status(now));
-  }
-
-  private static Collection<String> localChanges(Status status) {
-    TreeSet<String> paths = new TreeSet<>();
-    paths.addAll(status.getModified());
-    paths.addAll(status.getChanged());
-    paths.addAll(status.getAdded());
-    paths.addAll(status.getUntracked());
-    paths.addAll(status.getConflicting());
-    return paths;
-  }
-
-  private Status status(Instant now) {
-    ensureIndexReadable(now);
-    try {
-      return git.status().setIgnoreSubmodules(SubmoduleWalk.IgnoreSubmoduleMode.ALL).call();
-    } catch (GitAPIException | JGitInternalException e) {
-      throw new GitException(
-          GitException.Kind.CORRUPT,
-          "workdir " + dir + ": cannot compare files with HEAD: " + GitException.rootMessage(e),
-          e);
-    }
-  }
-
-  /** Reads the index once; a damaged one is rebuilt from HEAD (the old one kept beside it). */
-  private void ensureIndexReadable(Instant now) {
-    try {
-      repo.readDirCache();
-    } catch (IOException damage) {
-      rebuildIndex(now, damage);
-    }
-  }
-
-  private void rebuildIndex(Instant now, Exception damage) {
-    Path index = repo.getIndexFile().toPath();
-    Path aside = index.resolveSibling("index.corrupt-" + STAMP.format(now));
-    try {
-      Files.move(index, aside, StandardCopyOption.REPLACE_EXISTING);
-      DirCache fresh = repo.lockDirCache();
-      try {
-        DirCacheBuilder builder = fresh.builder();
-        Optional<ObjectId> head = head();
-        if (head.isPresent()) {
-          try (RevWalk walk = new RevWalk(repo)) {
-            builder.addTree(
-                new byte[0], 0, repo.newObjectReader(), walk.parseCommit(head.get()).getTree());
-          }
-        }
-        builder.finish();
-        fresh.write();
-        fresh.commit();
-      } finally {
-        fresh.unlock();
-      }
-      LOG.warn(
-          "workdir {}: git index was damaged ({}); moved it to {} and rebuilt it from HEAD",
-          dir,
-          GitException.rootMessage(damage),
-          aside);
-    } catch (IOException e) {
-      throw new GitException(
-          GitException.Kind.CORRUPT,
-          "workdir " + dir + ": cannot rebuild damaged index: " + e.getMessage(),
-          e);
-    }
+    return tree.localChanges(now);
   }
 
   /**
@@ -394,14 +185,14 @@ public final class Workdir implements AutoCloseable {
    * recorded.
    */
   public Optional<SavedChanges> saveLocalChanges(Instant now, String why) {
-    Status status = status(now);
-    Collection<String> paths = localChanges(status);
+    Status status = tree.status(now);
+    Collection<String> paths = TreeState.localChanges(status);
     if (paths.isEmpty() && status.getMissing().isEmpty()) {
       return Optional.empty();
     }
     TreeSet<String> all = new TreeSet<>(paths);
     all.addAll(status.getMissing());
-    return new SavedWork(repo, dir).save(status, all, now, why, retention);
+    return savedWork.save(status, all, now, why, retention);
   }
 
   /**
@@ -409,29 +200,7 @@ public final class Workdir implements AutoCloseable {
    * the saved content: they are safe under the saved ref, and the new commit may track the path.
    */
   public void clearSavedUntracked(SavedChanges saved) {
-    try (RevWalk walk = new RevWalk(repo);
-        TreeWalk tree = new TreeWalk(repo)) {
-      RevCommit commit = walk.parseCommit(saved.commit());
-      if (commit.getParentCount() < 3) {
-        return;
-      }
-      tree.addTree(walk.parseCommit(commit.getParent(2)).getTree());
-      tree.setRecursive(true);
-      while (tree.next()) {
-        Path file = dir.resolve(tree.getPathString());
-        if (Files.isSymbolicLink(file)
-            || (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-                && Arrays.equals(
-                    Files.readAllBytes(file), repo.open(tree.getObjectId(0)).getBytes()))) {
-          Files.delete(file);
-        }
-      }
-    } catch (IOException e) {
-      throw new GitException(
-          GitException.Kind.OTHER,
-          "workdir " + dir + ": cannot clear saved untracked files: " + e.getMessage(),
-          e);
-    }
+    savedWork.clearSavedUntracked(saved);
   }
 
   /**
@@ -440,52 +209,7 @@ public final class Workdir implements AutoCloseable {
    * to}'s tree, so no file of anyone else's is touched.
    */
   public List<String> removeCheckoutTempFiles(ObjectId to) {
-    try {
-      List<String> removed = checkoutTempFiles(to);
-      if (!removed.isEmpty()) {
-        LOG.warn(
-            "workdir {}: removed {} temporary file(s) of a failed checkout", dir, removed.size());
-      }
-      return removed;
-    } catch (IOException e) {
-      throw new GitException(
-          GitException.Kind.OTHER,
-          "workdir "
-              + dir
-              + ": cannot remove temporary files of the failed checkout: "
-              + e.getMessage(),
-          e);
-    }
-  }
-
-  private List<String> checkoutTempFiles(ObjectId to) throws IOException {
-    Set<String> paths = new HashSet<>();
-    try (RevWalk walk = new RevWalk(repo);
-        TreeWalk tree = new TreeWalk(repo)) {
-      tree.addTree(walk.parseCommit(to).getTree());
-      tree.setRecursive(true);
-      while (tree.next()) {
-        paths.add(tree.getPathString());
-      }
-    }
-    List<String> removed = new ArrayList<>();
-    Pattern temp = Pattern.compile("\\._(.+?)\\d+\\.tmp");
-    Path gitDir = dir.resolve(Constants.DOT_GIT);
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : files.filter(p -> !p.startsWith(gitDir)).toList()) {
-        Matcher name = temp.matcher(file.getFileName().toString());
-        if (!name.matches() || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-          continue;
-        }
-        String relative =
-            dir.relativize(file.resolveSibling(name.group(1))).toString().replace('\\', '/');
-        if (paths.contains(relative)) {
-          Files.delete(file);
-          removed.add(dir.relativize(file).toString());
-        }
-      }
-    }
-    return removed;
+    return leftovers.removeCheckoutTempFiles(to);
   }
 
   /**
@@ -559,35 +283,7 @@ public final class Workdir implements AutoCloseable {
    * nothing anyone else wrote is removed.
    */
   public List<String> removeWritten(ObjectId to) {
-    List<String> removed = new ArrayList<>();
-    try (RevWalk walk = new RevWalk(repo);
-        TreeWalk tree = new TreeWalk(repo)) {
-      tree.addTree(walk.parseCommit(to).getTree());
-      tree.setRecursive(true);
-      while (tree.next()) {
-        Path file = dir.resolve(tree.getPathString());
-        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-            && Arrays.equals(Files.readAllBytes(file), repo.open(tree.getObjectId(0)).getBytes())) {
-          Files.delete(file);
-          removed.add(tree.getPathString());
-        }
-      }
-    } catch (IOException e) {
-      throw new GitException(
-          GitException.Kind.OTHER,
-          "workdir "
-              + dir
-              + ": cannot clean up after an interrupted first install: "
-              + e.getMessage(),
-          e);
-    }
-    if (!removed.isEmpty()) {
-      LOG.warn(
-          "workdir {}: removed {} file(s) an interrupted first install had written",
-          dir,
-          removed.size());
-    }
-    return removed;
+    return leftovers.removeWritten(to);
   }
 
   /**
@@ -597,37 +293,7 @@ public final class Workdir implements AutoCloseable {
    * wrote is ever removed.
    */
   public List<String> removeLeftovers(ObjectId from, ObjectId to) {
-    List<String> removed = new ArrayList<>();
-    try (RevWalk walk = new RevWalk(repo);
-        TreeWalk tree = new TreeWalk(repo)) {
-      tree.addTree(walk.parseCommit(to).getTree());
-      tree.addTree(walk.parseCommit(from).getTree());
-      tree.addTree(new DirCacheIterator(repo.readDirCache()));
-      tree.setRecursive(true);
-      while (tree.next()) {
-        if (tree.getRawMode(0) == 0 || tree.getRawMode(1) != 0 || tree.getRawMode(2) != 0) {
-          continue; // not only in 'to', or tracked now
-        }
-        Path file = dir.resolve(tree.getPathString());
-        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-            && Arrays.equals(Files.readAllBytes(file), repo.open(tree.getObjectId(0)).getBytes())) {
-          Files.delete(file);
-          removed.add(tree.getPathString());
-        }
-      }
-    } catch (IOException e) {
-      throw new GitException(
-          GitException.Kind.OTHER,
-          "workdir " + dir + ": cannot clean up after interrupted checkout: " + e.getMessage(),
-          e);
-    }
-    if (!removed.isEmpty()) {
-      LOG.warn(
-          "workdir {}: removed {} file(s) an interrupted checkout had written",
-          dir,
-          removed.size());
-    }
-    return removed;
+    return leftovers.removeLeftovers(from, to);
   }
 
   /**
@@ -646,39 +312,7 @@ public final class Workdir implements AutoCloseable {
 
   /** Compares the tracked files with HEAD (a damaged index is rebuilt first). */
   public TreeCheck check(Instant now) {
-    ensureIndexReadable(now);
-    try {
-      IndexDiff diff = new IndexDiff(repo, Constants.HEAD, new FileTreeIterator(repo));
-      diff.setIgnoreSubmoduleMode(SubmoduleWalk.IgnoreSubmoduleMode.ALL);
-      diff.diff();
-      TreeSet<String> modified = new TreeSet<>();
-      modified.addAll(diff.getModified());
-      modified.addAll(diff.getChanged());
-      modified.addAll(diff.getAdded());
-      modified.addAll(diff.getRemoved());
-      modified.addAll(diff.getConflicting());
-      modified.removeAll(diff.getMissing());
-      refreshStat(modified);
-      return new TreeCheck(List.copyOf(new TreeSet<>(diff.getMissing())), List.copyOf(modified));
-    } catch (IOException | RuntimeException e) {
-      throw new GitException(
-          GitException.Kind.CORRUPT,
-          "workdir " + dir + ": cannot compare files with HEAD: " + GitException.rootMessage(e),
-          e);
-    }
-  }
-
-  /**
-   * Lets the next check compare settled files by size and time ({@link StatRefresh}); a failure
-   * only costs the next check the content comparison it makes today.
-   */
-  private void refreshStat(Set<String> modified) {
-    try {
-      // File times are the file system's: compared with the system clock, not --now.
-      StatRefresh.refresh(repo, dir, Instant.now(), modified);
-    } catch (IOException | RuntimeException e) {
-      LOG.debug("workdir {}: index not refreshed: {}", dir, e.getMessage());
-    }
+    return tree.check(now);
   }
 
   /** Writes these tracked paths back from {@code commit}, as {@code git checkout C -- paths}. */
@@ -700,37 +334,7 @@ public final class Workdir implements AutoCloseable {
    * @throws GitException naming the first differing paths
    */
   public void verify(ObjectId commit, Instant now) {
-    Optional<ObjectId> head = head();
-    if (head.isEmpty() || !head.get().equals(commit)) {
-      throw new GitException(
-          GitException.Kind.OTHER,
-          "workdir "
-              + dir
-              + ": HEAD is "
-              + head.map(ObjectId::name).orElse("unborn")
-              + ", expected "
-              + commit.name());
-    }
-    Status status = status(now);
-    TreeSet<String> wrong = new TreeSet<>();
-    wrong.addAll(status.getModified());
-    wrong.addAll(status.getMissing());
-    wrong.addAll(status.getChanged());
-    wrong.addAll(status.getAdded());
-    wrong.addAll(status.getRemoved());
-    wrong.addAll(status.getConflicting());
-    if (!wrong.isEmpty()) {
-      throw new GitException(
-          GitException.Kind.OTHER,
-          "workdir "
-              + dir
-              + ": after checkout of "
-              + commit.name()
-              + ", "
-              + wrong.size()
-              + " tracked file(s) differ from the commit, e.g. "
-              + wrong.first());
-    }
+    tree.verify(commit, now);
   }
 
   /**
@@ -739,89 +343,17 @@ public final class Workdir implements AutoCloseable {
    * checkout touches anything: JGit refuses such a path halfway through.
    */
   public Optional<String> unsafePath(ObjectId commit) {
-    ObjectChecker checker = new ObjectChecker();
-    try (RevWalk walk = new RevWalk(repo);
-        TreeWalk tree = new TreeWalk(repo)) {
-      tree.addTree(walk.parseCommit(commit).getTree());
-      tree.setRecursive(false);
-      while (tree.next()) {
-        CanonicalTreeParser entry = tree.getTree(0, CanonicalTreeParser.class);
-        byte[] name = new byte[entry.getNameLength()];
-        entry.getName(name, 0);
-        try {
-          checker.checkPathSegment(name, 0, name.length);
-        } catch (CorruptObjectException e) {
-          return Optional.of(tree.getPathString());
-        }
-        if (tree.isSubtree()) {
-          tree.enterSubtree();
-        }
-      }
-      return Optional.empty();
-    } catch (IOException e) {
-      throw new GitException(
-          GitException.Kind.CORRUPT,
-          "workdir " + dir + ": cannot read the tree of " + commit.name() + ": " + e.getMessage(),
-          e);
-    }
+    return tree.unsafePath(commit);
   }
 
   /** Which of {@code paths} differ between two commits (what an update changed under them). */
   public List<String> changedBetween(ObjectId from, ObjectId to, List<String> paths) {
-    if (paths.isEmpty()) {
-      return List.of();
-    }
-    List<String> changed = new ArrayList<>();
-    try (RevWalk walk = new RevWalk(repo);
-        TreeWalk diff = new TreeWalk(repo)) {
-      diff.addTree(walk.parseCommit(from).getTree());
-      diff.addTree(walk.parseCommit(to).getTree());
-      diff.setRecursive(true);
-      diff.setFilter(
-          org.eclipse.jgit.treewalk.filter.AndTreeFilter.create(
-              org.eclipse.jgit.treewalk.filter.PathFilterGroup.createFromStrings(paths),
-              TreeFilter.ANY_DIFF));
-      while (diff.next()) {
-        changed.add(diff.getPathString());
-      }
-      return changed;
-    } catch (IOException e) {
-      return List.of();
-    }
+    return tree.changedBetween(from, to, paths);
   }
 
   /** The local changes kept under {@code ref}, when it exists. */
   public Optional<SavedChanges> savedAt(String ref) {
-    try (RevWalk walk = new RevWalk(repo)) {
-      Ref found = repo.exactRef(ref);
-      if (found == null) {
-        return Optional.empty();
-      }
-      RevCommit saved = walk.parseCommit(found.getObjectId());
-      TreeSet<String> paths = new TreeSet<>();
-      if (saved.getParentCount() > 0) {
-        try (TreeWalk diff = new TreeWalk(repo)) {
-          diff.addTree(walk.parseCommit(saved.getParent(0)).getTree());
-          diff.addTree(saved.getTree());
-          diff.setRecursive(true);
-          while (diff.next()) {
-            paths.add(diff.getPathString());
-          }
-        }
-      }
-      if (saved.getParentCount() > 2) {
-        try (TreeWalk untracked = new TreeWalk(repo)) {
-          untracked.addTree(walk.parseCommit(saved.getParent(2)).getTree());
-          untracked.setRecursive(true);
-          while (untracked.next()) {
-            paths.add(untracked.getPathString());
-          }
-        }
-      }
-      return Optional.of(new SavedChanges(ref, saved.copy(), List.copyOf(paths)));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
+    return savedWork.savedAt(ref);
   }
 
   @Override

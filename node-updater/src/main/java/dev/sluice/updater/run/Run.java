@@ -65,6 +65,11 @@ import org.slf4j.LoggerFactory;
  * (target and decision) → act (stay, hold or move). Each phase returns what the next one needs or
  * throws a {@link RunFailure}; {@link #failed} is the one place that turns a failure into the run's
  * action, message and exit code.
+ *
+ * <p>It is one class, in sections per phase, because the phases share the run's state (the request,
+ * the stores, the warnings it collects) and must all end in {@link #failed} or {@code finish}: a
+ * class per phase would pass that state along and could reach the report some other way, which is
+ * what one failure mapping is there to prevent.
  */
 final class Run {
 

@@ -44,6 +44,10 @@ import org.eclipse.jgit.lib.ObjectId;
  * version with the scenario's failure rate, fixed per node), when nodes run (an hourly timer at a
  * random minute per node, plus reboots about every three days), fleet-web's reachability, and the
  * rate limit's slots (core's {@link SlotLedger}, which fleet-web's slot store is tested against).
+ *
+ * <p>It is one class because the model is one state: the event queue and the per-node arrays
+ * (ticket, channel, commit, failures, the run in progress) that every event handler reads and
+ * writes, kept as arrays indexed by node. A class per handler would each need all of that state.
  */
 public final class RolloutSimulation {
 

@@ -42,6 +42,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+/**
+ * The {@code fleet-web} command: checks its options, opens the database, builds the services and
+ * serves them until it is stopped.
+ *
+ * <p>Most of its length is the declarations of the server's options, each with the help text {@code
+ * --help} prints (the guard's are already a mixin, {@link SafetyOptions}); {@link #call} is the one
+ * place that wires the services and closes them in the order the server and the database need,
+ * which a split would scatter.
+ */
 @Command(
     name = "fleet-web",
     mixinStandardHelpOptions = true,

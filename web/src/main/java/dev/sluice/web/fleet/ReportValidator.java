@@ -32,6 +32,11 @@ import java.util.stream.Collectors;
  * tickets outside [0,1), times in the future, oversized strings and lists.
  *
  * <p>Everything a node sends is untrusted, so the reasons name the field but never echo its value.
+ *
+ * <p>It is one class because it is fleet-web's one statement of what a report may hold: the limits,
+ * the field table and the value rules change together whenever the report format does, and the
+ * published report schema's test reads its field table. Splitting shape from values would put the
+ * format in two files.
  */
 public final class ReportValidator {
 
