@@ -51,6 +51,11 @@ import picocli.CommandLine.Spec;
 /**
  * {@code node-updater run}: bring the node to its channel's commit. Every option can also come from
  * {@code --config FILE} ({@link ConfigDefaults}); a flag on the command line wins.
+ *
+ * <p>It is long because it is the one declaration of run's options: their names, labels and help
+ * text are the command-line contract and the config file's keys ({@link ConfigDefaults} reads the
+ * keys from these declarations), so they stay together; everything they configure is built by the
+ * short methods below them and run by {@code RunService}.
  */
 @Command(
     name = "run",
