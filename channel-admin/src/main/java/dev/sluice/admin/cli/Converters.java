@@ -1,7 +1,6 @@
 package dev.sluice.admin.cli;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -10,18 +9,6 @@ import picocli.CommandLine.TypeConversionException;
 final class Converters {
 
   private Converters() {}
-
-  static final class InstantConverter implements ITypeConverter<Instant> {
-    @Override
-    public Instant convert(String value) {
-      try {
-        return Instant.parse(value);
-      } catch (DateTimeParseException e) {
-        throw new TypeConversionException(
-            "'" + value + "' is not an ISO-8601 instant such as 2026-11-20T10:00:00Z");
-      }
-    }
-  }
 
   static final class DurationConverter implements ITypeConverter<Duration> {
     @Override

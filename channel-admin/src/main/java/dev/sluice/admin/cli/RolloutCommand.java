@@ -2,6 +2,7 @@ package dev.sluice.admin.cli;
 
 import dev.sluice.admin.AdminException;
 import dev.sluice.admin.policy.PolicyChanges;
+import dev.sluice.cli.ClockOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -41,7 +42,7 @@ final class RolloutCommand implements Callable<Integer> {
   @Option(
       names = "--start",
       paramLabel = "T",
-      converter = Converters.InstantConverter.class,
+      converter = ClockOption.InstantConverter.class,
       description = "When it starts, ISO-8601 instant (default: now, or --now).")
   Instant start;
 
