@@ -404,8 +404,15 @@
   }
 
   async function refreshNotifications() {
-    const status = await getJson("/api/notifications");
     const section = $("notifications-section");
+    // A fleet-web without notifications (no such route) has nothing to show: not an error.
+    const response = await fetch("/api/notifications", { headers: { Accept: "application/json" } });
+    if (response.status === 404) {
+      section.hidden = true;
+      return;
+    }
+    const status = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(status.error || response.status + " " + response.statusText);
     section.hidden = status.webhooks.length === 0;
     $("notifications-note").textContent = status.webhooks.join(", ")
       + " · " + status.queued + " queued" + (status.dropped ? " · " + status.dropped + " dropped" : "");
