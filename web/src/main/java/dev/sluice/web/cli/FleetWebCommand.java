@@ -1,5 +1,6 @@
 package dev.sluice.web.cli;
 
+import dev.sluice.cli.ClockOption;
 import dev.sluice.cli.ManifestVersion;
 import dev.sluice.core.git.RemoteUrls;
 import dev.sluice.core.history.ChannelStatusReader;
@@ -25,8 +26,6 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -221,11 +220,7 @@ final class FleetWebCommand implements Callable<Integer> {
               + " default: the rollout policy's promotion.soak, P7D without one).")
   Duration soak;
 
-  @Option(
-      names = "--now",
-      paramLabel = "INSTANT",
-      description = "Fixed clock (ISO-8601 instant) for tests and demos.")
-  Instant now;
+  @Mixin ClockOption clockOption;
 
   @Option(names = "--verbose", description = "Show stack traces on errors.")
   boolean verbose;
@@ -329,7 +324,7 @@ final class FleetWebCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    Clock clock = now == null ? Clock.systemUTC() : Clock.fixed(now, ZoneOffset.UTC);
+    Clock clock = ClockOption.clock(spec);
     FleetDatabase database;
     try {
       database = FleetDatabase.open(db);

@@ -60,7 +60,7 @@ class FleetWebMainTest {
     assertThat(run("--help")).isZero();
     assertThat(out.toString())
         .contains("--db=FILE", "--port=PORT", "--bind=ADDRESS", "--remote=URL")
-        .contains("--ingest-token=TOKEN", "--admin-token=TOKEN", "--now=INSTANT")
+        .contains("--ingest-token=TOKEN", "--admin-token=TOKEN", "--now=T")
         .contains("Exit codes:", "3   the database cannot be used");
   }
 
