@@ -74,6 +74,8 @@ public final class NodeServer implements AutoCloseable {
     // Threads only while requests are in flight (none when idle), at most WORKERS at once: the
     // JDK's server reads a request's headers on the worker, so a client that sends them slowly
     // holds one until maxReqTime; more than WORKERS such clients get their connections closed.
+    // (A queue in front would need WORKERS threads kept alive: each costs resident memory on
+    // every node, for an endpoint that answers a scrape now and then.)
     ThreadPoolExecutor workers =
         new ThreadPoolExecutor(
             0,

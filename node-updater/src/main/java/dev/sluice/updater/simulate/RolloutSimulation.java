@@ -310,7 +310,23 @@ public final class RolloutSimulation {
 
     @Override
     public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("virtual time is UTC");
+      VirtualClock outer = this;
+      return new Clock() {
+        @Override
+        public ZoneId getZone() {
+          return zone;
+        }
+
+        @Override
+        public Clock withZone(ZoneId other) {
+          return outer.withZone(other);
+        }
+
+        @Override
+        public Instant instant() {
+          return outer.now;
+        }
+      };
     }
 
     @Override
