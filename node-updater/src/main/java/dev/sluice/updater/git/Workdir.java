@@ -169,6 +169,19 @@ public final class Workdir implements AutoCloseable {
   }
 
   /**
+   * Fetches {@code ref} back to {@code base}, the shallow commit this node runs, and returns the
+   * ref's commit when it descends from {@code base}: a node's first move after a shallow install
+   * learns that from what lies between the two, not from the ref's whole history. Empty when it
+   * does not descend, when a fetch back to {@code base} cannot show it, or when the node is not a
+   * shallow one at {@code base}; the repository is then as before. See {@link DescendantFetch}.
+   *
+   * @throws GitException {@code UNREACHABLE} when the network failed
+   */
+  public Optional<ObjectId> fetchDescendant(String ref, ObjectId base, ProgressMonitor progress) {
+    return new DescendantFetch(repo, dir, access).fetch(ref, base, progress);
+  }
+
+  /**
    * The tracked files that differ from HEAD and the untracked files that are not ignored: what a
    * checkout would destroy. A damaged index is rebuilt from HEAD first (the old one is kept beside
    * it), which loses nothing: the files themselves are compared by content afterwards.

@@ -37,6 +37,23 @@ public final class RemoteGitFacts implements GitFacts {
     return Optional.empty();
   }
 
+  /** A ref the remote advertises at exactly this commit, a release tag first; empty if none. */
+  public Optional<RemoteRef> refAt(ObjectId commit) {
+    RemoteRef branch = null;
+    for (RemoteRef ref : refs.all()) {
+      if (!ref.commitId().equals(commit)) {
+        continue;
+      }
+      if (ref.name().startsWith("refs/tags/")) {
+        return Optional.of(ref);
+      }
+      if (branch == null && ref.name().startsWith("refs/heads/")) {
+        branch = ref;
+      }
+    }
+    return Optional.ofNullable(branch);
+  }
+
   @Override
   public Optional<ObjectId> resolve(String ref) {
     Optional<RemoteRef> named = remoteRef(ref);

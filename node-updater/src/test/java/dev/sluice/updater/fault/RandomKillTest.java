@@ -60,7 +60,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>the recovering run exits 0 saying {@code updated} or {@code unchanged} at the round's
  *       target;
  *   <li>{@code git rev-parse HEAD} is a commit one of the remote's channels pointed at, and {@code
- *       git status --porcelain --untracked-files=no} is empty;
+ *       git status --porcelain --untracked-files=no} is empty, and {@code git fsck --strict} finds
+ *       nothing broken or missing;
  *   <li>no stray files: nothing in the tree but the commit's files and the operator's own untracked
  *       files (no {@code ._*.tmp}, nothing an interrupted checkout wrote), no {@code *.lock} in
  *       {@code .git};
@@ -493,6 +494,12 @@ class RandomKillTest {
                 + (status.ok()
                     ? first(List.of(status.out().strip().split("\n")))
                     : status.err().strip()));
+      }
+      GitCli.Result fsck = git.tryRun(node.workdir, "fsck", "--strict", "--no-progress");
+      if (!fsck.ok() || fsck.out().contains("broken") || fsck.out().contains("missing")) {
+        problems.add(
+            "git fsck --strict finds the repository broken: "
+                + first(List.of((fsck.out() + fsck.err()).strip().split("\n"))));
       }
       Set<String> tracked =
           Set.of(git.run(node.workdir, "ls-tree", "-r", "--name-only", "HEAD").split("\n"));

@@ -96,7 +96,7 @@ class RunSafetyTest {
   void branchReplacedByAnUnrelatedHistoryIsHeld() {
     node.run();
     release110();
-    node.run(); // the first move fetches the history, so the node knows its own lineage
+    node.run(); // on v1.1.0: its tag gives the node its own lineage to compare
     remote.deleteBranch("master");
     ObjectId stranger = remote.commit("master", "someone else's project", Map.of("x", "y\n"));
 
