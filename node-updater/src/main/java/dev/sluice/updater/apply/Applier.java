@@ -323,13 +323,16 @@ public final class Applier {
           saved,
           why + "; restored " + abbreviate(from),
           code);
-    } catch (StepFailure | GitException e) {
+    } catch (RuntimeException e) {
+      // Not only StepFailure and GitException: whatever stops a restore, the run still records
+      // it, reports it and leaves the next run to try again.
+      String failure = e.getMessage() == null ? e.toString() : e.getMessage();
       removeTempFiles(to);
-      step(entry, JournalStep.RESTORE_FAILED, e.getMessage());
+      step(entry, JournalStep.RESTORE_FAILED, failure);
       if (countFailure) {
         recordFailure(to, why);
       }
-      LOG.error("restoring {} failed: {}", from.name(), e.getMessage());
+      LOG.error("restoring {} failed: {}", from.name(), failure);
       return new ApplyOutcome(
           ApplyOutcome.Result.BROKEN,
           safeHead(),
@@ -338,7 +341,7 @@ public final class Applier {
               + " and restoring "
               + abbreviate(from)
               + " failed too ("
-              + e.getMessage()
+              + failure
               + "); the next run tries again, or a person must look",
           "restore-failed");
     }

@@ -3,7 +3,6 @@ package dev.sluice.updater.apply;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +44,16 @@ public final class ProcessRunner {
     try {
       Files.createDirectories(log.toAbsolutePath().getParent());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create log folder for " + log, e);
+      // Not started, as a command that cannot be started: the caller fails the step cleanly.
+      return new ProcessOutcome(
+          127,
+          false,
+          log,
+          "not started: cannot create its log folder "
+              + log.toAbsolutePath().getParent()
+              + ": "
+              + e,
+          Duration.ofNanos(System.nanoTime() - started));
     }
     Process process;
     try {

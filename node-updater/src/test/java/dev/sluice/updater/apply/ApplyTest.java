@@ -284,6 +284,35 @@ class ApplyTest {
   }
 
   @Test
+  void aLogFolderThatCannotBeCreatedFailsTheHookCleanlyAndKeepsTheGoodCommit() throws IOException {
+    Path hook = script("hook.sh", "exit 0");
+    ObjectId next = remote.commit("master", "next", Map.of("app.txt", "next\n"));
+    Path logs = RunRequest.defaultLogDir(node.state);
+    deleteRecursively(logs);
+    Files.writeString(logs, "a file where the log folder should be\n");
+
+    RunResult result = runWith(s -> s.withPostUpdate(new HookCommand(hook.toString(), false)));
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.BROKEN);
+    assertThat(result.report().message())
+        .contains("update to " + next.abbreviate(10).name())
+        .contains("cannot create its log folder");
+    assertThat(result.report().currentCommit()).isEqualTo(good.name());
+    WorkTrees.assertMatches(node.workdir, remote.repository(), good);
+  }
+
+  private static void deleteRecursively(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (var all = Files.walk(path)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  @Test
   void hookLogIsBounded() throws IOException {
     Path hook =
         script("hook.sh", "head -c 2000000 /dev/zero | tr '\\0' x; echo; echo last line; exit 1");
