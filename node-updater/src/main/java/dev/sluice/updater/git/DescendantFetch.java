@@ -93,9 +93,17 @@ final class DescendantFetch {
         return Optional.empty();
       }
       remove(quarantine);
+      long started = System.nanoTime();
       Optional<ObjectId> fetched = fetchInto(quarantine, ref, base, progress);
       if (fetched.isPresent()) {
+        long adopting = System.nanoTime();
         adopt(quarantine, shallow, ref, fetched.get());
+        LOG.debug(
+            "workdir {}: fetched back to {} in {} ms, moved in {} ms",
+            dir,
+            base.abbreviate(10).name(),
+            (adopting - started) / 1_000_000,
+            (System.nanoTime() - adopting) / 1_000_000);
       }
       return fetched;
     } catch (IOException e) {
@@ -164,7 +172,14 @@ final class DescendantFetch {
       if (tip == null) {
         return Optional.empty();
       }
+      long walking = System.nanoTime();
       int commits = commitsDownTo(q, tip, base);
+      LOG.debug(
+          "workdir {}: {} walked down to {} in {} ms",
+          dir,
+          tip.abbreviate(10).name(),
+          base.abbreviate(10).name(),
+          (System.nanoTime() - walking) / 1_000_000);
       if (commits < 0) {
         LOG.info(
             "workdir {}: {} ({}) does not reach {} in a fetch back to it; fetching its history",
