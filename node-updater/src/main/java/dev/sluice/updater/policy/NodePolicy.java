@@ -114,6 +114,9 @@ public final class NodePolicy {
     String tip = branch.get().commitId().name();
     Loaded cached = cached();
     boolean sameTrust = kv.get(CHECKED_WITH).orElse("none").equals(checkedWith());
+    if (!sameTrust && trust != null) {
+      cached = recheck(cached, workdir);
+    }
     if (kv.get(COMMIT).filter(tip::equals).isPresent() && kv.get(JSON).isPresent() && sameTrust) {
       return cached;
     }
@@ -163,6 +166,40 @@ public final class NodePolicy {
           now);
       return invalid(cached, fetched.name(), reason);
     }
+  }
+
+  /**
+   * The cached policy under a trust file that changed: kept only while its commit is still trusted.
+   * A key taken out of the trust file (it leaked, say) must not keep its policy in force as "the
+   * last trusted one"; the node then runs on the built-in defaults until a trusted policy arrives.
+   */
+  private Loaded recheck(Loaded cached, Workdir workdir) {
+    Optional<String> commit = kv.get(COMMIT);
+    if (commit.isEmpty() || kv.get(JSON).isEmpty()) {
+      return cached;
+    }
+    Optional<String> untrusted =
+        ObjectId.isId(commit.get())
+            ? untrusted(workdir, ObjectId.fromString(commit.get()))
+            : Optional.of("untrusted: no commit id recorded");
+    if (untrusted.isEmpty()) {
+      return cached;
+    }
+    LOG.warn(
+        "dropping the cached rollout policy from {}: under the trust file now in use it is {}",
+        commit.get(),
+        untrusted.get());
+    kv.delete(JSON);
+    kv.delete(COMMIT);
+    return new Loaded(
+        Policy.defaults(),
+        "built-in defaults",
+        List.of(
+            "the cached rollout policy from "
+                + abbreviate(commit.get())
+                + " is no longer trusted ("
+                + untrusted.get()
+                + "); using built-in defaults"));
   }
 
   /** With a trust file: why the policy commit is not trusted, or empty when it is. */

@@ -304,6 +304,15 @@ class TrustedRunTest {
         .isEqualTo("held");
     assertThat(withPolicyKeys.json().get("reason").get("code").asText()).isEqualTo("paused");
     assertThat(head()).isEqualTo(next);
+    // The guard's key is taken out of the trust again (it leaked, say): its pause, cached as the
+    // last trusted policy, must not stay in force.
+    Outcome revoked = run("--trust", allowed.toString());
+    assertThat(revoked.json().get("action").asText()).as(revoked.out()).isEqualTo("updated");
+    assertThat(revoked.json().get("warnings").toString())
+        .contains("cached rollout policy from")
+        .contains("no longer trusted");
+    assertThat(revoked.json().get("target").get("commit").asText())
+        .isEqualTo(remote.tip("master").name());
     // --trust-policy alone is bad usage: it only adds keys to a trust file.
     Outcome alone = run("--trust-policy", policySigners.toString());
     assertThat(alone.code()).isEqualTo(2);
