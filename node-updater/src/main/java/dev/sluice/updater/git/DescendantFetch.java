@@ -19,11 +19,13 @@ import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
+import org.eclipse.jgit.errors.ConfigInvalidException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.ObjectWalk;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
@@ -138,6 +140,16 @@ final class DescendantFetch {
             .setFS(repo.getFS())
             .setMustExist(true)
             .build()) {
+      // The node's own settings (protocol version, transport options), as for its other fetches.
+      StoredConfig config = q.getConfig();
+      try {
+        config.fromText(repo.getConfig().toText());
+      } catch (ConfigInvalidException e) {
+        throw new IOException("cannot copy the node's git config: " + e.getMessage(), e);
+      }
+      config.setBoolean("core", null, "bare", true);
+      config.unset("core", null, "worktree");
+      config.save();
       // Only base: the server must know the node lacks its parents, and a tip an earlier (killed)
       // run marked shallow must not hide the way down to base, which is present.
       q.getObjectDatabase().setShallowCommits(Set.of(base));
