@@ -73,8 +73,31 @@ public final class NodePolicy {
     }
   }
 
-  /** The cached policy, for a run that cannot reach the remote. */
+  /**
+   * The cached policy, for a run that cannot reach the remote. One that was accepted under other
+   * trust files than the ones in use is not applied: its commit is checked again only when the
+   * remote is reached ({@link #refresh}), so until then the built-in defaults apply.
+   */
   public Loaded cached() {
+    if (trust != null
+        && kv.get(JSON).isPresent()
+        && !kv.get(CHECKED_WITH).orElse("none").equals(checkedWith())) {
+      LOG.warn(
+          "not applying the cached rollout policy from {}: it was accepted under other trust"
+              + " files; using built-in defaults until the remote's policy is checked",
+          kv.get(COMMIT).orElse("?"));
+      return new Loaded(
+          Policy.defaults(),
+          "built-in defaults",
+          List.of(
+              "the cached rollout policy was accepted under other trust files; using built-in"
+                  + " defaults until the remote's policy is checked again"));
+    }
+    return stored();
+  }
+
+  /** The cached policy as stored, whatever it was checked with. */
+  private Loaded stored() {
     Optional<String> json = kv.get(JSON);
     if (json.isEmpty()) {
       return new Loaded(Policy.defaults(), "built-in defaults", List.of());
@@ -112,7 +135,7 @@ public final class NodePolicy {
       return new Loaded(Policy.defaults(), "built-in defaults", List.of());
     }
     String tip = branch.get().commitId().name();
-    Loaded cached = cached();
+    Loaded cached = stored();
     boolean sameTrust = kv.get(CHECKED_WITH).orElse("none").equals(checkedWith());
     if (!sameTrust && trust != null) {
       cached = recheck(cached, workdir);

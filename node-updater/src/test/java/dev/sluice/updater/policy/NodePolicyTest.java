@@ -3,10 +3,14 @@ package dev.sluice.updater.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.core.report.Action;
+import dev.sluice.core.testing.TestKeys;
 import dev.sluice.core.testing.TestRemote;
+import dev.sluice.core.trust.TrustFile;
 import dev.sluice.updater.TestNode;
 import dev.sluice.updater.WorkTrees;
 import dev.sluice.updater.run.RunResult;
+import dev.sluice.updater.state.Database;
+import dev.sluice.updater.state.KeyValueStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -209,6 +213,33 @@ class NodePolicyTest {
       assertThat(offline.report().channel()).isEqualTo("preprod");
     } finally {
       Files.move(tmp.resolve("gone.git"), remote.dir());
+    }
+  }
+
+  @Test
+  void offlineUnderOtherTrustFilesTheCachedPolicyIsNotApplied() throws Exception {
+    policy("{\"schema\": 1, \"lottery\": {\"groupWeights\": {\"farm-1\": 1.0}}}");
+    node.run(r -> r.withGroups(List.of("farm-1")));
+    try (TestKeys keys = TestKeys.in(tmp)) {
+      Path signers =
+          Files.writeString(
+              tmp.resolve("allowed_signers"),
+              "ops@example.org " + keys.sshPublic(keys.sshKey("ops")) + "\n");
+      TrustFile trust = TrustFile.load(signers, null);
+      try (Database db = Database.open(node.state, NOW)) {
+        KeyValueStore kv = new KeyValueStore(db);
+        assertThat(new NodePolicy(kv, null).cached().source())
+            .as("without trust files, as it was accepted")
+            .startsWith("rollout-policy@");
+
+        NodePolicy.Loaded underTrust = new NodePolicy(kv, trust).cached();
+
+        assertThat(underTrust.source()).isEqualTo("built-in defaults");
+        assertThat(underTrust.policy().lottery().weightFor(List.of("farm-1")).value())
+            .isLessThan(1.0);
+        assertThat(underTrust.warnings())
+            .anySatisfy(w -> assertThat(w).contains("other trust files"));
+      }
     }
   }
 
