@@ -1,5 +1,6 @@
 package dev.sluice.updater.git;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -15,7 +16,11 @@ import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.treewalk.AbstractTreeIterator;
+import org.eclipse.jgit.treewalk.FileTreeIterator;
+import org.eclipse.jgit.util.FS;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,11 +72,7 @@ final class StatRefresh {
           if (before == null
               || !before.isRegularFile()
               || before.lastModifiedTime().toInstant().isAfter(now.minus(SETTLED))
-              || (!entry.isSmudged()
-                  && entry.getLength() == before.size()
-                  && entry
-                      .getLastModifiedInstant()
-                      .equals(before.lastModifiedTime().toInstant()))) {
+              || !stale(entry, before.size(), before.lastModifiedTime().toInstant())) {
             continue; // unsettled, or the index vouches for it already
           }
           ObjectId content;
@@ -101,6 +102,57 @@ final class StatRefresh {
       return refreshed;
     } finally {
       index.unlock();
+    }
+  }
+
+  /** Whether the index cannot vouch for a file of this size and time by its entry alone. */
+  private static boolean stale(DirCacheEntry entry, long size, Instant modified) {
+    return entry.isSmudged()
+        || entry.getLength() != size
+        || !entry.getLastModifiedInstant().equals(modified);
+  }
+
+  /**
+   * The working tree as a check compares it with the index, noting whether any entry found clean
+   * was one {@link #refresh} would record: when none was, the refresh is skipped, and a check of a
+   * node whose index already vouches for every file neither locks the index nor reads the tree a
+   * second time. Skipping it never skips a comparison: it only leaves a later check to compare such
+   * a file by content again.
+   */
+  static final class Watch extends FileTreeIterator {
+    private final boolean[] wanted;
+
+    Watch(Repository repo) {
+      super(repo);
+      this.wanted = new boolean[1];
+    }
+
+    private Watch(Watch parent, File dir, FS fs) {
+      super(parent, dir, fs, parent.fileModeStrategy);
+      this.wanted = parent.wanted;
+    }
+
+    @Override
+    protected AbstractTreeIterator enterSubtree() {
+      return new Watch(this, getEntryFile(), fs);
+    }
+
+    @Override
+    public boolean isModified(DirCacheEntry entry, boolean forceContentCheck, ObjectReader reader)
+        throws IOException {
+      // Before the comparison: JGit unsmudges the entry in memory when the content is equal.
+      boolean stale =
+          entry != null && stale(entry, getEntryLength(), getEntryLastModifiedInstant());
+      boolean modified = super.isModified(entry, forceContentCheck, reader);
+      if (stale && !modified) {
+        wanted[0] = true;
+      }
+      return modified;
+    }
+
+    /** Whether a file found clean had an entry that {@link #refresh} would record. */
+    boolean refreshWanted() {
+      return wanted[0];
     }
   }
 

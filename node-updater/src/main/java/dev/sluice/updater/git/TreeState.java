@@ -25,7 +25,6 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.submodule.SubmoduleWalk;
 import org.eclipse.jgit.treewalk.CanonicalTreeParser;
-import org.eclipse.jgit.treewalk.FileTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
 import org.slf4j.Logger;
@@ -94,7 +93,8 @@ final class TreeState {
   TreeCheck check(Instant now) {
     index.ensureIndexReadable(now);
     try {
-      IndexDiff diff = new IndexDiff(repo, Constants.HEAD, new FileTreeIterator(repo));
+      StatRefresh.Watch tree = new StatRefresh.Watch(repo);
+      IndexDiff diff = new IndexDiff(repo, Constants.HEAD, tree);
       diff.setIgnoreSubmoduleMode(SubmoduleWalk.IgnoreSubmoduleMode.ALL);
       diff.diff();
       TreeSet<String> modified = new TreeSet<>();
@@ -104,7 +104,9 @@ final class TreeState {
       modified.addAll(diff.getRemoved());
       modified.addAll(diff.getConflicting());
       modified.removeAll(diff.getMissing());
-      refreshStat(modified);
+      if (tree.refreshWanted()) {
+        refreshStat(modified);
+      }
       return new TreeCheck(List.copyOf(new TreeSet<>(diff.getMissing())), List.copyOf(modified));
     } catch (IOException | RuntimeException e) {
       throw new GitException(

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.IndexDiff;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,6 +128,36 @@ class StatRefreshTest {
 
     assertThat(indexTime("src/file7.txt")).isNotEqualTo(before);
     assertThat(check().modified()).isEmpty();
+  }
+
+  /** Compares the tree with the index as a check does; whether the refresh would then run. */
+  private boolean refreshWanted() throws Exception {
+    try (Git git = Git.open(node.workdir.toFile())) {
+      StatRefresh.Watch tree = new StatRefresh.Watch(git.getRepository());
+      new IndexDiff(git.getRepository(), Constants.HEAD, tree).diff();
+      return tree.refreshWanted();
+    }
+  }
+
+  @Test
+  void theRefreshIsSkippedOnlyWhenTheIndexVouchesForEveryCleanFile() throws Exception {
+    settle();
+    assertThat(refreshWanted()).as("smudged after the checkout").isTrue();
+    check();
+    assertThat(refreshWanted()).as("every entry recorded by the last check").isFalse();
+
+    Files.setLastModifiedTime(
+        node.workdir.resolve("src/file7.txt"), FileTime.from(Instant.now().minusSeconds(60)));
+    assertThat(refreshWanted()).as("a touched file, same content").isTrue();
+    check();
+    assertThat(refreshWanted()).isFalse();
+
+    Files.writeString(node.workdir.resolve("src/file3.txt"), "CONTENT OF FILE 3\n");
+    assertThat(refreshWanted())
+        .as("a changed file is the check's to report, not to record")
+        .isFalse();
+    assertThat(check().modified()).containsExactly("src/file3.txt");
+    assertThat(check().modified()).containsExactly("src/file3.txt");
   }
 
   private String indexTime(String path) throws Exception {
