@@ -3,13 +3,11 @@ package dev.sluice.updater.git;
 import dev.sluice.core.git.GitException;
 import dev.sluice.core.git.RemoteAccess;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -31,6 +29,7 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.util.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -295,12 +294,9 @@ final class DescendantFetch {
     require(update.forceUpdate(), local);
   }
 
+  /** One rename, as git moves a pack into place (JGit falls back when it cannot be atomic). */
   private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to);
-    }
+    FileUtils.rename(from.toFile(), to.toFile(), StandardCopyOption.ATOMIC_MOVE);
   }
 
   private void require(RefUpdate.Result result, String ref) throws IOException {
@@ -313,13 +309,6 @@ final class DescendantFetch {
   }
 
   private static void remove(Path folder) throws IOException {
-    if (!Files.exists(folder)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(folder)) {
-      for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
+    FileUtils.delete(folder.toFile(), FileUtils.RECURSIVE | FileUtils.SKIP_MISSING);
   }
 }
